@@ -1,0 +1,224 @@
+"""Plain-language explanations of chart signals, written for participants, not statisticians.
+
+Each signal becomes one sentence that says what was seen, why it matters (unlikely by
+chance alone) and where it started, e.g. "Eight months in a row were below the median:
+that is unlikely by chance alone, so something changed around March 2024."
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+
+
+def number_word(k: int) -> str:
+    """'eight' for 8; digits above twenty."""
+    return _WORDS[k] if 0 <= k < len(_WORDS) else str(k)
+
+
+def _unit(x: pd.Series) -> tuple[str, str]:
+    """(singular, plural) name of a period, guessed from the x labels."""
+    vals = x.dropna()
+    if len(vals) >= 2:
+        if isinstance(vals.iloc[0], pd.Period):
+            freq = vals.iloc[0].freqstr
+            for code, unit in (("M", "month"), ("W", "week"), ("D", "day"), ("Q", "quarter")):
+                if freq.startswith(code):
+                    return unit, unit + "s"
+        try:
+            ts = pd.to_datetime(vals, errors="raise")
+        except (TypeError, ValueError, OverflowError):
+            ts = None
+        if (
+            ts is not None
+            and pd.api.types.is_datetime64_any_dtype(ts)
+            and not (pd.api.types.is_numeric_dtype(vals))
+        ):
+            step = ts.diff().dropna().median()
+            days = step / pd.Timedelta(days=1)
+            for lo, hi, unit in (
+                (0.5, 1.5, "day"),
+                (6, 8, "week"),
+                (27, 32, "month"),
+                (85, 95, "quarter"),
+            ):
+                if lo <= days <= hi:
+                    return unit, unit + "s"
+    return "point", "points"
+
+
+def _label(value: Any) -> str:
+    """A period label for a sentence: 'March 2024' for dates, the label itself otherwise."""
+    if isinstance(value, pd.Timestamp | _dt.date | np.datetime64):
+        ts = pd.Timestamp(value)
+        if ts.day == 1 and ts.hour == 0:
+            return ts.strftime("%B %Y")
+        return ts.strftime("%d %B %Y").lstrip("0")
+    if isinstance(value, pd.Period):
+        if value.freqstr.startswith("M"):
+            return value.strftime("%B %Y")
+        return str(value)
+    if isinstance(value, int | np.integer):
+        return f"point {int(value) + 1}"
+    return str(value)
+
+
+def _episodes(flags: np.ndarray, phase: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) row of each block of consecutive flagged rows within one phase."""
+    idx = np.flatnonzero(flags)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero((np.diff(idx) > 1) | (np.diff(phase[idx]) != 0))
+    starts = np.r_[idx[0], idx[breaks + 1]]
+    ends = np.r_[idx[breaks], idx[-1]]
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def explain_signal(
+    rule: str,
+    *,
+    count: int = 1,
+    side: str = "above",
+    start: str = "",
+    unit: tuple[str, str] = ("point", "points"),
+    centre: str = "centre line",
+) -> str:
+    """One sentence for one signal. ``rule`` is a column name of ``SPCResult.points``."""
+    one, many = unit
+    k = number_word(count).capitalize()
+    when = f" around {start}" if start else ""
+    if rule in ("long_run", "shift", "we4"):
+        return (
+            f"{k} {many} in a row were {side} the {centre}: that is unlikely by chance "
+            f"alone, so something changed{when}."
+        )
+    if rule == "trend":
+        direction = "up" if side == "above" else "down"
+        return (
+            f"{k} {many} in a row went {direction}: a steady drift like this is unlikely "
+            f"by chance alone, so the process may be changing{when}."
+        )
+    if rule in ("sigma_signal", "we1", "outside"):
+        where = "above the upper" if side == "above" else "below the lower"
+        return (
+            f"The value for {start} is {where} limit: a value this far out is unlikely by "
+            "chance alone; look for what was special about it."
+        )
+    if rule in ("two_of_three", "we2"):
+        return (
+            f"Two of three {many} in a row were far {side} the {centre} (beyond two "
+            f"sigma){when}: an early warning that the process may have moved."
+        )
+    if rule == "we3":
+        return (
+            f"Four of five {many} in a row were {side} the {centre} by more than one "
+            f"sigma{when}: a moderate but real shift is likely."
+        )
+    if rule == "hugging":
+        return (
+            f"{k} {many} in a row stayed very close to the {centre}{when}: less variation "
+            "than the limits expect. Check whether the limits were computed from mixed data "
+            "or whether the data were smoothed."
+        )
+    raise ValueError(f"No explanation for rule {rule!r}")
+
+
+_RULE_COLUMNS = {
+    "anhoej": ("sigma_signal", "long_run"),
+    "ihi": ("sigma_signal", "shift", "trend", "two_of_three", "hugging"),
+    "nhs": ("sigma_signal", "shift", "trend", "two_of_three"),
+    "western_electric": ("we1", "we2", "we3", "we4"),
+}
+
+
+def explain(result: Any) -> list[str]:
+    """Sentences for every signal in an :class:`~kit.spc.SPCResult`, plus its messages."""
+    pts = result.points
+    if pts.empty:
+        return ["There are no data to read yet."]
+    unit = _unit(pts["x"])
+    centre = "median" if result.chart in ("run", "g") else "centre line"
+    phase = pts["phase"].to_numpy()
+    y = pts["y"].to_numpy(float)
+    cl = pts["cl"].to_numpy(float)
+    x = pts["x"].tolist()
+    out: list[str] = []
+    for col in _RULE_COLUMNS[result.rules]:
+        if col not in pts or (col in ("sigma_signal", "we1") and result.chart == "run"):
+            continue
+        flags = pts[col].to_numpy(bool)
+        for a, b in _episodes(flags, phase):
+            if col in ("sigma_signal", "we1"):
+                for i in range(a, b + 1):
+                    side = "above" if y[i] > cl[i] else "below"
+                    out.append(
+                        explain_signal(col, side=side, start=_label(x[i]), unit=unit, centre=centre)
+                    )
+                continue
+            seg = y[a : b + 1]
+            seg = seg[np.isfinite(seg)]
+            if col == "trend":
+                side = "above" if seg.size and seg[-1] >= seg[0] else "below"
+            else:
+                side = "above" if np.nanmean(y[a : b + 1] - cl[a : b + 1]) > 0 else "below"
+            count = int(np.isfinite(y[a : b + 1]).sum())
+            out.append(
+                explain_signal(
+                    col, count=count, side=side, start=_label(x[a]), unit=unit, centre=centre
+                )
+            )
+    ph = result.phases
+    multi = len(ph) > 1
+    for _, row in ph.iterrows():
+        where = f" in phase {int(row['phase']) + 1}" if multi else ""
+        if result.rules == "anhoej" and bool(row.get("crossings_signal", False)):
+            out.append(
+                f"The data crossed the {centre} only {int(row['n_crossings'])} times{where} "
+                f"(at least {int(row['n_crossings_min'])} are expected by chance with "
+                f"{int(row['n_useful'])} {unit[1]}): the data stay on one side for too long, "
+                "so the process has probably changed."
+            )
+        if result.rules == "ihi" and bool(row.get("too_few_runs", False)):
+            out.append(
+                f"There are only {int(row['n_runs'])} runs{where} where chance alone gives at "
+                f"least {int(row['runs_lower'])}: the data cluster on one side, a sign of a shift."
+            )
+        if result.rules == "ihi" and bool(row.get("too_many_runs", False)):
+            out.append(
+                f"There are {int(row['n_runs'])} runs{where}, more than the {int(row['runs_upper'])}"
+                " chance alone gives: the data zig-zag too regularly, which often means two "
+                "processes (shifts, machines, wards) are mixed in one chart."
+            )
+    if not out:
+        out.append(
+            "No signal: the ups and downs are what chance alone would give (common-cause "
+            "variation). Keep plotting and avoid reacting to single points."
+        )
+    return out + list(result.messages)
