@@ -200,6 +200,8 @@ class TopicBallot(Record):
 
     kind: ClassVar[str] = "topic_ballot"
     collaborative_id: str = Field(title="Collaborative")
+    #: the voter's team, if a team member voted: the store lets a team edit only its own ballots
+    team_id: str | None = Field(default=None, title="Team")
     voter: Name = Field(title="Your name")
     scores: dict[str, dict[str, Annotated[int, Field(ge=1, le=5)]]] = Field(
         default_factory=dict, title="Scores"
