@@ -1,0 +1,116 @@
+"""``bts-kit serve``: Voilà over the kit's notebooks with the kit's template and safe defaults.
+
+Decisions (see the serving issue and ``shared/STACK.md``): bind to 127.0.0.1 unless asked, strip
+sources, hide tracebacks, preheat kernels, pass the ``Cookie`` header to kernels so a signed-in
+participant stays signed in across apps, shut a page's kernel down when its tab closes (the
+template sends the request with an XSRF token, which Voilà 0.5's own beacon lacks), and cull
+idle kernels as a backstop that spares the preheated pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from kit.serving import SHARE, TEMPLATE
+
+log = logging.getLogger("kit.serve")
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def voila_command(
+    *,
+    port: int,
+    public: bool = False,
+    open_browser: bool = False,
+    pool_size: int = 2,
+    cull_interval: int = 60,
+    cull_idle_timeout: int = 900,
+    notebooks: Path = NOTEBOOKS,
+) -> list[str]:
+    """The exact Voilà command line, separate from running it so tests can read it."""
+    args = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebooks),
+        f"--port={port}",
+        f"--Voila.ip={'0.0.0.0' if public else '127.0.0.1'}",
+        f"--template={TEMPLATE}",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.classic_tree=True",
+        "--VoilaConfiguration.http_header_envs=['Cookie']",
+        "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg|css)']",
+        "--VoilaConfiguration.multi_kernel_manager_class=kit.serving.KitKernelManager",
+        "--VoilaExecutor.timeout=120",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+        "--MappingKernelManager.cull_connected=False",
+        "--ServerApp.log_level=WARNING",
+    ]
+    if pool_size > 0:
+        args += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+    if not open_browser:
+        args.append("--no-browser")
+    return args
+
+
+def serve_environment(database: str | None) -> dict[str, str]:
+    """The environment Voilà and its kernels run in: template path, database, session secret."""
+    from kit.store import default_database_url
+
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE), env.get("JUPYTER_PATH", "")]))
+    env["KIT_DATABASE_URL"] = database or default_database_url()
+    env.setdefault("KIT_SESSION_SECRET", secrets.token_hex(32))
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def ensure_collaborative(database: str) -> bool:
+    """Load the demo collaborative into an empty database; True when it did."""
+    from kit.cli import load_demo
+    from kit.qi import Collaborative
+    from kit.store import Actor, Store
+
+    with Store.open(database) as store:
+        if store.find(Collaborative, Actor.system()):
+            return False
+        load_demo(store)
+        return True
+
+
+def serve(
+    *,
+    database: str | None = None,
+    port: int = 8866,
+    public: bool = False,
+    open_browser: bool = True,
+    pool_size: int = 2,
+) -> int:
+    """Run Voilà in the foreground until interrupted; returns its exit code."""
+    env = serve_environment(database)
+    if ensure_collaborative(env["KIT_DATABASE_URL"]):
+        print("No collaborative in the database yet: loaded the demo collaborative.")
+    if public:
+        print(
+            "WARNING: serving on all network interfaces. Anyone who can reach this machine can "
+            "open the apps; put the kit behind authentication (JupyterHub or a reverse proxy), "
+            "see facilitator-guide/hosting/.",
+            file=sys.stderr,
+        )
+    host = "0.0.0.0" if public else "127.0.0.1"
+    print(f"Breakthrough Kit is starting at http://{host}:{port}/ (Ctrl+C stops it).")
+    command = voila_command(
+        port=port, public=public, open_browser=open_browser, pool_size=pool_size
+    )
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,51 @@
+"""Voilà plumbing that the kit needs and Voilà 0.5 lacks: a kernel manager whose culler spares
+freshly claimed preheated kernels, and the paths of the kit's own template.
+
+Why the kernel manager: Voilà keeps a pool of preheated kernels and its culler already skips
+kernels still *in* the pool, but a kernel taken from the pool keeps the ``last_activity`` of the
+moment it was preheated. If that is older than the idle timeout, the next culler pass shuts it
+down while the visitor's page is still connecting, and the page never loads. We notice claims
+between culler passes and restamp the claimed kernel's activity, so culling stays a backstop
+for abandoned pages only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
+TEMPLATE = "bts-kit"
+
+
+def _pooled_kernel_ids(manager: object) -> set[str]:
+    """Kernel ids waiting in Voilà's preheat pools (empty when preheating is off)."""
+    ids: set[str] = set()
+    for pool in getattr(manager, "_pools", {}).values():
+        for item in pool:
+            try:
+                if item.done() and not item.cancelled() and item.exception() is None:
+                    ids.add(item.result()["kernel_id"])
+            except Exception:  # a failed preheat: Voilà drops it itself
+                continue
+    return ids
+
+
+class KitKernelManager(AsyncMappingKernelManager):
+    """The base class Voilà wraps with its pooling manager (``multi_kernel_manager_class``)."""
+
+    _kit_last_pooled: set[str] | None = None
+
+    async def cull_kernels(self) -> None:
+        pooled = _pooled_kernel_ids(self)
+        if self._kit_last_pooled is not None:
+            now = dt.datetime.now(dt.UTC)
+            for kernel_id in self._kit_last_pooled - pooled:
+                kernel = self._kernels.get(kernel_id)
+                if kernel is not None and hasattr(kernel, "last_activity"):
+                    # claimed by a visitor since the last pass: idle time starts now
+                    kernel.last_activity = now
+        self._kit_last_pooled = pooled
+        await super().cull_kernels()

@@ -1,0 +1,213 @@
+"""The shell every app lives in: header (collaborative, who is signed in, save state), sign-in,
+refusal for the wrong audience, and an error boundary so no traceback reaches a page.
+
+A step provides ``build(context) -> widget``; the shell resolves who is asking (join link,
+session link or cookie, else a sign-in form), checks the audience and calls ``build`` once.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import ipywidgets as w
+
+from kit.ui.session import Identity, identify, issue_token, request_parameters, sign_in_with_code
+from kit.ui.widgets import Alert, SaveState, guarded, message_for
+
+log = logging.getLogger("kit.ui")
+
+Audience = Literal["everyone", "team", "facilitator"]
+
+#: the apps in BTS order: notebook, title (the template's landing page lists the same)
+APPS = [
+    ("00-start-here.ipynb", "Start here"),
+    ("01-setup-and-topic.ipynb", "Set-up & topic"),
+    ("02-aim.ipynb", "Aim"),
+    ("03-change-package.ipynb", "Change package"),
+]
+
+
+@dataclass
+class AppContext:
+    """What a step's builder gets: the store, who is asking, and the shell's shared widgets."""
+
+    store: Any
+    identity: Identity
+    save_state: SaveState
+    alert: Alert
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def actor(self):
+        return self.identity.actor()
+
+
+def _open_store():
+    from kit.store import Store
+
+    return Store.open()
+
+
+class AppShell(w.VBox):
+    """One app page. ``start()`` resolves the visitor and builds the step."""
+
+    def __init__(
+        self,
+        title: str,
+        build: Callable[[AppContext], w.Widget],
+        *,
+        audience: Audience = "everyone",
+        store: Any = None,
+        css_name: str = "",
+    ) -> None:
+        super().__init__()
+        self.add_class("kit-app")
+        if css_name:
+            self.add_class(f"kit-app-{css_name}")
+        self.title = title
+        self.audience = audience
+        self._build = build
+        self._store = store
+        self.identity: Identity | None = None
+        self.params: dict[str, str] = {}
+        self.alert = Alert()
+        self.save_state = SaveState()
+        self.header = w.HTML()
+        self.header.add_class("kit-header")
+        self.body = w.VBox()
+        self.body.add_class("kit-body")
+        top = w.HBox(
+            [self.header, self.save_state],
+            layout=w.Layout(justify_content="space-between", align_items="center"),
+        )
+        self.children = [top, self.alert, self.body]
+        self.content: w.Widget | None = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            self._store = _open_store()
+        return self._store
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def start(self, params: dict[str, str] | None = None) -> AppShell:
+        """Find out who is asking and show them the step, a sign-in form or a refusal."""
+        try:
+            self.params = request_parameters() if params is None else dict(params)
+            self.identity = identify(self.store, self.params)
+            if self.params.get("join") and self.identity is None:
+                self.alert.show("That join link's code is not recognised; type your code below.")
+            self._render()
+        except Exception as error:
+            log.exception("app %s failed to start", self.title)
+            self.alert.show(message_for(error))
+        return self
+
+    def _render(self) -> None:
+        self._render_header()
+        if self.identity is None:
+            self.body.children = [self._sign_in_form()]
+            return
+        if self.audience == "facilitator" and not self.identity.is_facilitator:
+            self.body.children = [self._refusal()]
+            return
+        context = AppContext(self.store, self.identity, self.save_state, self.alert, self.params)
+        try:
+            self.content = self._build(context)
+            self.body.children = [self.content]
+        except Exception as error:
+            log.exception("app %s failed to build", self.title)
+            self.alert.show(message_for(error))
+
+    # --- pieces ------------------------------------------------------------------------
+
+    def _collaborative_name(self) -> str:
+        if self.identity is None:
+            return ""
+        from kit.qi import Collaborative
+
+        try:
+            return self.store.get(
+                Collaborative, self.identity.collaborative_id, self.identity.actor()
+            ).record.name
+        except Exception:
+            return ""
+
+    def _render_header(self) -> None:
+        title = html.escape(self.title)
+        if self.identity is None:
+            who = '<span class="kit-who">Not signed in</span>'
+            links = ""
+        else:
+            role = "facilitator" if self.identity.is_facilitator else "team"
+            who = (
+                f'<span class="kit-who">Signed in as <b>{html.escape(self.identity.label)}</b> '
+                f"({role})</span>"
+            )
+            token = issue_token(self.identity)
+            links = " · ".join(
+                f'<a href="{name}?session={token}">{html.escape(label)}</a>' for name, label in APPS
+            )
+            links += ' · <a href="00-start-here.ipynb?signout=1">Sign out</a>'
+            collab = self._collaborative_name()
+            if collab:
+                title = f"{title} <span style='font-weight:400'>· {html.escape(collab)}</span>"
+        self.header.value = (
+            f'<div><h2 style="margin:4px 0">{title}</h2>{who}'
+            f'<div class="kit-app-links" style="font-size:90%;margin-top:2px">{links}</div></div>'
+        )
+
+    def _sign_in_form(self) -> w.Widget:
+        code = w.Text(placeholder="e.g. RIV-2026", description="Code:")
+        code.add_class("kit-signin-code")
+        button = w.Button(description="Sign in", button_style="primary")
+        button.add_class("kit-signin-button")
+        intro = w.HTML(
+            "<p>Type the <b>join code</b> your facilitator gave your team, or the "
+            "<b>facilitator passcode</b>.</p>"
+        )
+        self._code = code
+        button.on_click(self._on_sign_in)
+        code.on_submit(lambda _: self._on_sign_in(button))
+        box = w.VBox([intro, w.HBox([code, button])])
+        box.add_class("kit-signin")
+        return box
+
+    @guarded()
+    def _on_sign_in(self, _button: w.Button) -> None:
+        self.identity = sign_in_with_code(self.store, self._code.value)
+        self.alert.show(f"Welcome, {self.identity.label}.", "success")
+        self._render()
+
+    def _refusal(self) -> w.Widget:
+        box = w.HTML(
+            "<div class='kit-refusal' role='alert'><h3>This app is for the collaborative's "
+            "faculty</h3><p>You are signed in as a team member, so it is not available to you. "
+            "Your team's apps are listed at the top of the page; if you are faculty, sign out "
+            "and sign in with the facilitator passcode.</p></div>"
+        )
+        box.add_class("kit-refusal")
+        return box
+
+
+def load_bokeh() -> None:
+    """Put BokehJS into the page, inline and lean, so charts work in a room without internet."""
+    from bokeh.io import output_notebook
+    from bokeh.resources import Resources
+
+    output_notebook(resources=Resources(mode="inline", components=["bokeh"]), hide_banner=True)
+
+
+def run(shell: AppShell, *, uses_bokeh: bool = False) -> AppShell:
+    """What a notebook's one call does: load chart resources if needed, start, return the app."""
+    if uses_bokeh:
+        try:
+            load_bokeh()
+        except Exception:
+            log.exception("could not load BokehJS")
+    return shell.start()

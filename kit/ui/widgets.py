@@ -1,0 +1,185 @@
+"""Small widgets every app shares: alerts, the save-state line, guarded handlers, autosave.
+
+Voilà hides tracebacks, so a handler that fails silently is the worst bug a participant can
+meet; ``guarded`` makes every failure a sentence on screen and a line in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import html
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from kit.errors import Conflict, KitInputError, PermissionDenied
+
+log = logging.getLogger("kit.ui")
+
+FRIENDLY_FAILURE = (
+    "Something went wrong on our side and your last action did not finish. "
+    "Your saved work is safe; try again, and tell your facilitator if it keeps happening."
+)
+
+
+def message_for(error: BaseException) -> str:
+    """What a participant reads for an error: our own messages as they are, others hidden."""
+    if isinstance(error, KitInputError | Conflict | PermissionDenied):
+        return str(error)
+    return FRIENDLY_FAILURE
+
+
+class Alert(w.HTML):
+    """A message area that is empty until something needs saying."""
+
+    LEVELS = ("error", "warning", "info", "success")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("kit-alert")
+
+    def show(self, text: str, level: str = "error") -> None:
+        assert level in self.LEVELS
+        colours = {
+            "error": "#b3261e",
+            "warning": "#8a5a00",
+            "info": "#1f3a5f",
+            "success": "#1e6b35",
+        }
+        self.value = (
+            f'<div class="kit-alert-{level}" role="alert" style="color:{colours[level]};'
+            f'border-left:4px solid {colours[level]};padding:4px 10px;margin:4px 0">'
+            f"{html.escape(text)}</div>"
+        )
+
+    def clear(self) -> None:
+        self.value = ""
+
+    @property
+    def text(self) -> str:
+        """The message without markup, for tests."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self.value))
+
+
+class SaveState(w.HTML):
+    """'Saved 10:32', 'Saving...' or 'Not saved: ...': participants trust what they can see."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("kit-save-state")
+        self.state = "idle"
+        self.detail = ""
+        self._render()
+
+    def _render(self) -> None:
+        text = {
+            "idle": "",
+            "pending": "Unsaved changes…",
+            "saving": "Saving…",
+            "saved": f"Saved {self.detail}",
+            "error": f"Not saved: {self.detail}",
+        }[self.state]
+        colour = "#b3261e" if self.state == "error" else "#44546a"
+        self.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
+
+    def set(self, state: str, detail: str = "") -> None:
+        self.state, self.detail = state, detail
+        self._render()
+
+    def saved(self, when: dt.datetime | None = None) -> None:
+        when = when or dt.datetime.now()
+        self.set("saved", when.strftime("%H:%M:%S"))
+
+    def failed(self, error: BaseException) -> None:
+        self.set("error", message_for(error))
+
+
+def guarded(alert_attr: str = "alert") -> Callable:
+    """Wrap a view's handler: disable the clicked control while it runs, show failures.
+
+    The handler's first argument after ``self`` is the widget or change event that fired it;
+    a widget with ``disabled`` is disabled for the duration so a double click cannot save twice.
+    """
+
+    def decorate(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+            control = args[0] if args and hasattr(args[0], "disabled") else None
+            alert = getattr(self, alert_attr, None)
+            if control is not None:
+                control.disabled = True
+            try:
+                if alert is not None:
+                    alert.clear()
+                return handler(self, *args, **kwargs)
+            except Exception as error:  # every failure becomes words on screen
+                if not isinstance(error, KitInputError | Conflict | PermissionDenied):
+                    log.exception("handler %s failed", handler.__qualname__)
+                if alert is not None:
+                    alert.show(message_for(error))
+                return None
+            finally:
+                if control is not None:
+                    control.disabled = False
+
+        return run
+
+    return decorate
+
+
+class Debouncer:
+    """Run ``action`` once typing pauses: each call restarts the timer.
+
+    In a kernel the asyncio loop is running and the timer is real; without a loop (a plain
+    script or a test) the action runs at once, so behaviour never depends on timing in tests.
+    """
+
+    def __init__(self, action: Callable[[], None], delay: float = 0.8) -> None:
+        self.action = action
+        self.delay = delay
+        self._handle: asyncio.TimerHandle | None = None
+
+    def __call__(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.action()
+            return
+        self._handle = loop.call_later(self.delay, self._fire)
+
+    def _fire(self) -> None:
+        self._handle = None
+        self.action()
+
+    @property
+    def pending(self) -> bool:
+        return self._handle is not None
+
+    def flush(self) -> None:
+        """Save now (a button press, a page about to close)."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+            self.action()
+
+
+def field_error(widget: w.Widget) -> w.HTML:
+    """A message line meant to sit beside ``widget``."""
+    line = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
+    line.add_class("kit-field-error")
+    return line
+
+
+def set_field_error(line: w.HTML, text: str | None) -> None:
+    line.value = (
+        f'<span style="color:#b3261e" role="alert">{html.escape(text)}</span>' if text else ""
+    )
