@@ -98,7 +98,7 @@ def load_demo(store) -> str:
                 store.save(record, actor, expected_version=None)
     store.set_facilitator_passcode(demo.COLLABORATIVE_ID, demo.FACILITATOR_PASSCODE, actor)
     for team_id, code in demo.JOIN_CODES.items():
-        store.set_join_code(team_id, code, actor)
+        store.issue_join_code(team_id, actor, code=code)
     return demo.COLLABORATIVE_ID
 
 

@@ -1,0 +1,62 @@
+"""What the start page shows: the journey in BTS order and, for faculty, the join codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kit.qi import Collaborative, Team
+from kit.ui.session import Identity
+
+JOURNEY = [
+    (
+        "01-setup-and-topic.ipynb",
+        "Topic",
+        "Choose one topic where a real gap exists between what is known and what is done.",
+    ),
+    (
+        "02-aim.ipynb",
+        "Aim",
+        "What are we trying to accomplish? How much, by when, for whom, where.",
+    ),
+    (
+        "03-change-package.ipynb",
+        "Change package",
+        "Which changes will lead to improvement? Drivers and change ideas.",
+    ),
+    (
+        None,
+        "Measures",
+        "How will we know that a change is an improvement? Outcome, process, balancing.",
+    ),
+    (None, "PDSA", "Test changes on a small scale, learn, adopt, adapt or abandon."),
+    (
+        None,
+        "Learning sessions",
+        "All teach, all learn: storyboards, team time, and the next cycles.",
+    ),
+]
+
+
+@dataclass
+class TeamCode:
+    team: str
+    organisation: str
+    code: str
+    missing_roles: list[str]
+
+
+def join_codes(store, identity: Identity) -> list[TeamCode]:
+    """Each team's join code (issuing one where none exists), for the facilitator only."""
+    actor = identity.actor()
+    teams = store.find(Team, actor, collaborative_id=identity.collaborative_id)
+    codes = store.join_codes(identity.collaborative_id, actor)
+    rows = []
+    for saved in sorted(teams, key=lambda s: s.record.name):
+        team = saved.record
+        code = codes.get(team.id) or store.issue_join_code(team.id, actor)
+        rows.append(TeamCode(team.name, team.organisation, code, team.missing_roles()))
+    return rows
+
+
+def collaborative(store, identity: Identity) -> Collaborative:
+    return store.get(Collaborative, identity.collaborative_id, identity.actor()).record
