@@ -122,6 +122,15 @@ def _dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def is_proportion(measure: Measure) -> bool:
+    """Numerator-and-denominator measures other than rates (U charts): a part of a whole.
+
+    For these the numerator can never exceed the denominator; for a rate such as infections
+    per 1,000 patient days it can.
+    """
+    return measure.has_denominator and measure.chart not in ("u", "up")
+
+
 def _kind(cls: type[Record]) -> str:
     kind = getattr(cls, "kind", "")
     if RECORD_TYPES.get(kind) is not cls:
@@ -274,12 +283,19 @@ class Store:
         }
 
     def _insert(
-        self, conn: Connection, kind: str, record: Record, scope: Scope, who: str, now: dt.datetime
+        self,
+        conn: Connection,
+        kind: str,
+        record: Record,
+        scope: Scope,
+        who: str,
+        now: dt.datetime,
+        version: int = 1,
     ) -> None:
         table = self._table(kind)
         values = self._columns(kind, record, scope) | {
             "id": record.id,
-            "version": 1,
+            "version": version,
             "deleted": False,
             "created_at": now,
             "updated_at": now,
@@ -412,10 +428,11 @@ class Store:
                     f"'{measure.name}' is reported as a numerator and a denominator; "
                     f"the row for {_period(obs.period)} has only a value."
                 )
-            try:
-                obs.check_proportion()
-            except ValueError as error:
-                raise KitInputError(str(error)) from None
+            if is_proportion(measure):
+                try:
+                    obs.check_proportion()
+                except ValueError as error:
+                    raise KitInputError(str(error)) from None
         elif obs.value is None:
             raise KitInputError(
                 f"'{measure.name}' is reported as one value per period; the row for "
@@ -707,6 +724,67 @@ class Store:
                 now,
             )
         return Saved(record, expected_version + 1, now, who)
+
+    def import_records(self, items: Sequence[tuple[Record, int]], actor: Actor) -> dict[str, int]:
+        """Bring records (with the versions they had) into the store in one transaction.
+
+        The workbook import uses this: a record that is new here is created at its version
+        from the file (so exporting again gives the same file); one that differs from the
+        stored record becomes its next version (the stored state stays in the revisions); an
+        identical one is left alone. Any problem rolls back everything.
+        """
+        order = {"collaborative": 0, "team": 1, "measure": 2, "observation": 4}
+        ranked = sorted(
+            ((order.get(_kind(type(r)), 3), n, r, v) for n, (r, v) in enumerate(items)),
+            key=lambda item: item[:2],
+        )
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with self._write() as conn:
+            now = _now()
+            actor_collaborative = self._actor_collaborative(conn, actor)
+            who = self._who(conn, actor)
+            measures: dict[str, Measure] = {}
+            for _rank, _n, given, version in ranked:
+                cls = type(given)
+                kind = _kind(cls)
+                if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+                    raise KitInputError(
+                        f"The {kind_label(kind)} '{given.id}' has version {version!r}; "
+                        "versions are whole numbers from 1."
+                    )
+                record = self._record(cls, given.model_dump(mode="json"))
+                data = record.model_dump(mode="json")
+                existing = self._load(conn, kind, record.id)
+                if existing is not None and not existing.deleted:
+                    check_read(actor, kind, existing.scope, actor_collaborative)
+                    if existing.data == data:
+                        counts["unchanged"] += 1
+                        continue
+                    check_write(
+                        actor,
+                        kind,
+                        cls.model_construct(**existing.data),
+                        existing.scope,
+                        actor_collaborative,
+                    )
+                scope = self._scope(conn, kind, record)
+                check_write(actor, kind, record, scope, actor_collaborative)
+                if isinstance(record, Observation):
+                    self._check_observation(conn, record, scope, measures)
+                    self._check_period_free(conn, record)
+                if existing is None:
+                    self._insert(conn, kind, record, scope, who, now, version=version)
+                    action: Action = "create"
+                    counts["created"] += 1
+                else:
+                    columns = self._columns(kind, record, scope) | {"deleted": False}
+                    if not self._update(conn, kind, record.id, existing.version, columns, who, now):
+                        raise self._conflict(kind, existing)
+                    version = existing.version + 1
+                    action = "create" if existing.deleted else "update"
+                    counts["updated"] += 1
+                self._revision(conn, kind, record.id, version, action, data, who, now)
+        return counts
 
     # --- observations --------------------------------------------------------------------
 
