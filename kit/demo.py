@@ -507,3 +507,30 @@ def build_demo(seed: int = 20260101) -> dict[str, list[r.Record]]:
         "assessment": assessments,
         "monthly_report": reports,
     }
+
+
+def write_demo_workbook(path: str) -> None:
+    """Regenerate ``datasets/demo-collaborative.json`` from ``build_demo()``."""
+    import tempfile
+
+    from kit.store import Actor, Store
+    from kit.store.workbook import export_workbook, write_workbook
+
+    actor = Actor.system()
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        Store.open(f"sqlite:///{scratch}/demo.sqlite3") as store,
+    ):
+        for kind, records in build_demo().items():
+            if kind == "observation":
+                store.put_observations(records, actor)
+                continue
+            for record in records:
+                store.save(record, actor, expected_version=None)
+        write_workbook(path, export_workbook(store, actor, COLLABORATIVE_ID))
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_demo_workbook(sys.argv[1] if len(sys.argv) > 1 else "datasets/demo-collaborative.json")

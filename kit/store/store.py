@@ -995,16 +995,31 @@ class Store:
             )
         return Actor.facilitator(name, collaborative_id=collaborative_id)
 
-    def issue_join_code(self, team_id: str, actor: Actor) -> str:
-        """A new join code for a team (replacing its old one), shown as ``KXM-4Q7``."""
+    def issue_join_code(self, team_id: str, actor: Actor, *, code: str | None = None) -> str:
+        """A new join code for a team (replacing its old one), shown as ``KXM-4Q7``.
+
+        ``code`` chooses the code instead of drawing one at random: the demo collaborative
+        uses memorable codes so that the README and workshops can print them.
+        """
         with self._write() as conn:
             collaborative_id = self._team_collaborative(conn, team_id)
             self._require_staff(actor, collaborative_id, "issue join codes")
             who = self._who(conn, actor)
-            taken = set(conn.execute(sa.select(join_codes.c.code)).scalars())
-            code = access.new_join_code()
-            while code in taken:
+            taken = set(
+                conn.execute(
+                    sa.select(join_codes.c.code).where(join_codes.c.team_id != team_id)
+                ).scalars()
+            )
+            if code is not None:
+                code = access.normalise_join_code(code)
+                if len(code) < 6:
+                    raise KitInputError("A join code needs at least 6 letters or digits.")
+                if code in taken:
+                    raise KitInputError("Another team already has that join code.")
+            else:
                 code = access.new_join_code()
+                while code in taken:
+                    code = access.new_join_code()
             conn.execute(join_codes.delete().where(join_codes.c.team_id == team_id))
             conn.execute(
                 join_codes.insert().values(
