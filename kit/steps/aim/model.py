@@ -1,0 +1,316 @@
+"""The aim step's state: one team's aim, read from and saved to the store, and its feedback.
+
+No widgets here. The view hands over what the participant typed, as text; this model turns
+it into an ``Aim`` (numbers parsed here, so "abc" in the baseline becomes the sentence
+"Baseline must be a number; 'abc' is not." beside that field), asks ``kit.qi.aims`` for the
+feedback, and saves through the store with the version it loaded (a stale save raises
+``Conflict``; another team's aim raises ``PermissionDenied``). Everything is reloaded from the
+store, so a restarted kernel shows exactly what was saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kit.errors import KitInputError, PermissionDenied
+from kit.qi import Aim, Collaborative, Measure, Team, check
+from kit.qi.aims import AimReview, compose_aim, review_aim, review_free_text_aim
+from kit.store import Actor, Revision, Saved, Store
+from kit.ui.session import Identity
+
+#: the raw fields the form sends, in the order it shows them
+FIELDS = (
+    "what",
+    "for_whom",
+    "where",
+    "baseline",
+    "target",
+    "unit",
+    "measure_id",
+    "baseline_period_end",
+    "by_when",
+    "free_text",
+)
+_NUMBER_LABELS = {"baseline": "Baseline", "target": "Target"}
+
+
+def parse_number(label: str, raw: Any) -> float | None:
+    """'50', '50%', '1,000', ' 7.7 ' -> a number; '' -> None; 'abc' -> a message to show.
+
+    Numbers are typed into text boxes on purpose: a number box silently drops what it cannot
+    read, whereas a participant who types "some" should be told that some is not a number.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None
+        cleaned = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text).removesuffix("%").strip()
+        try:
+            value = float(cleaned)
+        except ValueError:
+            raise KitInputError(f"{label} must be a number; '{text[:40]}' is not.") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise KitInputError(f"{label} must be a finite number.")
+    return value
+
+
+def format_number(value: float | None) -> str:
+    """How a stored number goes back into its text box: 4.1 -> '4.1', 50.0 -> '50'."""
+    if value is None:
+        return ""
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+@dataclass
+class Draft:
+    """What the form holds right now: the aim it makes, or why it cannot be saved yet.
+
+    ``errors`` maps a field name ('baseline', 'target', 'by_when', or 'form' for the rest)
+    to the message to show beside it. ``aim`` is the aim to review and compose; when there
+    are errors it is the best reading of the form (invalid fields left empty), good for
+    feedback but not saved.
+    """
+
+    aim: Aim
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One earlier version of the aim, described for a list."""
+
+    version: int
+    label: str
+    sentence: str
+    aim: Aim
+
+
+class AimModel:
+    """One team's aim. A participant edits their own team's; a facilitator reads any team's."""
+
+    def __init__(
+        self,
+        store: Store,
+        identity: Identity,
+        team_id: str | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        self.store = store
+        self.identity = identity
+        self.actor: Actor = identity.actor()
+        self.today = today
+        self.team_id: str | None = None
+        self.saved: Saved[Aim] | None = None
+        self.aim: Aim | None = None
+        self._measures: dict[str, Measure] | None = None
+        chosen = team_id or identity.team_id
+        if chosen:
+            self.select_team(chosen)
+
+    # --- who and what -----------------------------------------------------------------
+
+    @property
+    def can_edit(self) -> bool:
+        """Teams write their own aim; faculty look at a team's aim without changing it."""
+        return (
+            not self.identity.is_facilitator
+            and self.team_id is not None
+            and self.team_id == self.identity.team_id
+        )
+
+    @property
+    def version(self) -> int | None:
+        return self.saved.version if self.saved else None
+
+    def teams(self) -> list[tuple[str, str]]:
+        """(name, id) of the teams this person may look at, by name."""
+        if not self.identity.is_facilitator:
+            team = self.store.get(Team, str(self.identity.team_id), self.actor).record
+            return [(team.name, team.id)]
+        found = self.store.find(Team, self.actor, collaborative_id=self.identity.collaborative_id)
+        return sorted(((s.record.name, s.record.id) for s in found), key=lambda t: t[0].lower())
+
+    def team_name(self) -> str:
+        if not self.team_id:
+            return ""
+        return self.store.get(Team, self.team_id, self.actor).record.name
+
+    def select_team(self, team_id: str) -> None:
+        """Load a team's aim; a participant may only pick their own team."""
+        if not self.identity.is_facilitator and team_id != self.identity.team_id:
+            raise PermissionDenied(
+                "This aim belongs to another team; each team sees only its own work."
+            )
+        self.team_id = team_id
+        self.reload()
+
+    def reload(self) -> Aim:
+        """Read the team's aim again from the store (after a conflict, or a kernel restart)."""
+        self._measures = None
+        if self.team_id is None:
+            raise KitInputError("Choose a team first.")
+        found = self.store.find(Aim, self.actor, team_id=self.team_id)
+        if found:
+            self.saved = found[0]
+            self.aim = found[0].record
+        else:
+            self.saved = None
+            self.aim = Aim(id=f"aim-{self.team_id}", team_id=self.team_id)
+        return self.aim
+
+    def collaborative_aim(self) -> str:
+        try:
+            collab = self.store.get(Collaborative, self.identity.collaborative_id, self.actor)
+        except KitInputError:
+            return ""
+        return collab.record.aim
+
+    def measures(self) -> dict[str, Measure]:
+        """The measures this team reports (the collaborative's and its own), by id."""
+        if self._measures is None:
+            found = self.store.find(
+                Measure, self.actor, collaborative_id=self.identity.collaborative_id
+            )
+            self._measures = {
+                s.record.id: s.record for s in found if s.record.team_id in (None, self.team_id)
+            }
+        return self._measures
+
+    def measure(self, measure_id: str | None) -> Measure | None:
+        return self.measures().get(measure_id) if measure_id else None
+
+    # --- the form -----------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """The stored aim as the form shows it: numbers as text, dates as dates."""
+        aim = self.aim or Aim(id="aim-new", team_id=self.team_id or "")
+        return {
+            "what": aim.what,
+            "for_whom": aim.for_whom,
+            "where": aim.where,
+            "baseline": format_number(aim.baseline),
+            "target": format_number(aim.target),
+            "unit": aim.unit,
+            "measure_id": aim.measure_id,
+            "baseline_period_end": aim.baseline_period_end,
+            "by_when": aim.by_when,
+            "free_text": aim.free_text,
+        }
+
+    def draft(self, raw: dict[str, Any]) -> Draft:
+        """The aim the form describes, with a message per field that cannot be read."""
+        if self.team_id is None or self.aim is None:
+            raise KitInputError("Choose a team first.")
+        errors: dict[str, str] = {}
+        data: dict[str, Any] = {"id": self.aim.id, "team_id": self.team_id}
+        for name in ("what", "for_whom", "where", "unit", "free_text"):
+            data[name] = str(raw.get(name) or "").strip()
+        for name, label in _NUMBER_LABELS.items():
+            try:
+                data[name] = parse_number(label, raw.get(name))
+            except KitInputError as error:
+                errors[name] = str(error)
+                data[name] = None
+        measure_id = raw.get("measure_id") or None
+        measure = self.measure(measure_id)
+        if measure_id and measure is None:
+            errors["measure_id"] = "That measure is not one of your team's measures; pick again."
+            measure_id = None
+        data["measure_id"] = measure_id
+        for name in ("baseline_period_end", "by_when"):
+            value = raw.get(name)
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            if value is not None and not isinstance(value, dt.date):
+                errors[name] = "Choose a date from the calendar."
+                value = None
+            data[name] = value
+        start, end = data["baseline_period_end"], data["by_when"]
+        if start and end and end <= start:
+            errors["by_when"] = (
+                f"The target date ({end:%d %b %Y}) must come after the end of the baseline "
+                f"period ({start:%d %b %Y})."
+            )
+            data["by_when"] = None
+        # Direction comes from the measure. It is stored only when the numbers agree with it,
+        # so that an aim moving the wrong way can still be saved; the review then says why.
+        data["direction"] = None
+        if measure is not None:
+            b, t = data["baseline"], data["target"]
+            agrees = b is None or t is None or (t > b if measure.direction == "up" else t < b)
+            if agrees:
+                data["direction"] = measure.direction
+        try:
+            aim = check(Aim, data)
+        except KitInputError as error:
+            errors.setdefault("form", str(error))
+            aim = Aim.model_construct(**data)
+        return Draft(aim, errors)
+
+    def review(self, aim: Aim) -> AimReview:
+        """Feedback on each element, with the direction taken from the chosen measure."""
+        return review_aim(aim, measure=self.measure(aim.measure_id), today=self.today)
+
+    def review_text(self, text: str, measure_id: str | None = None) -> AimReview:
+        """The same feedback for an aim pasted as one sentence."""
+        return review_free_text_aim(text, measure=self.measure(measure_id), today=self.today)
+
+    @staticmethod
+    def sentence(aim: Aim) -> str:
+        return compose_aim(aim)
+
+    def save(self, draft: Draft) -> Saved[Aim]:
+        """Save the draft against the version loaded; ``Conflict`` if someone saved since."""
+        if not self.can_edit:
+            raise PermissionDenied(
+                "You are looking at this team's aim as faculty; only the team changes it."
+                if self.identity.is_facilitator
+                else "This aim belongs to another team; you can only change your own team's work."
+            )
+        if not draft.ok:
+            raise KitInputError(" ".join(dict.fromkeys(draft.errors.values())))
+        if self.aim is not None and self.saved is not None and draft.aim == self.aim:
+            return self.saved  # nothing changed: no new version
+        saved = self.store.save(draft.aim, self.actor, expected_version=self.version)
+        self.saved, self.aim = saved, saved.record
+        return saved
+
+    # --- history ------------------------------------------------------------------------
+
+    def history(self) -> list[HistoryEntry]:
+        """Every saved version, newest first, described for a list."""
+        if self.saved is None or self.aim is None:
+            return []
+        revisions: list[Revision[Aim]] = self.store.revisions(Aim, self.aim.id, self.actor)
+        entries = []
+        for rev in reversed(revisions):
+            when = rev.saved_at.astimezone(dt.UTC)
+            label = f"Version {rev.version} · {when:%d %b %Y %H:%M} UTC · {rev.saved_by}" + (
+                "" if rev.action in ("update", "create") else f" ({rev.action})"
+            )
+            entries.append(HistoryEntry(rev.version, label, compose_aim(rev.record), rev.record))
+        return entries
+
+    def restore(self, version: int) -> Saved[Aim]:
+        """Make an earlier version current again (as a new version; nothing is lost)."""
+        if not self.can_edit:
+            raise PermissionDenied("Only the team can restore an earlier version of its aim.")
+        if self.aim is None or self.saved is None:
+            raise KitInputError("There is no saved aim to restore yet.")
+        saved = self.store.restore(
+            Aim, self.aim.id, version, self.actor, expected_version=self.saved.version
+        )
+        self.saved, self.aim = saved, saved.record
+        return saved

@@ -1,0 +1,556 @@
+"""The aim builder: the elements of an aim, composed live into a sentence, with feedback.
+
+Every input is a text box or a date picker; the model reads them (numbers included), so bad
+input becomes a message beside the field. Each edit refreshes the sentence and the feedback
+at once and is saved when typing pauses; the save state sits in the app's header. A
+facilitator sees any team's aim, read-only.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+import ipywidgets as w
+
+from kit.content import aim_prompts
+from kit.errors import Conflict
+from kit.qi.aims import ELEMENT_LABELS, ELEMENTS, AimReview
+from kit.steps.aim.model import AimModel, Draft
+from kit.ui import AppContext, AppShell, Debouncer, guarded, message_for, run
+from kit.ui.widgets import field_error, set_field_error
+
+log = logging.getLogger("kit.steps.aim")
+
+_STATUS = {
+    "ok": ("✓", "#1e6b35", "Done"),
+    "weak": ("!", "#8a5a00", "Needs work"),
+    "missing": ("✗", "#b3261e", "Missing"),
+}
+_WIDE = w.Layout(width="100%")
+
+
+def _finding_html(status: str, message: str) -> str:
+    icon, colour, word = _STATUS[status]
+    return (
+        f'<div class="kit-finding kit-finding-{status}" style="color:{colour};line-height:1.35">'
+        f'<b aria-hidden="true">{icon}</b> <span class="kit-status-word">{word}: </span>'
+        f"{html.escape(message)}</div>"
+    )
+
+
+def _review_html(review: AimReview, title: str = "") -> str:
+    rows = "".join(
+        f"<li><b>{html.escape(f.label)}</b>: {_finding_html(f.status, f.message)}</li>"
+        for f in review.findings
+    )
+    colour = "#1e6b35" if review.passes else "#8a5a00"
+    head = f"<h4 style='margin:4px 0'>{html.escape(title)}</h4>" if title else ""
+    return (
+        f"{head}<div class='kit-aim-summary-text' style='color:{colour};font-weight:600'>"
+        f"{html.escape(review.summary)}</div><ul style='margin:4px 0;padding-left:18px'>{rows}</ul>"
+    )
+
+
+def _classed(widget: w.Widget, css: str) -> w.Widget:
+    widget.add_class(css)
+    return widget
+
+
+class AimView(w.VBox):
+    """The aim builder for one team, bound to an ``AimModel``."""
+
+    def __init__(self, context: AppContext, model: AimModel) -> None:
+        super().__init__()
+        self.add_class("kit-aim")
+        self.context = context
+        self.model = model
+        self.alert = context.alert
+        self.save_state = context.save_state
+        self._loading = False
+        self._autosave = Debouncer(self._save_now)
+        prompts = aim_prompts()
+        self._prompts = prompts["elements"]
+
+        # --- inputs -----------------------------------------------------------------
+        def text(name: str, css: str, placeholder: str = "") -> w.Text:
+            box = w.Text(placeholder=placeholder, layout=_WIDE, continuous_update=True)
+            return _classed(box, css)
+
+        self.what = text("what", "kit-aim-what", "e.g. " + self._prompts["what"]["example"])
+        self.for_whom = text(
+            "for_whom", "kit-aim-for-whom", "e.g. " + self._prompts["for_whom"]["example"]
+        )
+        self.where = text("where", "kit-aim-where", "e.g. " + self._prompts["where"]["example"])
+        self.measure = _classed(
+            w.Dropdown(options=[("(choose a measure)", None)], layout=_WIDE), "kit-aim-measure"
+        )
+        self.baseline = _classed(
+            w.Text(placeholder="e.g. 4.1", layout=w.Layout(width="120px")), "kit-aim-baseline"
+        )
+        self.target = _classed(
+            w.Text(placeholder="e.g. 2.9", layout=w.Layout(width="120px")), "kit-aim-target"
+        )
+        self.unit = _classed(
+            w.Text(placeholder="e.g. %, days, falls per 1,000 patient-days", layout=_WIDE),
+            "kit-aim-unit",
+        )
+        self.baseline_end = _classed(w.DatePicker(), "kit-aim-baseline-end")
+        self.by_when = _classed(w.DatePicker(), "kit-aim-by-when")
+        self.free_text = _classed(
+            w.Textarea(
+                placeholder="Paste or type your aim as one sentence",
+                layout=w.Layout(width="100%", height="80px"),
+            ),
+            "kit-aim-free-text",
+        )
+        self._inputs: dict[str, w.ValueWidget] = {
+            "what": self.what,
+            "for_whom": self.for_whom,
+            "where": self.where,
+            "measure_id": self.measure,
+            "baseline": self.baseline,
+            "target": self.target,
+            "unit": self.unit,
+            "baseline_period_end": self.baseline_end,
+            "by_when": self.by_when,
+            "free_text": self.free_text,
+        }
+
+        # --- messages ---------------------------------------------------------------
+        self.errors = {
+            name: _classed(field_error(self._inputs[name]), f"kit-aim-error-{name}")
+            for name in ("baseline", "target", "measure_id", "baseline_period_end", "by_when")
+        }
+        self.errors["form"] = _classed(field_error(self), "kit-aim-error-form")
+        self.feedback = {
+            element: _classed(w.HTML(), f"kit-aim-feedback-{element.replace('_', '-')}")
+            for element in ELEMENTS
+        }
+        self.stretch = _classed(w.HTML(), "kit-aim-stretch")
+        self.direction = _classed(w.HTML(), "kit-aim-direction")
+        self.sentence = _classed(w.HTML(), "kit-aim-sentence")
+        self.summary = _classed(w.HTML(), "kit-aim-summary")
+        self.collaborative = _classed(w.HTML(), "kit-aim-collaborative")
+        self.text_feedback = _classed(w.HTML(), "kit-aim-text-feedback")
+        self.readonly_note = _classed(w.HTML(), "kit-aim-readonly")
+
+        # --- buttons ----------------------------------------------------------------
+        self.check_text_button = _classed(
+            w.Button(description="Check this aim", icon="check"), "kit-aim-check-text"
+        )
+        self.use_text_button = _classed(
+            w.Button(description="Fill the builder from it", icon="arrow-down"), "kit-aim-use-text"
+        )
+        self.reload_button = _classed(
+            w.Button(
+                description="Reload the saved aim",
+                button_style="warning",
+                layout=w.Layout(display="none"),
+            ),
+            "kit-aim-reload",
+        )
+        self.history = _classed(
+            w.Select(options=[], rows=5, layout=w.Layout(width="100%")), "kit-aim-history"
+        )
+        self.history_preview = _classed(w.HTML(), "kit-aim-history-preview")
+        self.restore_button = _classed(
+            w.Button(description="Restore this version", icon="undo"), "kit-aim-restore"
+        )
+        self.team_picker = _classed(w.Dropdown(description="Team:", options=[]), "kit-aim-team")
+
+        # --- layout -----------------------------------------------------------------
+        self.children = self._layout(prompts)
+
+        # --- handlers ---------------------------------------------------------------
+        for name, widget in self._inputs.items():
+            if name == "free_text":
+                widget.observe(self._on_free_text_change, names="value")
+            elif name == "measure_id":
+                widget.observe(self._on_measure_change, names="value")
+            else:
+                widget.observe(self._on_edit, names="value")
+        self.check_text_button.on_click(self._on_check_text)
+        self.use_text_button.on_click(self._on_use_text)
+        self.reload_button.on_click(self._on_reload)
+        self.history.observe(self._on_history_select, names="value")
+        self.restore_button.on_click(self._on_restore)
+        self.team_picker.observe(self._on_team_change, names="value")
+
+        self._show_model()
+
+    # --- building ---------------------------------------------------------------------
+
+    def _element(self, element: str, inputs: list[w.Widget]) -> w.Widget:
+        prompt = self._prompts[element]
+        label = w.HTML(
+            f"<b>{html.escape(prompt['label'])}</b><br>"
+            f"<span style='font-size:88%;color:#44546a'>{html.escape(prompt['prompt'])}</span>"
+        )
+        row = w.HBox(
+            [
+                w.Box([label], layout=w.Layout(width="26%", padding="0 8px 0 0")),
+                w.VBox(inputs, layout=w.Layout(width="40%")),
+                w.Box(
+                    [self.feedback[element]],
+                    layout=w.Layout(width="34%", padding="0 0 0 10px"),
+                ),
+            ],
+            layout=w.Layout(border_bottom="1px solid #e3e8ee", padding="6px 0"),
+        )
+        row.add_class(f"kit-aim-element-{element.replace('_', '-')}")
+        return row
+
+    def _layout(self, prompts: dict[str, Any]) -> list[w.Widget]:
+        def labelled(text: str, widget: w.Widget, error: w.Widget | None = None) -> w.Widget:
+            parts = [w.HTML(f"<span style='font-size:90%'>{html.escape(text)}</span>"), widget]
+            if error is not None:
+                parts.append(error)
+            return w.VBox(parts)
+
+        how_much = [
+            labelled("Measure", self.measure, self.errors["measure_id"]),
+            self.direction,
+            w.HBox(
+                [
+                    labelled("Baseline", self.baseline, self.errors["baseline"]),
+                    labelled("Target", self.target, self.errors["target"]),
+                ],
+                layout=w.Layout(gap="12px"),
+            ),
+            labelled("Unit", self.unit),
+            labelled(
+                "End of the baseline period",
+                self.baseline_end,
+                self.errors["baseline_period_end"],
+            ),
+            self.stretch,
+        ]
+        builder = w.VBox(
+            [
+                self._element("what", [self.what]),
+                self._element("for_whom", [self.for_whom]),
+                self._element("where", [self.where]),
+                self._element("how_much", how_much),
+                self._element("by_when", [self.by_when, self.errors["by_when"]]),
+            ]
+        )
+        builder.add_class("kit-aim-builder")
+        aim_box = w.VBox(
+            [
+                w.HTML("<h3 style='margin:4px 0'>Your aim</h3>"),
+                self.sentence,
+                self.summary,
+                self.errors["form"],
+            ],
+            layout=w.Layout(
+                width="62%", padding="8px 12px", border="1px solid #c9d6e3", margin="0 8px 0 0"
+            ),
+        )
+        collab_box = w.VBox(
+            [w.HTML("<h3 style='margin:4px 0'>The collaborative's aim</h3>"), self.collaborative],
+            layout=w.Layout(width="38%", padding="8px 12px", border="1px solid #e3e8ee"),
+        )
+        free_text = w.VBox(
+            [
+                w.HTML(
+                    "<h3>Check an aim you wrote elsewhere</h3><p>Paste it here to get the same "
+                    "feedback; then fill the builder from it if you like.</p>"
+                ),
+                self.free_text,
+                w.HBox([self.check_text_button, self.use_text_button]),
+                self.text_feedback,
+            ]
+        )
+        free_text.add_class("kit-aim-free-text-section")
+        history = w.VBox(
+            [
+                w.HTML(
+                    "<h3>Earlier versions</h3><p>Every save is kept. Pick a version to see it, "
+                    "and restore it if you want it back.</p>"
+                ),
+                self.history,
+                self.history_preview,
+                self.restore_button,
+            ]
+        )
+        history.add_class("kit-aim-history-section")
+        top: list[w.Widget] = [w.HTML(f"<p>{html.escape(prompts['intro'])}</p>")]
+        if self.model.identity.is_facilitator:
+            top.append(w.HBox([self.team_picker, self.readonly_note]))
+        top += [
+            self.reload_button,
+            w.HBox([aim_box, collab_box], layout=w.Layout(align_items="stretch")),
+            builder,
+            free_text,
+            history,
+        ]
+        return top
+
+    # --- showing the model ------------------------------------------------------------
+
+    def _show_model(self) -> None:
+        """Fill every widget from the model (loaded from the store); no save is triggered."""
+        self._loading = True
+        try:
+            if self.model.identity.is_facilitator:
+                teams = self.model.teams()
+                self.team_picker.options = teams
+                if self.model.team_id in {t[1] for t in teams}:
+                    self.team_picker.value = self.model.team_id
+            self.collaborative.value = (
+                f"<p>{html.escape(self.model.collaborative_aim() or 'Not written yet.')}</p>"
+                "<p style='font-size:88%;color:#44546a'>Your team's aim should contribute to "
+                "it; it can be bolder.</p>"
+            )
+            if self.model.team_id is None:
+                self.sentence.value = "<p>Choose a team to see its aim.</p>"
+                self._set_editable(False)
+                return
+            measures = self.model.measures()
+            self.measure.options = [("(choose a measure)", None)] + [
+                (m.name, m.id) for m in measures.values()
+            ]
+            for name, value in self.model.values().items():
+                widget = self._inputs[name]
+                if name == "measure_id" and value not in measures:
+                    value = None
+                widget.value = value
+            self._set_editable(self.model.can_edit)
+            if self.model.identity.is_facilitator:
+                self.readonly_note.value = (
+                    f"<i>Viewing {html.escape(self.model.team_name())}'s aim as faculty "
+                    "(read-only).</i>"
+                )
+        finally:
+            self._loading = False
+        self._refresh()
+        self._refresh_text_feedback()
+        self._refresh_history()
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (
+            *self._inputs.values(),
+            self.use_text_button,
+            self.restore_button,
+        ):
+            widget.disabled = not editable
+
+    def _raw(self) -> dict[str, Any]:
+        return {name: widget.value for name, widget in self._inputs.items()}
+
+    def _refresh(self) -> Draft | None:
+        """Recompose the sentence and every piece of feedback from what the form holds."""
+        if self.model.team_id is None:
+            return None
+        draft = self.model.draft(self._raw())
+        for name, line in self.errors.items():
+            set_field_error(line, draft.errors.get(name))
+        review = self.model.review(draft.aim)
+        self.sentence.value = f"<p style='font-size:115%;margin:4px 0'>{html.escape(self.model.sentence(draft.aim))}</p>"
+        colour = "#1e6b35" if review.passes else "#8a5a00"
+        self.summary.value = (
+            f"<div style='color:{colour};font-weight:600'>{html.escape(review.summary)}</div>"
+        )
+        for finding in review.findings:
+            self.feedback[finding.element].value = _finding_html(finding.status, finding.message)
+        if review.stretch is not None:
+            verdict = review.stretch.verdict
+            status = "ok" if verdict in ("stretch", "modest") else "weak"
+            self.stretch.value = (
+                f"<b>Stretch check:</b> {_finding_html(status, review.stretch.message)}"
+            )
+        else:
+            self.stretch.value = ""
+        measure = self.model.measure(draft.aim.measure_id)
+        if measure is None:
+            self.direction.value = (
+                "<span style='font-size:88%;color:#44546a'>Pick the measure that will show "
+                "the improvement; its direction (higher or lower is better) is checked "
+                "against your target.</span>"
+            )
+        else:
+            better = "Higher" if measure.direction == "up" else "Lower"
+            self.direction.value = (
+                f"<span style='font-size:88%'><b>{better} is better</b> for "
+                f"'{html.escape(measure.name)}'"
+                + (f" ({html.escape(measure.unit)})" if measure.unit else "")
+                + ".</span>"
+            )
+        return draft
+
+    def _refresh_text_feedback(self) -> AimReview | None:
+        text = self.free_text.value.strip()
+        if not text:
+            self.text_feedback.value = ""
+            return None
+        review = self.model.review_text(text, self.measure.value)
+        self.text_feedback.value = _review_html(review, "Feedback on the aim as written")
+        return review
+
+    def _refresh_history(self) -> None:
+        entries = self.model.history() if self.model.team_id else []
+        self._history = {e.version: e for e in entries}
+        self.history.options = [(e.label, e.version) for e in entries]
+        self.history.value = None
+        self.history_preview.value = (
+            "" if entries else "<i>No saved versions yet: your first edit will be the first.</i>"
+        )
+
+    # --- handlers -------------------------------------------------------------------------
+
+    @guarded()
+    def _on_edit(self, _change: dict[str, Any]) -> None:
+        if self._loading:
+            return
+        self._refresh()
+        if self.model.can_edit:
+            self.save_state.set("pending")
+            self._autosave()
+
+    @guarded()
+    def _on_measure_change(self, change: dict[str, Any]) -> None:
+        if self._loading:
+            return
+        measure = self.model.measure(change["new"])
+        if measure is not None and not self.unit.value.strip() and measure.unit:
+            self._loading = True
+            try:
+                self.unit.value = measure.unit
+            finally:
+                self._loading = False
+        self._on_edit(change)
+        self._refresh_text_feedback()
+
+    @guarded()
+    def _on_free_text_change(self, change: dict[str, Any]) -> None:
+        if self._loading:
+            return
+        self._refresh_text_feedback()
+        self._on_edit(change)
+
+    @guarded()
+    def _on_check_text(self, _button: w.Button) -> None:
+        if self._refresh_text_feedback() is None:
+            self.text_feedback.value = _finding_html(
+                "missing", "Paste or type an aim in the box first."
+            )
+
+    @guarded()
+    def _on_use_text(self, _button: w.Button) -> None:
+        review = self._refresh_text_feedback()
+        if review is None or review.parts is None:
+            self.text_feedback.value = _finding_html(
+                "missing", "Paste or type an aim in the box first."
+            )
+            return
+        parts = review.parts
+        self._loading = True
+        try:
+            if parts.what:
+                self.what.value = parts.what
+            if parts.for_whom:
+                self.for_whom.value = parts.for_whom
+            if parts.where:
+                self.where.value = parts.where
+            if parts.baseline is not None:
+                self.baseline.value = f"{parts.baseline:g}"
+            if parts.target is not None:
+                self.target.value = f"{parts.target:g}"
+            if parts.unit:
+                self.unit.value = parts.unit
+            if parts.by_when:
+                self.by_when.value = parts.by_when
+        finally:
+            self._loading = False
+        self._on_edit({})
+        self.alert.show("The builder now holds what we could read from your aim.", "info")
+
+    def _save_now(self) -> None:
+        """The autosave: runs when typing pauses. Never raises; failures are shown."""
+        try:
+            draft = self._refresh()
+            if draft is None or not self.model.can_edit:
+                return
+            if not draft.ok:
+                self.save_state.set("error", "fix the field marked in red")
+                return
+            self.save_state.set("saving")
+            self.model.save(draft)
+            self.save_state.saved()
+            self.reload_button.layout.display = "none"
+            self._refresh_history()
+        except Conflict as error:
+            self.save_state.failed(error)
+            self.alert.show(str(error))
+            self.reload_button.layout.display = None
+        except Exception as error:
+            log.exception("saving the aim failed")
+            self.save_state.failed(error)
+            self.alert.show(message_for(error))
+
+    def flush(self) -> None:
+        """Save now whatever is waiting for a pause in typing (tests, a page closing)."""
+        self._autosave.flush()
+
+    @guarded()
+    def _on_reload(self, _button: w.Button) -> None:
+        self.model.reload()
+        self._show_model()
+        self.reload_button.layout.display = "none"
+        self.save_state.set("idle")
+        self.alert.show("Reloaded the saved aim; make your changes again if needed.", "info")
+
+    @guarded()
+    def _on_history_select(self, change: dict[str, Any]) -> None:
+        entry = self._history.get(change["new"]) if change["new"] is not None else None
+        self.history_preview.value = (
+            ""
+            if entry is None
+            else f"<p><b>Version {entry.version}:</b> {html.escape(entry.sentence)}</p>"
+        )
+
+    @guarded()
+    def _on_restore(self, _button: w.Button) -> None:
+        version = self.history.value
+        if version is None:
+            self.history_preview.value = _finding_html("missing", "Pick a version first.")
+            return
+        self._autosave.flush()
+        saved = self.model.restore(version)
+        self._show_model()
+        self.save_state.saved()
+        self.alert.show(
+            f"Version {version} is your aim again (saved as version {saved.version}).", "success"
+        )
+
+    @guarded()
+    def _on_team_change(self, change: dict[str, Any]) -> None:
+        if self._loading or not change["new"] or change["new"] == self.model.team_id:
+            return
+        self.model.select_team(change["new"])
+        self._show_model()
+
+
+def build(context: AppContext) -> AimView:
+    team_id = context.identity.team_id
+    if context.identity.is_facilitator:
+        team_id = context.params.get("team") or None
+    model = AimModel(context.store, context.identity, team_id)
+    if model.team_id is None and context.identity.is_facilitator:
+        teams = model.teams()
+        if teams:
+            model.select_team(teams[0][1])
+    return AimView(context, model)
+
+
+def app(store=None, params: dict[str, str] | None = None) -> AppShell:
+    """The aim builder; ``params`` stands in for the page's query string in tests."""
+    shell = AppShell("Aim", build, audience="team", store=store, css_name="aim")
+    if params is not None:
+        return shell.start(params)
+    return run(shell)
+
+
+__all__ = ["AimView", "ELEMENT_LABELS", "app", "build"]
