@@ -1,0 +1,748 @@
+"""Driver-diagram edits as pure functions, the diagram's health checks, and its layout.
+
+A driver diagram is a team's theory of change: aim -> 2-5 primary drivers -> secondary
+drivers (one secondary may feed several primaries) -> change ideas to test. Faculty write
+the collaborative's *change package* as a diagram with no team; each team adopts a copy and
+adapts it.
+
+Every edit returns a **new** ``DriverDiagram`` and leaves its argument untouched: the app
+assigns the result (solara-style state), the store keeps each version as a revision, and
+undo is simply the previous object. Each result is validated by the record itself, so a
+link to a missing box can never be saved.
+
+Deletion rule: deleting a box removes it and every link to it, and keeps the boxes that hung
+from it. A secondary driver that loses its last primary, or a change idea that loses its last
+secondary, becomes an *orphan*: it stays in the diagram (a team's work is never silently
+thrown away), :func:`check_diagram` reports it, and :func:`layout` draws it at the bottom of
+its column without a line. Pass ``cascade=True`` to delete the orphans as well.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from kit.content import change_concept_keys, find_change_concept
+from kit.errors import KitInputError
+from kit.qi.records import ChangeIdea, DriverDiagram, PrimaryDriver, SecondaryDriver, new_id
+from kit.qi.validation import check
+
+__all__ = [
+    "AIM_ID",
+    "MAX_PRIMARY",
+    "MIN_PRIMARY",
+    "Box",
+    "DiagramLayout",
+    "Edge",
+    "add_change_idea",
+    "add_primary",
+    "add_secondary",
+    "adopt_change_package",
+    "check_diagram",
+    "delete",
+    "find_box",
+    "layout",
+    "link",
+    "link_change_idea",
+    "move",
+    "orphans",
+    "rename",
+    "set_aim_text",
+    "tag_change_concept",
+    "unlink",
+    "unlink_change_idea",
+]
+
+BoxKind = Literal["aim", "primary", "secondary", "change_idea"]
+BoxT = TypeVar("BoxT", bound=BaseModel)
+
+#: the id of the aim's box in a layout (boxes of the diagram itself have random hex ids)
+AIM_ID = "aim"
+
+#: the usual span of primary drivers: fewer is not a theory, more is hard to test
+MIN_PRIMARY = 2
+MAX_PRIMARY = 5
+
+_KIND_WORDS = {
+    "primary": "primary driver",
+    "secondary": "secondary driver",
+    "change_idea": "change idea",
+}
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _rebuild(diagram: DriverDiagram, **changes: Any) -> DriverDiagram:
+    """A validated copy with ``changes``; the record's own checks catch broken links."""
+    data = diagram.model_dump()
+    for key, value in changes.items():
+        data[key] = [v.model_dump() for v in value] if isinstance(value, list) else value
+    return check(DriverDiagram, data)
+
+
+def _replace(box: BoxT, **changes: Any) -> BoxT:
+    """A validated copy of one box, so a rename to '' is refused with a participant's message."""
+    return check(type(box), {**box.model_dump(), **changes})
+
+
+def find_box(
+    diagram: DriverDiagram, box_id: str
+) -> tuple[BoxKind, PrimaryDriver | SecondaryDriver | ChangeIdea]:
+    """The kind and the box for an id, or ``KitInputError`` if it is not in this diagram."""
+    for kind, boxes in (
+        ("primary", diagram.primary_drivers),
+        ("secondary", diagram.secondary_drivers),
+        ("change_idea", diagram.change_ideas),
+    ):
+        for box in boxes:
+            if box.id == box_id:
+                return kind, box  # type: ignore[return-value]
+    raise KitInputError("That box is no longer in the driver diagram; reload to see the latest.")
+
+
+def _require(diagram: DriverDiagram, box_id: str, kind: BoxKind) -> Any:
+    found_kind, box = find_box(diagram, box_id)
+    if found_kind != kind:
+        raise KitInputError(
+            f"'{box.text}' is a {_KIND_WORDS[found_kind]}, not a {_KIND_WORDS[kind]}."
+        )
+    return box
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _check_concept(key: str | None) -> str | None:
+    if key is None or key == "":
+        return None
+    find_change_concept(key)  # raises KitInputError naming the unknown key
+    return key
+
+
+# --- edits ---------------------------------------------------------------------------------
+
+
+def set_aim_text(diagram: DriverDiagram, text: str) -> DriverDiagram:
+    """Show the team's aim (usually the composed sentence) at the root of the diagram."""
+    return _rebuild(diagram, aim_text=text)
+
+
+def add_primary(
+    diagram: DriverDiagram, text: str, *, measure_id: str | None = None, box_id: str | None = None
+) -> DriverDiagram:
+    """Append a primary driver; ``box_id`` lets a caller choose the id (tests, imports)."""
+    box = check(PrimaryDriver, {"id": box_id or new_id(), "text": text, "measure_id": measure_id})
+    return _rebuild(diagram, primary_drivers=[*diagram.primary_drivers, box])
+
+
+def add_secondary(
+    diagram: DriverDiagram,
+    text: str,
+    primary_ids: Sequence[str] = (),
+    *,
+    box_id: str | None = None,
+) -> DriverDiagram:
+    """Append a secondary driver feeding the given primary drivers (any number, even none)."""
+    for pid in primary_ids:
+        _require(diagram, pid, "primary")
+    box = check(
+        SecondaryDriver,
+        {"id": box_id or new_id(), "text": text, "primary_ids": _unique(primary_ids)},
+    )
+    return _rebuild(diagram, secondary_drivers=[*diagram.secondary_drivers, box])
+
+
+def add_change_idea(
+    diagram: DriverDiagram,
+    text: str,
+    secondary_ids: Sequence[str] = (),
+    change_concept: str | None = None,
+    *,
+    origin: Literal["package", "adapted", "team"] = "team",
+    box_id: str | None = None,
+) -> DriverDiagram:
+    """Append a change idea acting on the given secondary drivers, optionally tagged."""
+    for sid in secondary_ids:
+        _require(diagram, sid, "secondary")
+    box = check(
+        ChangeIdea,
+        {
+            "id": box_id or new_id(),
+            "text": text,
+            "secondary_ids": _unique(secondary_ids),
+            "change_concept": _check_concept(change_concept),
+            "origin": origin,
+        },
+    )
+    return _rebuild(diagram, change_ideas=[*diagram.change_ideas, box])
+
+
+def link(diagram: DriverDiagram, secondary_id: str, primary_id: str) -> DriverDiagram:
+    """Let a secondary driver also feed a primary driver (many-to-many; idempotent)."""
+    _require(diagram, primary_id, "primary")
+    _require(diagram, secondary_id, "secondary")
+    secondaries = [
+        _replace(s, primary_ids=_unique([*s.primary_ids, primary_id]))
+        if s.id == secondary_id
+        else s
+        for s in diagram.secondary_drivers
+    ]
+    return _rebuild(diagram, secondary_drivers=secondaries)
+
+
+def unlink(diagram: DriverDiagram, secondary_id: str, primary_id: str) -> DriverDiagram:
+    """Remove one secondary -> primary link; both boxes stay."""
+    _require(diagram, secondary_id, "secondary")
+    secondaries = [
+        _replace(s, primary_ids=[p for p in s.primary_ids if p != primary_id])
+        if s.id == secondary_id
+        else s
+        for s in diagram.secondary_drivers
+    ]
+    return _rebuild(diagram, secondary_drivers=secondaries)
+
+
+def link_change_idea(diagram: DriverDiagram, idea_id: str, secondary_id: str) -> DriverDiagram:
+    """Let a change idea also act on a secondary driver (idempotent)."""
+    _require(diagram, secondary_id, "secondary")
+    _require(diagram, idea_id, "change_idea")
+    ideas = [
+        _replace(c, secondary_ids=_unique([*c.secondary_ids, secondary_id]))
+        if c.id == idea_id
+        else c
+        for c in diagram.change_ideas
+    ]
+    return _rebuild(diagram, change_ideas=ideas)
+
+
+def unlink_change_idea(diagram: DriverDiagram, idea_id: str, secondary_id: str) -> DriverDiagram:
+    """Remove one change idea -> secondary link; both boxes stay."""
+    _require(diagram, idea_id, "change_idea")
+    ideas = [
+        _replace(c, secondary_ids=[s for s in c.secondary_ids if s != secondary_id])
+        if c.id == idea_id
+        else c
+        for c in diagram.change_ideas
+    ]
+    return _rebuild(diagram, change_ideas=ideas)
+
+
+def rename(diagram: DriverDiagram, box_id: str, text: str) -> DriverDiagram:
+    """Change a box's words. Rewording a change idea from the package marks it ``adapted``,
+    so the collaborative can see which package ideas teams adapted rather than adopted."""
+    kind, box = find_box(diagram, box_id)
+    if kind == "primary":
+        primaries = [
+            _replace(p, text=text) if p.id == box_id else p for p in diagram.primary_drivers
+        ]
+        return _rebuild(diagram, primary_drivers=primaries)
+    if kind == "secondary":
+        secondaries = [
+            _replace(s, text=text) if s.id == box_id else s for s in diagram.secondary_drivers
+        ]
+        return _rebuild(diagram, secondary_drivers=secondaries)
+    ideas = []
+    for idea in diagram.change_ideas:
+        if idea.id == box_id:
+            changed = " ".join(text.split()) != " ".join(idea.text.split())
+            origin = "adapted" if idea.origin == "package" and changed else idea.origin
+            idea = _replace(idea, text=text, origin=origin)
+        ideas.append(idea)
+    return _rebuild(diagram, change_ideas=ideas)
+
+
+def tag_change_concept(diagram: DriverDiagram, idea_id: str, key: str | None) -> DriverDiagram:
+    """Tag a change idea with a card from the change-concept deck (a concept or a group
+    key from ``kit/content/change_concepts.yaml``); ``None`` removes the tag."""
+    _require(diagram, idea_id, "change_idea")
+    key = _check_concept(key)
+    ideas = [
+        _replace(c, change_concept=key) if c.id == idea_id else c for c in diagram.change_ideas
+    ]
+    return _rebuild(diagram, change_ideas=ideas)
+
+
+def move(diagram: DriverDiagram, box_id: str, index: int) -> DriverDiagram:
+    """Move a box to position ``index`` in its column (the order the team wants to read)."""
+    kind, _ = find_box(diagram, box_id)
+    field = {
+        "primary": "primary_drivers",
+        "secondary": "secondary_drivers",
+        "change_idea": "change_ideas",
+    }[kind]
+    boxes = list(getattr(diagram, field))
+    box = next(b for b in boxes if b.id == box_id)
+    boxes.remove(box)
+    boxes.insert(max(0, min(index, len(boxes))), box)
+    return _rebuild(diagram, **{field: boxes})
+
+
+def delete(diagram: DriverDiagram, box_id: str, *, cascade: bool = False) -> DriverDiagram:
+    """Delete a box and every link to it; boxes below it are kept (see the module's rule).
+
+    With ``cascade`` the boxes that this deletion leaves without any parent are deleted
+    too, down the tree (a secondary left with no primary, then its orphaned change ideas).
+    """
+    kind, _ = find_box(diagram, box_id)
+    primaries = list(diagram.primary_drivers)
+    secondaries = list(diagram.secondary_drivers)
+    ideas = list(diagram.change_ideas)
+    gone_primary: set[str] = set()
+    gone_secondary: set[str] = set()
+    if kind == "primary":
+        gone_primary = {box_id}
+    elif kind == "secondary":
+        gone_secondary = {box_id}
+    else:
+        ideas = [c for c in ideas if c.id != box_id]
+
+    primaries = [p for p in primaries if p.id not in gone_primary]
+    new_secondaries = []
+    for s in secondaries:
+        if s.id in gone_secondary:
+            continue
+        kept = [p for p in s.primary_ids if p not in gone_primary]
+        if cascade and s.primary_ids and not kept:
+            gone_secondary.add(s.id)
+            continue
+        new_secondaries.append(_replace(s, primary_ids=kept) if kept != s.primary_ids else s)
+    new_ideas = []
+    for c in ideas:
+        kept = [s for s in c.secondary_ids if s not in gone_secondary]
+        if cascade and c.secondary_ids and not kept:
+            continue
+        new_ideas.append(_replace(c, secondary_ids=kept) if kept != c.secondary_ids else c)
+    return _rebuild(
+        diagram,
+        primary_drivers=primaries,
+        secondary_drivers=new_secondaries,
+        change_ideas=new_ideas,
+    )
+
+
+def adopt_change_package(package: DriverDiagram, team_id: str) -> DriverDiagram:
+    """A team's own copy of the collaborative's change package, ready to adapt.
+
+    Every box gets a fresh id (so the team's edits never touch the package and two teams'
+    diagrams never share ids), links are carried over, and each change idea is marked
+    ``origin="package"``; rewording one later marks it ``adapted``.
+    """
+    if not team_id:
+        raise KitInputError("Choose the team that adopts the change package.")
+    new_ids: dict[str, str] = {}
+
+    def fresh(old: str) -> str:
+        new_ids.setdefault(old, new_id())
+        return new_ids[old]
+
+    primaries = [
+        PrimaryDriver(id=fresh(p.id), text=p.text, measure_id=p.measure_id)
+        for p in package.primary_drivers
+    ]
+    secondaries = [
+        SecondaryDriver(id=fresh(s.id), text=s.text, primary_ids=[fresh(p) for p in s.primary_ids])
+        for s in package.secondary_drivers
+    ]
+    ideas = [
+        ChangeIdea(
+            id=fresh(c.id),
+            text=c.text,
+            secondary_ids=[fresh(s) for s in c.secondary_ids],
+            change_concept=c.change_concept,
+            origin="package",
+        )
+        for c in package.change_ideas
+    ]
+    return check(
+        DriverDiagram,
+        {
+            "collaborative_id": package.collaborative_id,
+            "team_id": team_id,
+            "aim_text": package.aim_text,
+            "primary_drivers": [p.model_dump() for p in primaries],
+            "secondary_drivers": [s.model_dump() for s in secondaries],
+            "change_ideas": [c.model_dump() for c in ideas],
+        },
+    )
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def orphans(diagram: DriverDiagram) -> dict[str, list[str]]:
+    """Ids of secondary drivers with no primary and change ideas with no secondary."""
+    return {
+        "secondary": [s.id for s in diagram.secondary_drivers if not s.primary_ids],
+        "change_idea": [c.id for c in diagram.change_ideas if not c.secondary_ids],
+    }
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def check_diagram(
+    diagram: DriverDiagram, *, min_primary: int = MIN_PRIMARY, max_primary: int = MAX_PRIMARY
+) -> list[str]:
+    """Warnings a team can act on, most structural first. An empty list means no advice.
+
+    These are advice, not errors: a diagram is saved with them (a team builds it step by
+    step), and the app lists them beside the picture.
+    """
+    warnings: list[str] = []
+    n_primary = len(diagram.primary_drivers)
+    if not diagram.aim_text.strip():
+        warnings.append("The diagram has no aim yet: start from the team's aim.")
+    if n_primary < min_primary:
+        warnings.append(
+            f"A driver diagram usually has {min_primary} to {max_primary} primary drivers; this "
+            f"one has {n_primary}. What else must be in place for the aim to be reached?"
+        )
+    elif n_primary > max_primary:
+        warnings.append(
+            f"This diagram has {n_primary} primary drivers; more than {max_primary} is hard to "
+            "test and explain. Can some be merged or become secondary drivers?"
+        )
+    fed = {pid for s in diagram.secondary_drivers for pid in s.primary_ids}
+    acted_on = {sid for c in diagram.change_ideas for sid in c.secondary_ids}
+    for s in diagram.secondary_drivers:
+        if not s.primary_ids:
+            warnings.append(f"Secondary driver '{s.text}' is not linked to any primary driver.")
+    for c in diagram.change_ideas:
+        if not c.secondary_ids:
+            warnings.append(f"Change idea '{c.text}' is not linked to any secondary driver.")
+    for p in diagram.primary_drivers:
+        if p.id not in fed:
+            warnings.append(f"Primary driver '{p.text}' has no secondary drivers yet.")
+    for s in diagram.secondary_drivers:
+        if s.id not in acted_on:
+            warnings.append(f"Secondary driver '{s.text}' has no change ideas to test yet.")
+    for kind, boxes in (
+        ("primary drivers", diagram.primary_drivers),
+        ("secondary drivers", diagram.secondary_drivers),
+        ("change ideas", diagram.change_ideas),
+    ):
+        seen: dict[str, str] = {}
+        for box in boxes:
+            key = _normal(box.text)
+            if key in seen:
+                warnings.append(f"Two {kind} read '{box.text}': merge them or reword one.")
+            else:
+                seen[key] = box.text
+    known = change_concept_keys()
+    for c in diagram.change_ideas:
+        if c.change_concept and c.change_concept not in known:
+            warnings.append(
+                f"Change idea '{c.text}' is tagged '{c.change_concept}', which is not in the "
+                "change-concept deck; choose another card."
+            )
+    return warnings
+
+
+# --- layout --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box to draw: its centre (``x`` column, ``y``), size, and wrapped label.
+
+    ``x`` is the column (0 aim, 1 primary, 2 secondary, 3 change ideas). ``y`` grows upwards
+    as in Bokeh, with the first box of each column at the top. ``width`` and ``height`` are
+    in the same units, so a chart draws ``rect(x, y, width, height)`` directly.
+    """
+
+    id: str
+    kind: BoxKind
+    text: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    orphan: bool = False
+    origin: str | None = None
+    change_concept: str | None = None
+
+    @property
+    def top(self) -> float:
+        return self.y + self.height / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y - self.height / 2
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A line from a box on the left (``source``) to a box one column to its right."""
+
+    source: str
+    target: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class DiagramLayout:
+    """Boxes and edges for a left-to-right tree, and the extent of the drawing."""
+
+    boxes: list[Box]
+    edges: list[Edge]
+    width: float
+    height: float
+
+    def box(self, box_id: str) -> Box:
+        for b in self.boxes:
+            if b.id == box_id:
+                return b
+        raise KeyError(box_id)
+
+    def column(self, x: int) -> list[Box]:
+        """The boxes of one column, top to bottom."""
+        return sorted((b for b in self.boxes if b.x == x), key=lambda b: -b.y)
+
+    def columns(self) -> dict[str, list[Any]]:
+        """Boxes as columns of values, the shape a chart's data source takes."""
+        names = [*Box.__dataclass_fields__]
+        return {n: [getattr(b, n) for b in self.boxes] for n in names}
+
+
+def _barycentre_order(
+    items: Sequence[Any], parents_of: dict[str, list[str]], position: dict[str, float]
+) -> list[Any]:
+    """Order items by the mean position of their parents (Sugiyama's barycentre heuristic):
+    a box sits level with what it feeds, which removes most crossings. Items without placed
+    parents (orphans) go last; ties keep the team's own order."""
+
+    def key(pair: tuple[int, Any]) -> tuple[int, float, int]:
+        index, item = pair
+        placed = [position[p] for p in parents_of.get(item.id, []) if p in position]
+        if not placed:
+            return (1, 0.0, index)
+        return (0, sum(placed) / len(placed), index)
+
+    return [item for _, item in sorted(enumerate(items), key=key)]
+
+
+def _crossings(
+    order_left: dict[str, float], order_right: dict[str, float], links: list[tuple[str, str]]
+) -> int:
+    pairs = [
+        (order_left[a], order_right[b]) for a, b in links if a in order_left and b in order_right
+    ]
+    return sum(
+        1
+        for i, (a1, b1) in enumerate(pairs)
+        for a2, b2 in pairs[i + 1 :]
+        if (a1 - a2) * (b1 - b2) < 0
+    )
+
+
+def _pack(desired: Sequence[float], row_height: float, height: float) -> list[float]:
+    """Positions as close as possible (least squares) to ``desired``, in the given order,
+    at least ``row_height`` apart and inside ``[row_height/2, height - row_height/2]``.
+
+    Subtracting ``i * row_height`` turns the gap constraint into "non-decreasing", which
+    the pool-adjacent-violators algorithm solves exactly; two clamping passes then keep the
+    column inside the drawing without breaking the gaps (bounds themselves are spaced by
+    exactly one row, and a column never has more boxes than rows).
+    """
+    n = len(desired)
+    shifted = [d - i * row_height for i, d in enumerate(desired)]
+    blocks: list[list[float]] = []  # [mean, size]
+    for value in shifted:
+        blocks.append([value, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean, size = blocks.pop()
+            blocks[-1][0] = (blocks[-1][0] * blocks[-1][1] + mean * size) / (blocks[-1][1] + size)
+            blocks[-1][1] += size
+    fitted = [mean for mean, size in blocks for _ in range(int(size))]
+    t = [u + i * row_height for i, u in enumerate(fitted)]
+    t = [max(v, row_height / 2 + i * row_height) for i, v in enumerate(t)]
+    return [min(v, height - row_height / 2 - (n - 1 - i) * row_height) for i, v in enumerate(t)]
+
+
+def _tidy_positions(
+    columns: list[list[str]],
+    *,
+    parents: dict[str, list[str]],
+    even: dict[str, float],
+    row_height: float,
+    height: float,
+) -> dict[str, float]:
+    """Top-down positions for the primary, secondary and change-idea columns.
+
+    Left to right, each box goes level with the mean of its parents; right to left, each
+    parent is re-centred on its children; then the change ideas follow their secondaries
+    once more. A box without links in the direction of a pass wishes to stay where it is
+    (its evenly spaced position at first).
+    """
+    top = dict(even)
+    children: dict[str, list[str]] = {}
+    for child, ps in parents.items():
+        for p in ps:
+            children.setdefault(p, []).append(child)
+
+    def place(column: list[str], toward: dict[str, list[str]]) -> None:
+        wishes = []
+        for box_id in column:
+            linked = [top[o] for o in toward.get(box_id, []) if o in top]
+            wishes.append(sum(linked) / len(linked) if linked else top[box_id])
+        for box_id, t in zip(column, _pack(wishes, row_height, height), strict=True):
+            top[box_id] = t
+
+    primary, secondary, ideas = columns
+    place(secondary, parents)
+    place(ideas, parents)
+    place(secondary, children)
+    place(primary, children)
+    place(secondary, parents)
+    place(ideas, parents)
+    return top
+
+
+def layout(
+    diagram: DriverDiagram,
+    *,
+    row_height: float = 1.0,
+    box_height: float = 0.8,
+    column_width: float = 1.0,
+    box_width: float = 0.8,
+    wrap_at: int = 28,
+    sweeps: int = 4,
+    align: Literal["parents", "even"] = "parents",
+) -> DiagramLayout:
+    """Place every box of the diagram for a left-to-right tree that stays readable at 30+.
+
+    Columns: aim, primary, secondary, change ideas. Primary drivers keep the team's order
+    (they are the team's argument); secondary drivers are ordered by the mean position of
+    the primaries they feed and change ideas by the mean position of their secondaries, then
+    a few up-and-down barycentre sweeps reorder the secondaries by both neighbours, keeping
+    a sweep only if it reduces crossings.
+
+    Heights: with ``align="parents"`` (default) each box is drawn level with the mean of
+    the boxes it links to (a tidy tree: secondaries by their primaries, change ideas by
+    their secondaries, then parents re-centred on their children), packed so that
+    neighbours are at least ``row_height`` apart; with ``align="even"`` each column is
+    spaced evenly over the height of the tallest column. Either way boxes never overlap as
+    long as ``box_height <= row_height``, and everything fits within ``height``.
+    """
+    if box_height > row_height:
+        raise KitInputError("Boxes taller than a row would overlap; lower box_height.")
+    primaries = list(diagram.primary_drivers)
+    primary_pos = {p.id: float(i) for i, p in enumerate(primaries)}
+    parents = {s.id: list(s.primary_ids) for s in diagram.secondary_drivers}
+    idea_parents = {c.id: list(c.secondary_ids) for c in diagram.change_ideas}
+
+    def scaled(order: Sequence[Any]) -> dict[str, float]:
+        n = max(len(order), 1)
+        return {b.id: (i + 0.5) / n for i, b in enumerate(order)}
+
+    secondaries = _barycentre_order(diagram.secondary_drivers, parents, scaled(primaries))
+    ideas = _barycentre_order(diagram.change_ideas, idea_parents, scaled(secondaries))
+    links_ps = [(p, s.id) for s in diagram.secondary_drivers for p in s.primary_ids]
+    links_si = [(s, c.id) for c in diagram.change_ideas for s in c.secondary_ids]
+
+    def total(sec: Sequence[Any], ide: Sequence[Any]) -> int:
+        return _crossings(primary_pos, scaled(sec), links_ps) + _crossings(
+            scaled(sec), scaled(ide), links_si
+        )
+
+    best = total(secondaries, ideas)
+    children: dict[str, list[str]] = {}
+    for s_id, c_id in links_si:
+        children.setdefault(s_id, []).append(c_id)
+    for _ in range(sweeps):
+        if best == 0:
+            break
+        # secondaries by the mean of their primaries and their change ideas together
+        idea_pos = scaled(ideas)
+        prim_pos = scaled(primaries)
+        both = {
+            s.id: [*(f"p:{p}" for p in s.primary_ids), *(f"c:{c}" for c in children.get(s.id, []))]
+            for s in secondaries
+        }
+        pos = {f"p:{k}": v for k, v in prim_pos.items()} | {
+            f"c:{k}": v for k, v in idea_pos.items()
+        }
+        new_secondaries = _barycentre_order(secondaries, both, pos)
+        new_ideas = _barycentre_order(ideas, idea_parents, scaled(new_secondaries))
+        score = total(new_secondaries, new_ideas)
+        if score >= best:
+            break
+        secondaries, ideas, best = new_secondaries, new_ideas, score
+
+    columns: list[list[tuple[str, BoxKind, str, Any]]] = [
+        [(AIM_ID, "aim", diagram.aim_text or "Aim", None)],
+        [(p.id, "primary", p.text, p) for p in primaries],
+        [(s.id, "secondary", s.text, s) for s in secondaries],
+        [(c.id, "change_idea", c.text, c) for c in ideas],
+    ]
+    rows = max(len(col) for col in columns)
+    height = rows * row_height
+    # positions measured from the top (t), converted to Bokeh's upward y at the end
+    even = {
+        box_id: (i + 0.5) * height / len(col)
+        for col in columns
+        for i, (box_id, *_rest) in enumerate(col)
+    }
+    if align == "parents":
+        top = _tidy_positions(
+            [[b[0] for b in col] for col in columns[1:]],
+            parents={**parents, **idea_parents},
+            even=even,
+            row_height=row_height,
+            height=height,
+        )
+        top[AIM_ID] = (
+            sum(top[p.id] for p in primaries) / len(primaries) if primaries else height / 2
+        )
+    else:
+        top = even
+    boxes: list[Box] = []
+    centre: dict[str, tuple[float, float]] = {}
+    for x, col in enumerate(columns):
+        for box_id, kind, text, record in col:
+            y = height - top[box_id]
+            orphan = (kind == "secondary" and not record.primary_ids) or (
+                kind == "change_idea" and not record.secondary_ids
+            )
+            boxes.append(
+                Box(
+                    id=box_id,
+                    kind=kind,
+                    text=text,
+                    label="\n".join(textwrap.wrap(text, wrap_at)) or text,
+                    x=x * column_width,
+                    y=y,
+                    width=box_width,
+                    height=box_height,
+                    orphan=orphan,
+                    origin=getattr(record, "origin", None),
+                    change_concept=getattr(record, "change_concept", None),
+                )
+            )
+            centre[box_id] = (x * column_width, y)
+
+    links = [(AIM_ID, p.id) for p in primaries] + links_ps + links_si
+    edges = [
+        Edge(
+            source=a,
+            target=b,
+            x0=centre[a][0] + box_width / 2,
+            y0=centre[a][1],
+            x1=centre[b][0] - box_width / 2,
+            y1=centre[b][1],
+        )
+        for a, b in links
+    ]
+    return DiagramLayout(boxes=boxes, edges=edges, width=4 * column_width, height=height)
