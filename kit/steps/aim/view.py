@@ -207,7 +207,7 @@ class AimView(w.VBox):
             parts = [w.HTML(f"<span style='font-size:90%'>{html.escape(text)}</span>"), widget]
             if error is not None:
                 parts.append(error)
-            return w.VBox(parts)
+            return w.VBox(parts, layout=w.Layout(margin="0 12px 0 0"))
 
         how_much = [
             labelled("Measure", self.measure, self.errors["measure_id"]),
@@ -217,7 +217,6 @@ class AimView(w.VBox):
                     labelled("Baseline", self.baseline, self.errors["baseline"]),
                     labelled("Target", self.target, self.errors["target"]),
                 ],
-                layout=w.Layout(gap="12px"),
             ),
             labelled("Unit", self.unit),
             labelled(

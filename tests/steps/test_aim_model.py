@@ -1,0 +1,279 @@
+"""The aim step's model, without widgets, against a real SQLite store holding the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kit.cli import load_demo
+from kit.errors import Conflict, KitInputError, PermissionDenied
+from kit.qi import Aim
+from kit.steps.aim.model import AimModel, format_number, parse_number
+from kit.store import Actor, Store
+from kit.ui.session import Identity
+
+COLLAB = "demo-falls"
+TODAY = dt.date(2026, 3, 1)
+RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
+NORTHFIELD = Identity("participant", COLLAB, "team-northfield", "Northfield")
+FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo collaborative loaded once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("aim-demo") / "demo.sqlite3"
+    store = Store.open(f"sqlite:///{path}")
+    load_demo(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store(demo_db: Path, tmp_path: Path):
+    target = tmp_path / "kit.sqlite3"
+    shutil.copy(demo_db, target)
+    opened = Store.open(f"sqlite:///{target}")
+    yield opened
+    opened.close()
+
+
+def form(model: AimModel, **changes) -> dict:
+    values = model.values()
+    values.update(changes)
+    return values
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("50", 50.0), (" 7.7 ", 7.7), ("50%", 50.0), ("1,000", 1000.0), ("", None), (None, None)],
+)
+def test_numbers_are_read_as_participants_type_them(raw, expected):
+    assert parse_number("Baseline", raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["abc", "some", "4.1.2", "nan", "inf"])
+def test_text_in_a_number_field_is_a_message_not_a_traceback(raw):
+    with pytest.raises(KitInputError, match="Baseline must be a"):
+        parse_number("Baseline", raw)
+
+
+def test_numbers_go_back_into_their_box_as_typed():
+    assert format_number(4.1) == "4.1"
+    assert format_number(50.0) == "50"
+    assert format_number(None) == ""
+
+
+# --- load, save, reload ------------------------------------------------------------------
+
+
+def test_loads_the_teams_aim_from_the_store(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    assert model.aim.team_id == "team-riverside"
+    assert model.values()["baseline"] == "4.1"
+    assert model.values()["measure_id"] == "m-falls"
+    assert model.can_edit
+    assert "30%" in model.collaborative_aim()
+    assert set(model.measures()) == {"m-falls", "m-assess", "m-restraint"}
+
+
+def test_saved_edits_survive_a_kernel_restart(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    draft = model.draft(form(model, target="2.4", for_whom="adults over 65", unit="falls"))
+    assert draft.ok, draft.errors
+    saved = model.save(draft)
+    assert saved.version == 2
+
+    again = AimModel(store, RIVERSIDE, today=TODAY)  # a new kernel: only the store remains
+    assert again.aim.target == 2.4
+    assert again.aim.for_whom == "adults over 65"
+    assert again.version == 2
+    assert again.aim.direction == "down"  # taken from the measure
+
+
+def test_an_unchanged_form_does_not_make_a_new_version(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    before = model.version
+    model.save(model.draft(model.values()))
+    assert model.version == before
+    assert len(store.revisions(Aim, model.aim.id, Actor.system())) == 1
+
+
+def test_a_team_without_an_aim_starts_blank_and_creates_it(store):
+    saved = store.get(Aim, "aim-team-stanne", Actor.system())
+    store.delete(Aim, "aim-team-stanne", Actor.system(), expected_version=saved.version)
+    model = AimModel(store, Identity("participant", COLLAB, "team-stanne", "St Anne's"))
+    assert model.saved is None
+    assert model.values()["what"] == ""
+    assert model.history() == []
+    model.save(model.draft(form(model, what="falls with harm")))
+    assert store.find(Aim, Actor.system(), team_id="team-stanne")[0].record.what == (
+        "falls with harm"
+    )
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+def test_text_in_the_baseline_is_a_message_beside_that_field(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    draft = model.draft(form(model, baseline="abc", target="some"))
+    assert draft.errors["baseline"] == "Baseline must be a number; 'abc' is not."
+    assert draft.errors["target"] == "Target must be a number; 'some' is not."
+    assert draft.aim.baseline is None  # the rest of the form still gets feedback
+    with pytest.raises(KitInputError, match="Baseline must be a number"):
+        model.save(draft)
+    assert store.get(Aim, model.aim.id, Actor.system()).record.baseline == 4.1
+
+
+def test_a_target_date_before_the_baseline_ends_is_flagged_on_the_date(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    draft = model.draft(form(model, by_when=dt.date(2026, 1, 15)))
+    assert "must come after the end of the baseline period" in draft.errors["by_when"]
+    assert not draft.ok
+
+
+def test_a_measure_from_elsewhere_is_refused(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    draft = model.draft(form(model, measure_id="m-unknown"))
+    assert "not one of your team's measures" in draft.errors["measure_id"]
+
+
+def test_hostile_text_is_kept_as_text(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    nasty = "<script>alert(1)</script>'; DROP TABLE records; --"
+    model.save(model.draft(form(model, where=nasty)))
+    assert AimModel(store, RIVERSIDE).aim.where == nasty
+
+
+# --- feedback ----------------------------------------------------------------------------
+
+
+def test_feedback_names_the_missing_and_vague_elements(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    draft = model.draft(
+        {
+            "what": "falls",
+            "baseline": "",
+            "target": "",
+            "by_when": None,
+            "where": "",
+            "for_whom": "",
+        }
+    )
+    review = model.review(draft.aim)
+    assert not review.passes
+    assert review.status == {
+        "what": "ok",
+        "how_much": "missing",
+        "by_when": "missing",
+        "for_whom": "missing",
+        "where": "missing",
+    }
+    sentence = model.sentence(draft.aim)
+    assert "[for whom]" in sentence and "[by when]" in sentence
+
+
+def test_the_demo_aim_passes(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    review = model.review(model.aim)
+    assert review.passes, review.summary
+    assert review.stretch is not None and review.stretch.verdict == "modest"  # 4.1 -> 2.9
+
+
+def test_a_target_the_wrong_way_for_the_measure_saves_and_is_flagged(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    draft = model.draft(form(model, target="5"))  # falls: lower is better
+    assert draft.ok
+    assert draft.aim.direction is None
+    saved = model.save(draft)
+    assert saved.record.target == 5
+    finding = model.review(draft.aim).finding("how_much")
+    assert finding.status == "weak"
+    assert "Lower is better" in finding.message
+
+
+def test_a_timid_target_gets_the_stretch_check(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    review = model.review(model.draft(form(model, target="4.0")).aim)
+    assert review.stretch.verdict == "timid"
+    assert review.finding("how_much").status == "weak"
+
+
+def test_a_pasted_aim_gets_the_same_feedback(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    review = model.review_text("Reduce falls by some amount soon", "m-falls")
+    assert review.finding("by_when").message.startswith("Soon is not a time")
+    assert review.finding("how_much").message.startswith("Some is not a number")
+    good = model.review_text(
+        "Reduce falls from 4.1 to 2.5 per 1,000 patient-days for adult inpatients on "
+        "Ward 7 at Riverside General by 31 December 2026",
+        "m-falls",
+    )
+    assert good.passes, good.summary
+
+
+# --- concurrency, history, permissions ---------------------------------------------------
+
+
+def test_a_stale_save_is_a_conflict_and_overwrites_nothing(store):
+    first = AimModel(store, RIVERSIDE, today=TODAY)
+    second = AimModel(store, RIVERSIDE, today=TODAY)
+    first.save(first.draft(form(first, target="2.0")))
+    with pytest.raises(Conflict, match="while you were editing"):
+        second.save(second.draft(form(second, target="3.0")))
+    assert store.get(Aim, first.aim.id, Actor.system()).record.target == 2.0
+    second.reload()
+    assert second.values()["target"] == "2"
+    second.save(second.draft(form(second, target="3.0")))
+    assert store.get(Aim, first.aim.id, Actor.system()).record.target == 3.0
+
+
+def test_history_lists_every_version_and_restores_one(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    model.save(model.draft(form(model, target="2.5")))
+    model.save(model.draft(form(model, target="2.0", where="Ward 7")))
+    history = model.history()
+    assert [e.version for e in history] == [3, 2, 1]
+    assert "Riverside" in history[0].label
+    assert "2.5" in history[1].sentence
+    restored = model.restore(1)
+    assert restored.version == 4
+    assert model.aim.target == 2.9 and model.aim.where == "Riverside General, Ward 7"
+    assert AimModel(store, RIVERSIDE).aim.target == 2.9
+    assert model.history()[0].label.endswith("(restore)")
+
+
+def test_one_team_cannot_open_or_change_anothers_aim(store):
+    with pytest.raises(PermissionDenied):
+        AimModel(store, RIVERSIDE, team_id="team-northfield")
+    model = AimModel(store, NORTHFIELD)
+    model.team_id = "team-riverside"  # forced past the model's own check: the store refuses
+    with pytest.raises(PermissionDenied):
+        model.reload()
+    riverside_aim = store.get(Aim, "aim-team-riverside", Actor.system())
+    with pytest.raises(PermissionDenied, match="another team"):
+        store.save(
+            riverside_aim.record.model_copy(update={"target": 1.0}),
+            NORTHFIELD.actor(),
+            expected_version=riverside_aim.version,
+        )
+
+
+def test_faculty_read_any_teams_aim_but_do_not_edit_it(store):
+    model = AimModel(store, FACULTY)
+    assert model.team_id is None
+    assert [t[1] for t in model.teams()] == ["team-northfield", "team-riverside", "team-stanne"]
+    model.select_team("team-northfield")
+    assert model.aim.baseline == 3.6
+    assert not model.can_edit
+    with pytest.raises(PermissionDenied, match="as faculty"):
+        model.save(model.draft(form(model, target="1")))
+    with pytest.raises(PermissionDenied):
+        model.restore(1)
