@@ -1,0 +1,484 @@
+"""The browser test harness: a real ``bts-kit serve`` and Debian's Chromium driven by Playwright.
+
+Every browser test module (the serving, access and kernel tests here, and each app's
+walkthrough) uses these; the names are stable.
+
+Fixtures
+--------
+``kit_server`` (module scope)
+    A fresh SQLite database in a temporary folder with the demo collaborative loaded, served by
+    ``bts-kit serve --no-browser --port <free port> --pool-size 1`` in its own process group.
+    Yields a :class:`KitServer`: ``.url`` (base URL ending in ``/``), ``.database_url``,
+    ``.log_path`` (Voilà's stdout and stderr), ``.secret`` (its ``KIT_SESSION_SECRET``),
+    ``.pid``, ``.tmp``. One server per module keeps the suite fast.
+``browser_context`` (module scope)
+    ``chromium.launch_persistent_context`` on ``/usr/bin/chromium`` (``KIT_CHROMIUM`` overrides)
+    with a fresh profile, headless, no sandbox. Without Playwright or Chromium the browser tests
+    are skipped, unless ``CI`` is set: then they fail and say what is missing.
+``page`` (function scope)
+    A new page in that context. A JavaScript error on the page (``pageerror``) fails the test;
+    console warnings and errors do not (Voilà logs a dozen version warnings on every page). When
+    a test fails, a screenshot and a copy of the server log go to ``test-artifacts/``. The page
+    is closed with ``run_before_unload=True`` so its kernel is shut down.
+
+Helpers (import them: ``from .conftest import open_app, join_codes``)
+--------------------------------------------------------------------
+``open_app(page, server, notebook, **query)``
+    Opens ``/voila/render/<notebook>?<query>`` and waits until the app shell (``.kit-app``) and
+    its header line (``.kit-header .kit-who``) are on the page; returns the page.
+``join_codes(server)``
+    ``{team_id: join code}`` of the served collaborative, read from its database.
+``sign_in(page, code)``
+    Types a join code or the facilitator passcode into the sign-in form and waits for the
+    header to say who is signed in.
+``start_server(tmp, command=None, *, pool_size=1, notebooks=None, **voila)``
+    Context manager starting another server (its own database and notebook folder, Voilà
+    options such as ``cull_interval``) for modules that need one; yields a :class:`KitServer`.
+``app_notebooks()``
+    The app notebooks in ``notebooks/`` in BTS order, for parametrising ("every app").
+``declared_audience(notebook)``
+    ``"facilitator"`` when the notebook's step declares ``audience="facilitator"``.
+``team_rows(database_url, team_id)``
+    Every stored row that mentions a team: snapshot before and after to prove it unchanged.
+
+Constants: ``FACILITATOR_PASSCODE``, ``TEAM_NAMES`` (demo team ids to names), ``NOTEBOOKS``.
+Mark browser test modules with ``pytestmark = pytest.mark.browser``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FACILITATOR_PASSCODE = "demo-facilitator"
+TEAM_NAMES = {
+    "team-riverside": "Riverside General, Ward 7",
+    "team-northfield": "Northfield Community Hospital",
+    "team-stanne": "St Anne's Medical Unit",
+}
+#: how long a page may take to show its app (a cold kernel on a busy CI machine)
+APP_TIMEOUT_MS = 60_000
+SERVER_START_S = 90
+
+
+def missing(reason: str) -> None:
+    """Skip for a developer without the browser stack; fail loudly in CI, where it must exist."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
+@dataclass
+class KitServer:
+    """A running server: where it listens, its database and its log."""
+
+    url: str
+    database_url: str
+    log_path: Path
+    process: subprocess.Popen
+    tmp: Path
+    secret: str
+    env: dict[str, str] = field(repr=False, default_factory=dict)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def render_url(self, notebook: str, **query: str) -> str:
+        suffix = f"?{urlencode(query)}" if query else ""
+        return f"{self.url}voila/render/{notebook}{suffix}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load_demo_database(database_url: str) -> None:
+    """A database holding the demo collaborative with its fixed join codes."""
+    from kit.cli import load_demo
+    from kit.store import Store
+
+    with Store.open(database_url) as store:
+        load_demo(store)
+
+
+def _wait_until_up(server: KitServer, timeout: float = SERVER_START_S) -> None:
+    # /voila/api/contents answers without starting a kernel (standalone Voilà has no /api/status)
+    probe = f"{server.url}voila/api/contents"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"the server exited with code {server.process.returncode}:\n{server.log()[-4000:]}"
+            )
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{server.log()[-4000:]}")
+
+
+def stop_server(server: KitServer) -> None:
+    """Stop the server's process group and any kernel it left behind (kernels run in their own
+    sessions, so killing the group alone would leave them)."""
+    import psutil
+
+    try:
+        descendants = psutil.Process(server.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        descendants = []
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.process.wait(timeout=10)
+    _gone, alive = psutil.wait_procs(descendants, timeout=5)
+    for proc in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+
+
+@contextlib.contextmanager
+def start_server(
+    tmp: Path,
+    command: list[str] | None = None,
+    *,
+    pool_size: int = 1,
+    notebooks: Path | None = None,
+    database_url: str | None = None,
+    load_demo: bool = True,
+    extra_env: dict[str, str] | None = None,
+    **voila: object,
+) -> Iterator[KitServer]:
+    """Start a server on a free port and stop it on exit.
+
+    Without ``command`` it runs ``kit.serve.voila_command`` (``notebooks`` and ``voila``
+    options such as ``cull_interval`` go to it) in the environment ``bts-kit serve`` uses.
+    """
+    from kit.serve import serve_environment, voila_command
+
+    tmp = Path(tmp)
+    tmp.mkdir(parents=True, exist_ok=True)
+    database_url = database_url or f"sqlite:///{tmp / 'kit.sqlite3'}"
+    if load_demo:
+        load_demo_database(database_url)
+    port = free_port()
+    secret = f"browser-tests-{port}-{os.getpid()}"
+    env = serve_environment(database_url)
+    env.update({"KIT_SESSION_SECRET": secret, "KIT_DATABASE_URL": database_url})
+    env.update(extra_env or {})
+    if command is None:
+        options = dict(voila)
+        if notebooks is not None:
+            options["notebooks"] = notebooks
+        command = voila_command(port=port, pool_size=pool_size, **options)
+    else:
+        command = [part.format(port=port, database=database_url) for part in command]
+    log_path = tmp / "server.log"
+    log_file = open(log_path, "wb")  # noqa: SIM115 - closed below, outlives this frame
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=tmp,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    server = KitServer(
+        url=f"http://127.0.0.1:{port}/",
+        database_url=database_url,
+        log_path=log_path,
+        process=process,
+        tmp=tmp,
+        secret=secret,
+        env=env,
+    )
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        stop_server(server)
+        log_file.close()
+
+
+def bts_kit_serve_command(pool_size: int = 1) -> list[str]:
+    """``bts-kit serve`` exactly as a facilitator types it ({port} and {database} filled in)."""
+    return [
+        sys.executable,
+        "-m",
+        "kit.cli",
+        "--database",
+        "{database}",
+        "serve",
+        "--no-browser",
+        "--port",
+        "{port}",
+        "--pool-size",
+        str(pool_size),
+    ]
+
+
+@pytest.fixture(scope="module")
+def kit_server(tmp_path_factory) -> Iterator[KitServer]:
+    """``bts-kit serve`` on a fresh demo database, for one test module."""
+    tmp = tmp_path_factory.mktemp("kit-server")
+    with start_server(tmp, bts_kit_serve_command(pool_size=1)) as server:
+        yield server
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory):
+    """Debian's Chromium, headless, with a fresh profile for this module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Playwright is not installed (pip install -e '.[test]')")
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        missing(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        context.set_default_timeout(APP_TIMEOUT_MS)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"kit_report_{report.when}", report)
+
+
+def _artifact_name(item) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid.split("::", 1)[-1])[:150]
+
+
+def save_artifacts(item, page, server: KitServer | None) -> Path:
+    folder = ARTIFACTS / Path(item.fspath).stem
+    folder.mkdir(parents=True, exist_ok=True)
+    name = _artifact_name(item)
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    with contextlib.suppress(Exception):
+        (folder / f"{name}.html").write_text(page.content())
+    if server is not None:
+        with contextlib.suppress(Exception):
+            shutil.copyfile(server.log_path, folder / f"{name}.server.log")
+    return folder
+
+
+@pytest.fixture
+def page(browser_context, request):
+    """A fresh page; a JavaScript error on it fails the test, a failure keeps a screenshot."""
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.kit_page_errors = errors  # open_app checks it too, so the failure points at the step
+    yield page
+    failed = any(
+        getattr(getattr(request.node, f"kit_report_{when}", None), "failed", False)
+        for when in ("setup", "call")
+    )
+    if failed or errors:
+        server = None
+        for name in request.fixturenames:
+            value = request.getfixturevalue(name) if name.endswith("server") else None
+            if isinstance(value, KitServer):
+                server = value
+                break
+        folder = save_artifacts(request.node, page, server)
+        print(f"browser artifacts kept in {folder}")
+    with contextlib.suppress(Exception):
+        page.close(run_before_unload=True)
+    if errors and not failed:
+        pytest.fail("JavaScript error on the page:\n" + "\n".join(errors), pytrace=False)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def check_no_page_errors(page) -> None:
+    errors = getattr(page, "kit_page_errors", [])
+    if errors:
+        pytest.fail("JavaScript error on the page:\n" + "\n".join(errors), pytrace=False)
+
+
+def open_app(page, server: KitServer, notebook: str, **query: str):
+    """Open an app and wait for its shell and header; returns the page."""
+    page.goto(server.render_url(notebook, **query), wait_until="domcontentloaded")
+    page.wait_for_selector(".kit-app", timeout=APP_TIMEOUT_MS)
+    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=APP_TIMEOUT_MS)
+    check_no_page_errors(page)
+    return page
+
+
+def sign_in(page, code: str):
+    """Sign in through the app's own form and wait until the header names who is signed in."""
+    page.fill(".kit-signin-code input", code)
+    page.click(".kit-signin-button")
+    page.wait_for_function(
+        "() => { const el = document.querySelector('.kit-header .kit-who');"
+        " return el && el.textContent.includes('Signed in as'); }",
+        timeout=APP_TIMEOUT_MS,
+    )
+    check_no_page_errors(page)
+    return page
+
+
+def header_text(page) -> str:
+    return page.inner_text(".kit-app .kit-header")
+
+
+def join_codes(server: KitServer) -> dict[str, str]:
+    """``{team_id: code}`` for the served collaborative, from its database."""
+    from kit.qi import Collaborative
+    from kit.store import Actor, Store
+
+    codes: dict[str, str] = {}
+    with Store.open(server.database_url) as store:
+        for saved in store.find(Collaborative, Actor.system()):
+            codes.update(store.join_codes(saved.record.id, Actor.system()))
+    return codes
+
+
+def app_notebooks() -> list[str]:
+    """The app notebooks, in BTS order (their names start with the step number)."""
+    return sorted(p.name for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def _notebook_code(notebook: str | Path) -> str:
+    path = Path(notebook) if Path(notebook).is_absolute() else NOTEBOOKS / notebook
+    cells = json.loads(path.read_text())["cells"]
+    return "\n".join(
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for cell in cells
+        if cell["cell_type"] == "code"
+    )
+
+
+_AUDIENCE = re.compile(r"""audience\s*=\s*["']facilitator["']""")
+
+
+def declared_audience(notebook: str | Path) -> str:
+    """``"facilitator"`` when the notebook (or the step package it imports) declares the app
+    facilitator-only, else ``"participants"``."""
+    code = _notebook_code(notebook)
+    if _AUDIENCE.search(code):
+        return "facilitator"
+    steps = set(re.findall(r"from\s+kit\.steps\s+import\s+([\w, ]+)", code))
+    names = {name.strip() for group in steps for name in group.split(",") if name.strip()}
+    names |= set(re.findall(r"kit\.steps\.(\w+)", code))
+    for name in names:
+        folder = ROOT / "kit" / "steps" / name
+        files = list(folder.glob("*.py")) if folder.is_dir() else [folder.with_suffix(".py")]
+        for file in files:
+            if file.exists() and _AUDIENCE.search(file.read_text()):
+                return "facilitator"
+    return "participants"
+
+
+def team_rows(database_url: str, team_id: str) -> list[tuple]:
+    """Every row in every table with a value mentioning ``team_id`` (sorted, comparable)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    rows: list[tuple] = []
+    try:
+        with engine.connect() as conn:
+            metadata = sa.MetaData()
+            metadata.reflect(bind=conn)
+            for table in metadata.sorted_tables:
+                for row in conn.execute(sa.select(table)):
+                    if any(team_id in str(value) for value in row):
+                        rows.append((table.name, *(str(v) for v in row)))
+    finally:
+        engine.dispose()
+    return sorted(rows)
+
+
+def notebook_folder(tmp: Path, notebooks: dict[str, str], *, copy_apps: bool = False) -> Path:
+    """A folder of notebooks for a server of one's own: ``{name: code of its one cell}``."""
+    folder = Path(tmp) / "notebooks"
+    folder.mkdir(parents=True, exist_ok=True)
+    if copy_apps:
+        for path in NOTEBOOKS.glob("*.ipynb"):
+            shutil.copy(path, folder / path.name)
+    for name, code in notebooks.items():
+        notebook = {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": "cell-0",
+                    "metadata": {},
+                    "outputs": [],
+                    "source": code,
+                }
+            ],
+            "metadata": {
+                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        (folder / name).write_text(json.dumps(notebook))
+    return folder
