@@ -208,6 +208,13 @@ def _starts_with_verb(text: str) -> bool:
 _PREPOSITIONS = ("at ", "in ", "on ", "across ", "within ", "throughout ", "for ")
 
 
+def _is_blank(parts: AimParts) -> bool:
+    """No element filled in at all."""
+    texts = (parts.what, parts.for_whom, parts.where)
+    numbers = (parts.baseline, parts.target, parts.relative_target)
+    return not any(t.strip() for t in texts) and parts.by_when is None and numbers == (None,) * 3
+
+
 def _infer_direction(parts: AimParts) -> Direction | None:
     if parts.direction:
         return parts.direction
@@ -230,10 +237,7 @@ def compose_aim(aim: Aim | AimParts, *, placeholders: bool = True) -> str:
     """
     parts = _parts_from_aim(aim) if isinstance(aim, Aim) else aim
     direction = _infer_direction(parts)
-    empty = not any(
-        (parts.what.strip(), parts.for_whom.strip(), parts.where.strip(), parts.by_when)
-    ) and (parts.baseline, parts.target, parts.relative_target) == (None, None, None)
-    if empty and not placeholders:
+    if _is_blank(parts) and not placeholders:
         return ""
 
     def hole(name: str) -> str:
@@ -657,8 +661,12 @@ def review_aim(
     replays of old aims are reproducible. Dates sooner than ``min_months`` (3) or later than
     ``max_months`` (18, the longest usual collaborative) are weak.
     """
+    parts = _parts_from_aim(aim)
+    if _is_blank(parts) and aim.free_text.strip():
+        # an aim only pasted so far: review what was pasted
+        parts = parse_free_text_aim(aim.free_text, today=today)
     return _review(
-        _parts_from_aim(aim),
+        parts,
         measure=measure,
         today=today,
         timid_below=timid_below,
@@ -796,10 +804,13 @@ def _find_date(text: str, today: dt.date) -> tuple[dt.date | None, str, tuple[in
         elif kind == "within":
             amount = words.get(g[0]) or int(g[0])
             unit = g[1].rstrip("s")
-            if unit == "week":
-                day = today + dt.timedelta(weeks=amount)
-            else:
-                day = _add_months(today, amount * (12 if unit == "year" else 1))
+            try:
+                if unit == "week":
+                    day = today + dt.timedelta(weeks=amount)
+                else:
+                    day = _add_months(today, amount * (12 if unit == "year" else 1))
+            except (OverflowError, ValueError):
+                continue  # "within 99999 years" is no date a team can plan for
             return day, f"{match.group(0)} of today", span
         elif kind == "by_month":
             day = _next_end_of_month(_MONTHS[g[0].rstrip(".")[:3]], today)
@@ -1018,8 +1029,8 @@ def parse_free_text_aim(text: str, *, today: dt.date | None = None) -> AimParts:
 
 def review_free_text_aim(
     text: str,
-    *,
     today: dt.date | None = None,
+    *,
     measure: Measure | None = None,
     timid_below: float = TIMID_BELOW,
     min_months: int = MIN_MONTHS_AHEAD,

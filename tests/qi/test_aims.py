@@ -474,3 +474,19 @@ def test_empty_free_text_is_all_missing() -> None:
     review = review_free_text_aim("   ", today=TODAY)
     assert {f.status for f in review.findings} == {"missing"}
     assert not review.passes
+
+
+def test_an_aim_only_pasted_is_reviewed_from_its_free_text() -> None:
+    aim = Aim(team_id="t", free_text="Reduce falls by 30% among inpatients on ward 4 by June 2027")
+    review = review_aim(aim, today=TODAY)
+    assert review.passes
+    assert review.parts is not None and review.parts.where == "on ward 4"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["within 99999 years", "by 31/02/2027", "by 0000-00-00", "a" * 4000, "from 1 " * 600],
+)
+def test_hostile_text_never_raises(text: str) -> None:
+    review = review_free_text_aim(text, TODAY)
+    assert len(review.findings) == 5
