@@ -149,7 +149,8 @@ def ratings_columns(
     """The dots (one per voter, topic and criterion) and the means, ready for the chart.
 
     ``result`` is a ``kit.qi.topics.TopicResult``. Dots with the same score in the same row are
-    spread vertically so that every vote stays visible (a deterministic jitter). ``mine`` names
+    spread sideways around the score so that every vote stays visible (a deterministic
+    jitter); the hover shows the score itself. ``mine`` names
     the ballot ids drawn as "your scores"; with ``hide_voters`` only ballots in
     ``own_team_ballots`` (and ``mine``) keep their voter's name in the hover text.
     """
@@ -167,6 +168,7 @@ def ratings_columns(
         if rating.candidate_id in titles:
             groups[(rating.candidate_id, rating.criterion, rating.score)].append(rating)
     dots: dict[str, list[Any]] = {
+        "x": [],
         "score": [],
         "y": [],
         "voter": [],
@@ -178,11 +180,11 @@ def ratings_columns(
     visible = set(mine) | set(own_team_ballots)
     for (candidate_id, key, score), ratings in groups.items():
         n = len(ratings)
-        step = min(0.12, 0.6 / max(n, 1))
+        step = min(0.1, 0.7 / max(n, 1))
         for k, rating in enumerate(ratings):
-            offset = (k - (n - 1) / 2) * step
+            dots["x"].append(score + (k - (n - 1) / 2) * step)
             dots["score"].append(score)
-            dots["y"].append((titles[candidate_id], criterion_labels[key], offset))
+            dots["y"].append((titles[candidate_id], criterion_labels[key]))
             is_mine = rating.ballot_id in mine
             shown = rating.voter if (not hide_voters or rating.ballot_id in visible) else "a voter"
             dots["voter"].append(f"{shown} (you)" if is_mine else shown)
@@ -200,7 +202,8 @@ def ratings_columns(
             means["y"].append((titles[candidate.candidate_id], criterion_labels[summary.key]))
             means["label"].append(f"{summary.mean:.1f}")
             means["n"].append(summary.n_voters)
-    return {"dots": dots, "means": means, "factors": factors or [_EMPTY_RATINGS]}
+    # a categorical axis runs bottom to top: reverse it so the top-ranked topic reads first
+    return {"dots": dots, "means": means, "factors": list(reversed(factors)) or [_EMPTY_RATINGS]}
 
 
 def ratings_chart(result: Any, **options: Any) -> figure:
@@ -222,18 +225,8 @@ def ratings_chart(result: Any, **options: Any) -> figure:
     )
     dots = ColumnDataSource(data["dots"], name="ratings")
     means = ColumnDataSource(data["means"], name="rating_means")
-    fig.scatter(
-        x="mean",
-        y="y",
-        source=means,
-        marker="dash",
-        size=26,
-        line_width=3,
-        color=_MEAN,
-        angle=1.5708,
-    )
     renderer = fig.scatter(
-        x="score",
+        x="x",
         y="y",
         source=dots,
         marker="marker",
@@ -241,6 +234,16 @@ def ratings_chart(result: Any, **options: Any) -> figure:
         color="colour",
         alpha=0.75,
         line_color="white",
+    )
+    fig.scatter(
+        x="mean",
+        y="y",
+        source=means,
+        marker="dash",
+        size=18,
+        line_width=3,
+        color=_MEAN,
+        angle=1.5708,
     )
     fig.add_tools(
         HoverTool(
@@ -262,7 +265,7 @@ def ratings_chart(result: Any, **options: Any) -> figure:
 
 
 def _ratings_height(factors: Sequence[Any]) -> int:
-    return max(220, 60 + 22 * len(factors))
+    return max(220, 80 + 24 * len(factors))
 
 
 def update_ratings(fig: figure, result: Any, **options: Any) -> None:
