@@ -1,0 +1,689 @@
+"""The change package and driver diagrams: edit, adopt, adapt, see it drawn, export it.
+
+The facilitator edits the collaborative's change package; a team adopts it into its own
+diagram, then adds, rewords, relinks and deletes boxes. Each button press is one edit from
+``kit.qi.drivers``, saved at once; the Bokeh drawing follows by new data in its sources.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+from typing import Any
+
+import ipywidgets as w
+
+from kit.content import find_change_concept
+from kit.errors import Conflict, KitInputError
+from kit.steps.change_package.model import (
+    PACKAGE,
+    ChangePackageModel,
+    concept_options,
+    concept_source,
+    counts,
+    is_empty,
+)
+from kit.ui import AppContext, AppShell, guarded, message_for, run
+
+log = logging.getLogger("kit.steps.change_package")
+
+_KIND_LABEL = {"primary": "Primary", "secondary": "Secondary", "change_idea": "Change idea"}
+_WIDE = w.Layout(width="100%")
+
+
+def _classed(widget: w.Widget, css: str) -> w.Widget:
+    widget.add_class(css)
+    return widget
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def concept_card(key: str | None) -> str:
+    """The card for a change concept: name, group, the kit's paraphrase, and the source."""
+    if not key:
+        return ""
+    try:
+        card = find_change_concept(key)
+    except KitInputError as error:
+        return (
+            f"<div class='kit-concept-card' style='color:#b3261e'>{html.escape(str(error))}</div>"
+        )
+    group = "" if card["is_group"] else f" · group: {html.escape(card['group_name'])}"
+    return (
+        "<div class='kit-concept-card' style='border:1px solid #e69f00;border-radius:6px;"
+        "padding:6px 10px;background:#fffaf2;margin:4px 0'>"
+        f"<b>{html.escape(card['name'])}</b><span style='color:#44546a'>{group}</span><br>"
+        f"{html.escape(card['description'])}<br>"
+        f"<span style='font-size:85%;color:#44546a'>Paraphrased from Langley et al., "
+        f"<i>The Improvement Guide</i>. Source: {html.escape(concept_source())}</span></div>"
+    )
+
+
+class ChangePackageView(w.VBox):
+    """The change package or one team's driver diagram, bound to a ``ChangePackageModel``."""
+
+    def __init__(self, context: AppContext, model: ChangePackageModel) -> None:
+        super().__init__()
+        self.add_class("kit-change-package")
+        self.context = context
+        self.model = model
+        self.alert = context.alert
+        self.save_state = context.save_state
+        self._loading = False
+        self._history: dict[int, Any] = {}
+        self._confirming: str | None = None
+        concepts = concept_options()
+
+        # --- which diagram ------------------------------------------------------------
+        self.diagram_picker = _classed(
+            w.Dropdown(description="Diagram:", layout=w.Layout(width="480px")), "kit-cp-diagram"
+        )
+        self.readonly_note = _classed(w.HTML(), "kit-cp-readonly")
+        self.heading = _classed(w.HTML(), "kit-cp-heading")
+        self.adopt_button = _classed(
+            w.Button(description="Adopt the change package", icon="copy", button_style="info"),
+            "kit-cp-adopt",
+        )
+        self.clear_button = _classed(
+            w.Button(description="Start from an empty diagram", icon="file"), "kit-cp-clear"
+        )
+        self.adopt_note = _classed(w.HTML(), "kit-cp-adopt-note")
+
+        # --- aim ------------------------------------------------------------------------
+        self.aim_text = _classed(
+            w.Textarea(layout=w.Layout(width="100%", height="48px")), "kit-cp-aim"
+        )
+        self.aim_save = _classed(
+            w.Button(description="Save the aim", icon="save"), "kit-cp-aim-save"
+        )
+        self.aim_default = _classed(w.Button(description="Use our aim"), "kit-cp-aim-default")
+
+        # --- adding boxes ---------------------------------------------------------------
+        self.primary_text = _classed(
+            w.Text(placeholder="What must be in place for the aim to be reached?", layout=_WIDE),
+            "kit-cp-primary-text",
+        )
+        self.add_primary_button = _classed(
+            w.Button(description="Add primary driver", icon="plus"), "kit-cp-add-primary"
+        )
+        self.secondary_text = _classed(
+            w.Text(placeholder="A part of the system that moves a primary driver", layout=_WIDE),
+            "kit-cp-secondary-text",
+        )
+        self.secondary_primaries = _classed(
+            w.SelectMultiple(rows=4, layout=_WIDE), "kit-cp-secondary-primaries"
+        )
+        self.add_secondary_button = _classed(
+            w.Button(description="Add secondary driver", icon="plus"), "kit-cp-add-secondary"
+        )
+        self.idea_text = _classed(
+            w.Text(placeholder="A change you can test in a PDSA cycle", layout=_WIDE),
+            "kit-cp-idea-text",
+        )
+        self.idea_secondaries = _classed(
+            w.SelectMultiple(rows=5, layout=_WIDE), "kit-cp-idea-secondaries"
+        )
+        self.idea_concept = _classed(
+            w.Dropdown(options=concepts, value=None, layout=_WIDE), "kit-cp-idea-concept"
+        )
+        self.idea_card = _classed(w.HTML(), "kit-cp-concept-card")
+        self.add_idea_button = _classed(
+            w.Button(description="Add change idea", icon="plus"), "kit-cp-add-idea"
+        )
+
+        # --- editing a box --------------------------------------------------------------
+        self.box_picker = _classed(
+            w.Dropdown(description="Box:", layout=w.Layout(width="100%")), "kit-cp-box"
+        )
+        self.box_text = _classed(w.Text(layout=_WIDE), "kit-cp-box-text")
+        self.box_links_label = w.HTML()
+        self.box_links = _classed(w.SelectMultiple(rows=5, layout=_WIDE), "kit-cp-box-links")
+        self.box_concept = _classed(
+            w.Dropdown(options=concepts, value=None, layout=_WIDE), "kit-cp-box-concept"
+        )
+        self.box_card = _classed(w.HTML(), "kit-cp-box-card")
+        self.box_save = _classed(
+            w.Button(description="Save changes", icon="save", button_style="primary"),
+            "kit-cp-box-save",
+        )
+        self.box_delete = _classed(
+            w.Button(description="Delete box", icon="trash", button_style="danger"),
+            "kit-cp-box-delete",
+        )
+        self.box_cascade = _classed(
+            w.Checkbox(description="also delete what is left unlinked below it", indent=False),
+            "kit-cp-box-cascade",
+        )
+        self.box_concept_row = w.VBox([w.HTML("Change concept"), self.box_concept, self.box_card])
+
+        # --- the drawing, warnings, export, history -------------------------------------
+        self.summary = _classed(w.HTML(), "kit-cp-summary")
+        self.warnings = _classed(w.HTML(), "kit-cp-warnings")
+        self.chart = None
+        self.chart_widget: w.Widget = _classed(w.HTML(), "kit-chart")
+        self.export_button = _classed(
+            w.Button(description="Prepare HTML and PNG files", icon="download"), "kit-cp-export"
+        )
+        self.downloads = _classed(w.HTML(), "kit-cp-downloads")
+        self.history = _classed(w.Select(rows=5, layout=_WIDE), "kit-cp-history")
+        self.history_preview = _classed(w.HTML(), "kit-cp-history-preview")
+        self.restore_button = _classed(
+            w.Button(description="Restore this version", icon="undo"), "kit-cp-restore"
+        )
+        self.reload_button = _classed(
+            w.Button(
+                description="Reload the saved diagram",
+                button_style="warning",
+                layout=w.Layout(display="none"),
+            ),
+            "kit-cp-reload",
+        )
+
+        self.children = self._layout()
+
+        self.diagram_picker.observe(self._on_pick_diagram, names="value")
+        self.adopt_button.on_click(self._on_adopt)
+        self.clear_button.on_click(self._on_clear)
+        self.aim_save.on_click(self._on_save_aim)
+        self.aim_default.on_click(self._on_default_aim)
+        self.add_primary_button.on_click(self._on_add_primary)
+        self.primary_text.on_submit(lambda _t: self._on_add_primary(self.add_primary_button))
+        self.add_secondary_button.on_click(self._on_add_secondary)
+        self.add_idea_button.on_click(self._on_add_idea)
+        self.idea_concept.observe(self._on_idea_concept, names="value")
+        self.box_picker.observe(self._on_pick_box, names="value")
+        self.box_concept.observe(self._on_box_concept, names="value")
+        self.box_save.on_click(self._on_save_box)
+        self.box_delete.on_click(self._on_delete_box)
+        self.export_button.on_click(self._on_export)
+        self.history.observe(self._on_history_select, names="value")
+        self.restore_button.on_click(self._on_restore)
+        self.reload_button.on_click(self._on_reload)
+
+        self._show_model()
+
+    # --- building -----------------------------------------------------------------------
+
+    def _layout(self) -> list[w.Widget]:
+        def section(title: str, parts: list[w.Widget], css: str, width: str = "33%") -> w.VBox:
+            box = w.VBox(
+                [w.HTML(f"<h4 style='margin:4px 0'>{html.escape(title)}</h4>"), *parts],
+                layout=w.Layout(
+                    width=width, padding="4px 8px", border="1px solid #e3e8ee", margin="0 6px 0 0"
+                ),
+            )
+            box.add_class(css)
+            return box
+
+        def small(text: str) -> w.HTML:
+            return w.HTML(f"<span style='font-size:88%;color:#44546a'>{text}</span>")
+
+        adders = w.HBox(
+            [
+                section(
+                    "Primary drivers",
+                    [
+                        small("2 to 5 is usual: the big areas that must change."),
+                        self.primary_text,
+                        self.add_primary_button,
+                    ],
+                    "kit-cp-primary-section",
+                ),
+                section(
+                    "Secondary drivers",
+                    [
+                        self.secondary_text,
+                        small("Feeds primary drivers (Ctrl/Cmd-click for several):"),
+                        self.secondary_primaries,
+                        self.add_secondary_button,
+                    ],
+                    "kit-cp-secondary-section",
+                ),
+                section(
+                    "Change ideas",
+                    [
+                        self.idea_text,
+                        small("Acts on secondary drivers (Ctrl/Cmd-click for several):"),
+                        self.idea_secondaries,
+                        small("Change concept (card deck, 9 groups):"),
+                        self.idea_concept,
+                        self.idea_card,
+                        self.add_idea_button,
+                    ],
+                    "kit-cp-idea-section",
+                ),
+            ]
+        )
+        editor = section(
+            "Change, relink or delete a box",
+            [
+                self.box_picker,
+                self.box_text,
+                self.box_links_label,
+                self.box_links,
+                self.box_concept_row,
+                w.HBox([self.box_save, self.box_delete, self.box_cascade]),
+            ],
+            "kit-cp-editor",
+            width="100%",
+        )
+        self.adopt_row = w.VBox([w.HBox([self.adopt_button, self.clear_button]), self.adopt_note])
+        self.adopt_row.add_class("kit-cp-adopt-row")
+        aim_row = w.VBox(
+            [
+                w.HTML("<b>Aim at the root of the diagram</b>"),
+                self.aim_text,
+                w.HBox([self.aim_save, self.aim_default]),
+            ]
+        )
+        self.edit_area = w.VBox([aim_row, adders, editor])
+        self.edit_area.add_class("kit-cp-edit-area")
+        self.chart_box = w.Box([self.chart_widget], layout=w.Layout(overflow="auto", width="100%"))
+        export = w.VBox(
+            [
+                w.HTML(
+                    "<h3>Export</h3><p>A standalone HTML file (opens offline, in any browser) "
+                    "and a PNG picture for a storyboard.</p>"
+                ),
+                self.export_button,
+                self.downloads,
+            ]
+        )
+        history = w.VBox(
+            [
+                w.HTML(
+                    "<h3>Earlier versions</h3><p>Every edit is kept; pick a version to see "
+                    "what it held, and restore it if you want it back.</p>"
+                ),
+                self.history,
+                self.history_preview,
+                self.restore_button,
+            ]
+        )
+        history.add_class("kit-cp-history-section")
+        intro = w.HTML(
+            "<p>The <b>change package</b> is the collaborative's starting theory of change: "
+            "primary drivers, the secondary drivers that move them and change ideas to test. "
+            "Each team adopts it into its own <b>driver diagram</b>, then adapts it: reword, "
+            "relink, delete and add. Every change is saved as you make it.</p>"
+        )
+        return [
+            intro,
+            w.HBox([self.diagram_picker, self.readonly_note]),
+            self.heading,
+            self.reload_button,
+            self.adopt_row,
+            self.summary,
+            self.warnings,
+            self.chart_box,
+            self.edit_area,
+            export,
+            history,
+        ]
+
+    # --- showing the model ----------------------------------------------------------------
+
+    def _show_model(self) -> None:
+        """Fill every widget and the drawing from the model; no edit is triggered."""
+        self._loading = True
+        try:
+            choices = self.model.choices()
+            self.diagram_picker.options = choices
+            self.diagram_picker.value = self.model.team_id
+            diagram = self.model.diagram
+            editable = self.model.can_edit
+            self.heading.value = f"<h3 style='margin:6px 0'>{html.escape(self.model.title())}</h3>"
+            if editable:
+                self.readonly_note.value = ""
+            elif self.model.identity.is_facilitator:
+                self.readonly_note.value = "<i>Viewing a team's diagram as faculty (read-only).</i>"
+            else:
+                self.readonly_note.value = (
+                    "<i>The change package is written by the facilitator; you can read it "
+                    "and adopt it into your own diagram.</i>"
+                )
+            team_view = not self.model.is_package and editable
+            self.adopt_row.layout.display = None if team_view else "none"
+            self.adopt_button.description = "Adopt the change package"
+            self.clear_button.description = "Start from an empty diagram"
+            self._confirming = None
+            self.adopt_note.value = (
+                "<span style='font-size:88%;color:#44546a'>Adopting copies the package's "
+                "boxes into your diagram (it replaces what is there; the old diagram stays "
+                "in the history).</span>"
+            )
+            self.edit_area.layout.display = None if editable else "none"
+            self.aim_default.description = (
+                "Use the collaborative's aim" if self.model.is_package else "Use our aim"
+            )
+            self.aim_text.value = diagram.aim_text
+            self.restore_button.disabled = not editable
+            self._refresh_choices()
+        finally:
+            self._loading = False
+        self._refresh_drawing()
+        self._refresh_history()
+
+    def _refresh_choices(self) -> None:
+        d = self.model.diagram
+        primaries = [(_short(p.text), p.id) for p in d.primary_drivers]
+        secondaries = [(_short(s.text), s.id) for s in d.secondary_drivers]
+        self.secondary_primaries.options = primaries
+        self.idea_secondaries.options = secondaries
+        previous = self.box_picker.value
+        boxes = [(f"{_KIND_LABEL[k]}: {_short(t, 70)}", i) for k, i, t in self.model.boxes()]
+        self.box_picker.options = [("(choose a box)", None), *boxes]
+        self.box_picker.value = previous if previous in {b[1] for b in boxes} else None
+        self._show_box()
+
+    def _show_box(self) -> None:
+        box_id = self.box_picker.value
+        d = self.model.diagram
+        editing = box_id is not None
+        for widget in (self.box_text, self.box_links, self.box_save, self.box_delete):
+            widget.disabled = not editing
+        if not editing:
+            self.box_text.value = ""
+            self.box_links.options = []
+            self.box_links_label.value = ""
+            self.box_concept_row.layout.display = "none"
+            return
+        from kit.qi.drivers import find_box
+
+        kind, box = find_box(d, box_id)
+        self.box_text.value = box.text
+        if kind == "primary":
+            self.box_links_label.value = ""
+            self.box_links.options = []
+            self.box_links.layout.display = "none"
+        elif kind == "secondary":
+            self.box_links_label.value = "Feeds primary drivers:"
+            self.box_links.layout.display = None
+            self.box_links.options = [(_short(p.text), p.id) for p in d.primary_drivers]
+            self.box_links.value = tuple(box.primary_ids)
+        else:
+            self.box_links_label.value = "Acts on secondary drivers:"
+            self.box_links.layout.display = None
+            self.box_links.options = [(_short(s.text), s.id) for s in d.secondary_drivers]
+            self.box_links.value = tuple(box.secondary_ids)
+        if kind == "change_idea":
+            self.box_concept_row.layout.display = None
+            keys = {v for _label, v in self.box_concept.options}
+            self.box_concept.value = box.change_concept if box.change_concept in keys else None
+            self.box_card.value = concept_card(box.change_concept)
+        else:
+            self.box_concept_row.layout.display = "none"
+
+    def _refresh_drawing(self) -> None:
+        diagram = self.model.diagram
+        self.summary.value = f"<p><b>{html.escape(counts(diagram))}</b></p>"
+        warnings = self.model.warnings()
+        if warnings:
+            items = "".join(f"<li>{html.escape(x)}</li>" for x in warnings)
+            self.warnings.value = (
+                "<div style='color:#8a5a00'><b>Advice on this diagram</b>"
+                f"<ul style='margin:2px 0'>{items}</ul></div>"
+            )
+        else:
+            self.warnings.value = ""
+        if self.chart is None:
+            self._build_chart()
+        else:
+            self.chart.update(diagram)
+
+    def _build_chart(self) -> None:
+        """The Bokeh figure, built once; later edits only assign new source data."""
+        try:
+            from jupyter_bokeh import BokehModel
+
+            from kit.charts.driver_diagram import DriverDiagramChart
+
+            self.chart = DriverDiagramChart(self.model.diagram)
+            widget = BokehModel(self.chart.figure)
+            widget.add_class("kit-chart")
+            widget.add_class("kit-cp-chart")
+            self.chart_widget = widget
+            self.chart_box.children = [widget]
+        except Exception as error:  # the page still works without its drawing
+            log.exception("could not draw the driver diagram")
+            self.chart_widget.value = f"<p>{html.escape(message_for(error))}</p>"
+
+    def _refresh_history(self) -> None:
+        entries = self.model.history()
+        self._history = {e.version: e for e in entries}
+        self._loading = True
+        try:
+            self.history.options = [(e.label, e.version) for e in entries]
+            self.history.value = None
+        finally:
+            self._loading = False
+        self.history_preview.value = "" if entries else "<i>No saved versions yet.</i>"
+
+    def _after_edit(self, message: str = "") -> None:
+        self.save_state.saved()
+        self.reload_button.layout.display = "none"
+        self.aim_text.value = self.model.diagram.aim_text
+        self._refresh_choices()
+        self._refresh_drawing()
+        self._refresh_history()
+        if message:
+            self.alert.show(message, "success")
+
+    def _save(self, action, *args, message: str = "", **kwargs) -> bool:
+        """Run one model edit; a conflict offers the reload button. True when saved."""
+        self.save_state.set("saving")
+        try:
+            action(*args, **kwargs)
+        except Conflict as error:
+            self.save_state.failed(error)
+            self.alert.show(str(error))
+            self.reload_button.layout.display = None
+            return False
+        except Exception as error:
+            self.save_state.failed(error)
+            raise
+        self._after_edit(message)
+        return True
+
+    # --- handlers -------------------------------------------------------------------------
+
+    @guarded()
+    def _on_pick_diagram(self, change: dict[str, Any]) -> None:
+        if self._loading or change["new"] is None:
+            return
+        self.model.select(change["new"])
+        self.downloads.value = ""
+        self._show_model()
+
+    @guarded()
+    def _on_adopt(self, button: w.Button) -> None:
+        if not is_empty(self.model.diagram) and self._confirming != "adopt":
+            self._confirming = "adopt"
+            button.description = "Click again to replace our diagram"
+            self.adopt_note.value = (
+                f"<span style='color:#8a5a00'>Your diagram has {html.escape(counts(self.model.diagram))}. "
+                "Adopting replaces them with the change package; the current diagram stays in "
+                "the history below.</span>"
+            )
+            return
+        self._confirming = None
+        button.description = "Adopt the change package"
+        self._save(
+            self.model.adopt_package,
+            message="The change package is now your diagram: adapt it to your setting.",
+        )
+
+    @guarded()
+    def _on_clear(self, button: w.Button) -> None:
+        if not is_empty(self.model.diagram) and self._confirming != "clear":
+            self._confirming = "clear"
+            button.description = "Click again to empty our diagram"
+            return
+        self._confirming = None
+        button.description = "Start from an empty diagram"
+        self._save(
+            self.model.clear, message="Your diagram is empty; the old one is in the history."
+        )
+
+    @guarded()
+    def _on_save_aim(self, _button: w.Button) -> None:
+        self._save(self.model.set_aim_text, self.aim_text.value)
+
+    @guarded()
+    def _on_default_aim(self, _button: w.Button) -> None:
+        text = self.model.default_aim_text()
+        if not text:
+            raise KitInputError(
+                "There is no aim to copy yet; write your team's aim in the Aim app first."
+            )
+        self._save(self.model.set_aim_text, text)
+
+    @guarded()
+    def _on_add_primary(self, _button: w.Button) -> None:
+        text = self.primary_text.value.strip()
+        if not text:
+            raise KitInputError("Type the primary driver's words first.")
+        if self._save(self.model.add_primary, text):
+            self.primary_text.value = ""
+
+    @guarded()
+    def _on_add_secondary(self, _button: w.Button) -> None:
+        text = self.secondary_text.value.strip()
+        if not text:
+            raise KitInputError("Type the secondary driver's words first.")
+        if self._save(self.model.add_secondary, text, list(self.secondary_primaries.value)):
+            self.secondary_text.value = ""
+            self.secondary_primaries.value = ()
+
+    @guarded()
+    def _on_add_idea(self, _button: w.Button) -> None:
+        text = self.idea_text.value.strip()
+        if not text:
+            raise KitInputError("Type the change idea's words first.")
+        if self._save(
+            self.model.add_change_idea,
+            text,
+            list(self.idea_secondaries.value),
+            self.idea_concept.value,
+        ):
+            self.idea_text.value = ""
+            self.idea_secondaries.value = ()
+            self.idea_concept.value = None
+
+    @guarded()
+    def _on_idea_concept(self, change: dict[str, Any]) -> None:
+        self.idea_card.value = concept_card(change["new"])
+
+    @guarded()
+    def _on_box_concept(self, change: dict[str, Any]) -> None:
+        self.box_card.value = concept_card(change["new"])
+
+    @guarded()
+    def _on_pick_box(self, _change: dict[str, Any]) -> None:
+        if self._loading:
+            return
+        self._show_box()
+
+    @guarded()
+    def _on_save_box(self, _button: w.Button) -> None:
+        box_id = self.box_picker.value
+        if box_id is None:
+            raise KitInputError("Choose a box first.")
+        from kit.qi.drivers import find_box
+
+        kind, _box = find_box(self.model.diagram, box_id)
+        self._save(
+            self.model.update_box,
+            box_id,
+            text=self.box_text.value,
+            links=list(self.box_links.value) if kind != "primary" else None,
+            change_concept=self.box_concept.value if kind == "change_idea" else None,
+            message="Saved.",
+        )
+
+    @guarded()
+    def _on_delete_box(self, _button: w.Button) -> None:
+        box_id = self.box_picker.value
+        if box_id is None:
+            raise KitInputError("Choose a box first.")
+        if self._save(self.model.delete, box_id, cascade=self.box_cascade.value):
+            self.box_cascade.value = False
+
+    @guarded()
+    def _on_export(self, button: w.Button) -> None:
+        stem = self.model.file_stem()
+        page = self.model.export_html()
+        links = [
+            _download_link(
+                page.encode("utf-8"), f"{stem}.html", "text/html", "Download the HTML file"
+            )
+        ]
+        try:
+            picture = self.model.export_png()
+            links.append(_download_link(picture, f"{stem}.png", "image/png", "Download the PNG"))
+        except KitInputError as error:
+            links.append(f"<span class='kit-cp-png-missing'>{html.escape(str(error))}</span>")
+        self.downloads.value = " · ".join(links)
+
+    @guarded()
+    def _on_history_select(self, change: dict[str, Any]) -> None:
+        if self._loading:
+            return
+        entry = self._history.get(change["new"]) if change["new"] is not None else None
+        if entry is None:
+            self.history_preview.value = ""
+            return
+        d = entry.diagram
+        rows = "".join(f"<li>{html.escape(p.text)}</li>" for p in d.primary_drivers)
+        self.history_preview.value = (
+            f"<p><b>Version {entry.version}</b>: {html.escape(entry.summary)}</p>"
+            f"<p>Primary drivers:</p><ul>{rows}</ul>"
+        )
+
+    @guarded()
+    def _on_restore(self, _button: w.Button) -> None:
+        version = self.history.value
+        if version is None:
+            raise KitInputError("Pick a version in the list first.")
+        self._save(self.model.restore, version, message=f"Version {version} is back.")
+
+    @guarded()
+    def _on_reload(self, _button: w.Button) -> None:
+        self.model.reload()
+        self._show_model()
+        self.reload_button.layout.display = "none"
+        self.save_state.set("idle")
+        self.alert.show("Reloaded the saved diagram; make your change again if needed.", "info")
+
+
+def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f"<a class='kit-download' download='{html.escape(filename)}' "
+        f"href='data:{mime};base64,{encoded}'>{html.escape(label)}</a>"
+    )
+
+
+def build(context: AppContext) -> ChangePackageView:
+    choice = context.params.get("diagram")
+    if choice is None and not context.identity.is_facilitator:
+        choice = str(context.identity.team_id)
+    model = ChangePackageModel(context.store, context.identity, choice or PACKAGE)
+    return ChangePackageView(context, model)
+
+
+def app(store=None, params: dict[str, str] | None = None) -> AppShell:
+    """The change package and driver diagrams; ``params`` stands in for the query string."""
+    shell = AppShell(
+        "Change package and driver diagram",
+        build,
+        audience="everyone",
+        store=store,
+        css_name="change-package",
+    )
+    if params is not None:
+        return shell.start(params)
+    return run(shell, uses_bokeh=True)
