@@ -680,8 +680,8 @@ def review_aim(
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
 }
-_MONTH_RE = "|".join(sorted((m for m in _MONTHS if m != "may"), key=len, reverse=True)) + "|may"
-_MONTH_RE = rf"(?:sept|{_MONTH_RE})\.?"
+#: month names and abbreviations, longest first so "september" wins over "sep"
+_MONTH_RE = rf"(?:{'|'.join(sorted({*_MONTHS, 'sept'}, key=len, reverse=True))})\.?"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _PERCENT = r"\s*(?:%|percent\b|per\s+cent\b)"
 _WORD_NUMBERS = {"zero": 0.0, "half": 0.5, "nil": 0.0, "none": 0.0}
@@ -722,9 +722,12 @@ _STOP = (
     r"(?=\s+(?:from|to|by|at|in|on|across|within|meeting|who|for|among|amongst|and)\b"
     r"|\s*[,.;:]|\s*$)"
 )
+#: word beginnings that say which way the aim moves its measure ("reduction", "raising")
 _UP_STEMS = ("increas", "rais", "doubl", "tripl", "grow", "boost", "more", "higher", "rise")
-_DOWN_STEMS = ("reduc", "decreas", "lower", "cut", "halv", "eliminat", "shorten", "prevent")
-_DOWN_STEMS += ("fewer", "less", "minimi")
+_DOWN_STEMS = (
+    *("reduc", "decreas", "lower", "cut", "halv", "eliminat", "shorten", "prevent"),
+    *("fewer", "less", "minimi"),
+)
 
 
 def _end_of_month(year: int, month: int) -> dt.date:
@@ -761,6 +764,7 @@ def _find_date(text: str, today: dt.date) -> tuple[dt.date | None, str, tuple[in
         ("end_month_y", rf"\b(?:the\s+)?end\s+of\s+({month})\s*,?\s*(\d{{4}})\b"),
         ("month_y", rf"\b({month})\s*,?\s*(\d{{4}})\b"),
         ("end_y", r"\b(?:the\s+)?end\s+of\s+(?:the\s+year\s+)?(\d{4})\b"),
+        ("end_this_next", r"\b(?:the\s+)?end\s+of\s+(this|next)\s+year\b"),
         ("quarter", r"\bq([1-4])\s*(\d{4})\b"),
         ("season", r"\b(spring|summer|autumn|fall|winter)\s+(?:of\s+)?(\d{4})\b"),
         (
@@ -796,6 +800,9 @@ def _find_date(text: str, today: dt.date) -> tuple[dt.date | None, str, tuple[in
             day = _end_of_month(int(g[1]), _MONTHS[g[0].rstrip(".")[:3]])
         elif kind == "end_y":
             day = dt.date(int(g[0]), 12, 31)
+        elif kind == "end_this_next":
+            day = dt.date(today.year + (g[0] == "next"), 12, 31)
+            return day, f"read 'end of {g[0]} year' as {_date_words(day)}", span
         elif kind == "quarter":
             day = _end_of_month(int(g[1]), int(g[0]) * 3)
         elif kind == "season":

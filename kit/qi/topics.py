@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from kit.content import topic_criteria
@@ -356,9 +356,7 @@ def aggregate_ballots(
         )
 
     ranks = _ranks(unranked)
-    ranked = [
-        CandidateResult(**{**r.__dict__, "rank": ranks.get(r.candidate_id)}) for r in unranked
-    ]
+    ranked = [replace(r, rank=ranks.get(r.candidate_id)) for r in unranked]
     ranked.sort(
         key=lambda r: (
             r.rank is None,

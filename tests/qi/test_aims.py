@@ -411,7 +411,11 @@ def test_free_text_messages(text: str, element: str, message: str) -> None:
         ("by December", dt.date(2026, 12, 31)),
         ("by 2027", dt.date(2027, 12, 31)),
         ("by Sept 2027", dt.date(2027, 9, 30)),
+        ("by September 2027", dt.date(2027, 9, 30)),
+        ("by the end of next year", dt.date(2027, 12, 31)),
+        ("by the end of this year", dt.date(2026, 12, 31)),
         ("soon", None),
+        ("next year", None),
     ],
 )
 def test_free_text_dates(text: str, expected: dt.date | None) -> None:
