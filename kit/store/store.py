@@ -25,7 +25,13 @@ from kit.qi.records import RECORD_TYPES, Measure, Observation, Record, new_id
 from kit.qi.validation import check
 from kit.store import access
 from kit.store.access import Actor, Scope, check_read, check_write, kind_label
-from kit.store.engine import BEGIN_MODE, default_database_url, make_engine
+from kit.store.engine import (
+    BEGIN_MODE,
+    WriterQueue,
+    default_database_url,
+    make_engine,
+    sqlite_file,
+)
 from kit.store.migrate import upgrade
 from kit.store.schema import (
     facilitator_passcodes,
@@ -54,6 +60,13 @@ OBSERVATION_COLUMNS = [
 ]
 #: a lock number for PostgreSQL's advisory lock around schema upgrades
 _MIGRATION_LOCK = 72_104_017
+
+# Statements on the hot path, built once: SQLAlchemy then reuses their compiled form.
+_LOAD_RECORD = sa.select(records).where(
+    records.c.kind == sa.bindparam("kind"), records.c.id == sa.bindparam("id")
+)
+_LOAD_OBSERVATION = sa.select(observations).where(observations.c.id == sa.bindparam("id"))
+_INSERT_REVISION = revisions.insert()
 
 
 class _Any:
@@ -148,6 +161,7 @@ class Store:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        self._writers = WriterQueue(sqlite_file(engine))
 
     # --- opening -------------------------------------------------------------------------
 
@@ -182,6 +196,7 @@ class Store:
     def close(self) -> None:
         """Return every connection; a closed store cannot be used again."""
         self.engine.dispose()
+        self._writers.close()
 
     def __enter__(self) -> Store:
         return self
@@ -200,16 +215,18 @@ class Store:
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
+            conn.info["kit_teams"] = {}
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One short write transaction; on SQLite it takes the write lock up front."""
-        with self.engine.connect() as conn:
+        with self._writers.hold(), self.engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
             try:
                 with conn.begin():
+                    conn.info["kit_teams"] = {}
                     yield conn
             except IntegrityError:
                 raise Conflict(
@@ -225,11 +242,11 @@ class Store:
 
     def _load(self, conn: Connection, kind: str, record_id: str) -> _Row | None:
         """The stored row for a record, deleted or not."""
-        table = self._table(kind)
-        query = sa.select(table).where(table.c.id == record_id)
-        if table is records:
-            query = query.where(table.c.kind == kind)
-        row = conn.execute(query).mappings().first()
+        if kind == "observation":
+            result = conn.execute(_LOAD_OBSERVATION, {"id": record_id})
+        else:
+            result = conn.execute(_LOAD_RECORD, {"kind": kind, "id": record_id})
+        row = result.mappings().first()
         return None if row is None else self._row(kind, row)
 
     @staticmethod
@@ -304,6 +321,7 @@ class Store:
         if table is records:
             values["kind"] = kind
         conn.execute(table.insert().values(**values))
+        conn.info.get("kit_teams", {}).pop(record.id, None)
 
     def _update(
         self,
@@ -324,6 +342,7 @@ class Store:
         )
         if table is records:
             query = query.where(table.c.kind == kind)
+        conn.info.get("kit_teams", {}).pop(record_id, None)
         return conn.execute(query).rowcount == 1
 
     @staticmethod
@@ -338,21 +357,28 @@ class Store:
         now: dt.datetime,
     ) -> None:
         conn.execute(
-            revisions.insert().values(
-                kind=kind,
-                record_id=record_id,
-                version=version,
-                action=action,
-                data=_dumps(data),
-                saved_at=now,
-                saved_by=who,
-            )
+            _INSERT_REVISION,
+            {
+                "kind": kind,
+                "record_id": record_id,
+                "version": version,
+                "action": action,
+                "data": _dumps(data),
+                "saved_at": now,
+                "saved_by": who,
+            },
         )
 
     # --- scope and access ----------------------------------------------------------------
 
     def _live_record(self, conn: Connection, kind: str, record_id: str) -> _Row | None:
-        row = self._load(conn, kind, record_id)
+        if kind == "team":  # looked up several times per call: once per transaction is enough
+            teams = conn.info.setdefault("kit_teams", {})
+            if record_id not in teams:
+                teams[record_id] = self._load(conn, kind, record_id)
+            row = teams[record_id]
+        else:
+            row = self._load(conn, kind, record_id)
         return row if row is not None and not row.deleted else None
 
     def _team_collaborative(self, conn: Connection, team_id: str) -> str:
