@@ -68,7 +68,14 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(parsed: Any) -> Engine:
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise KitInputError(
+                f"Could not open the database at {database}: cannot create the folder "
+                f"{folder} ({error.strerror})."
+            ) from None
     engine = create_engine(
         parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
     )
