@@ -23,6 +23,7 @@ from kit.qi.records import Aim, Measure
 
 __all__ = [
     "ELEMENTS",
+    "ELEMENT_LABELS",
     "AimFinding",
     "AimParts",
     "AimReview",
