@@ -14,6 +14,7 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from kit.serving import SHARE, TEMPLATE
@@ -32,12 +33,13 @@ def voila_command(
     cull_interval: int = 60,
     cull_idle_timeout: int = 900,
     notebooks: Path = NOTEBOOKS,
+    extra_args: Sequence[str] = (),
 ) -> list[str]:
     """The exact Voilà command line, separate from running it so tests can read it."""
     args = [
         sys.executable,
         "-m",
-        "voila",
+        "kit.serving",  # Voilà, with compressed responses
         str(notebooks),
         f"--port={port}",
         f"--Voila.ip={'0.0.0.0' if public else '127.0.0.1'}",
@@ -58,6 +60,7 @@ def voila_command(
         args += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     if not open_browser:
         args.append("--no-browser")
+    args += list(extra_args)
     return args
 
 

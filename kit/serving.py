@@ -49,3 +49,26 @@ class KitKernelManager(AsyncMappingKernelManager):
                     kernel.last_activity = now
         self._kit_last_pooled = pooled
         await super().cull_kernels()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m kit.serving``: Voilà with gzip-compressed responses.
+
+    Voilà's page brings about 5 MB of JavaScript and CSS (Bokeh's inline resources add 2.7 MB
+    in the page itself); compressed, that is a quarter of it over a workshop room's Wi-Fi. Voilà
+    builds its Tornado application from ``init_settings`` before it applies
+    ``tornado_settings``, so compression has to be switched on there.
+    """
+    from voila.app import Voila
+
+    class KitVoila(Voila):
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            settings.setdefault("compress_response", True)
+            return settings
+
+    KitVoila.launch_instance(argv)
+
+
+if __name__ == "__main__":
+    main()

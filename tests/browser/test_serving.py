@@ -52,3 +52,44 @@ def test_app_renders_for_the_facilitator_signing_in(page, kit_server, notebook):
     assert "Signed in as" in header and "(facilitator)" in header
     assert page.locator(".kit-refusal").count() == 0
     assert_no_error_text(page)
+
+
+def test_landing_page_lists_the_apps_in_order_and_no_files(page, kit_server):
+    response = page.goto(kit_server.url)
+    assert response.status == 200
+    listed = page.eval_on_selector_all(
+        "ol.kit-apps li.kit-app", "items => items.map(li => li.dataset.notebook)"
+    )
+    assert listed == APPS, "the landing page must list every app, in BTS order"
+    for notebook in APPS:
+        link = page.locator(f"li.kit-app[data-notebook='{notebook}'] a")
+        assert link.get_attribute("href").endswith(f"voila/render/{notebook}")
+        assert link.inner_text().strip()
+    body = page.inner_text("body")
+    assert ".ipynb" not in body, "file names on the landing page: a raw listing?"
+    assert "Not signed in" in body
+    assert page.locator("a[href*='voila/tree']").count() == 0
+    assert_no_error_text(page)
+
+
+def test_landing_page_names_who_is_signed_in(page, kit_server):
+    open_app(page, kit_server, APPS[0], join="RIV-2026")
+    token = page.get_attribute(".kit-app-links a[href*='session=']", "href").split("session=")[1]
+    page.goto(f"{kit_server.url}?session={token}")
+    identity = page.inner_text("#kit-identity")
+    assert f"Signed in as {TEAM_NAMES['team-riverside']}" in identity
+    assert "session=" not in page.url, "the token must move into a cookie, out of the address"
+
+
+def test_sources_are_stripped_and_the_page_works_offline(page, kit_server):
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None
+        ),
+    )
+    open_app(page, kit_server, APPS[0], join="RIV-2026")
+    assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor").count() == 0
+    assert "from kit.steps import" not in page.content()
+    assert outside == [], f"the page reached outside the server: {outside}"

@@ -1,0 +1,102 @@
+"""A participant joins with their team's code, writes an aim that first gets feedback and then
+passes, reloads the page and finds it saved. Chromium against a real ``bts-kit serve``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from .conftest import check_no_page_errors, header_text, open_app
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "facilitator-guide" / "images" / "02-aim.png"
+NOTEBOOK = "02-aim.ipynb"
+TARGET_DATE = dt.date.today() + dt.timedelta(days=300)
+
+
+def fill(page, css: str, value: str) -> None:
+    page.fill(f".{css} input, .{css} textarea", value)
+
+
+def wait_for_text(page, css: str, text: str, timeout: float = 20_000) -> None:
+    page.wait_for_function(
+        "([css, text]) => { const el = document.querySelector('.' + css);"
+        " return el && el.innerText.includes(text); }",
+        arg=[css, text],
+        timeout=timeout,
+    )
+
+
+def stored_aim(server, team_id: str):
+    from kit.qi import Aim
+    from kit.store import Actor, Store
+
+    with Store.open(server.database_url) as store:
+        return store.find(Aim, Actor.system(), team_id=team_id)[0].record
+
+
+def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(page, kit_server):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
+    assert "St Anne's Medical Unit" in header_text(page)
+    page.wait_for_selector(".kit-aim-sentence")
+    wait_for_text(page, "kit-aim-collaborative", "Reduce falls with harm")
+
+    # a first draft with the usual gaps: no numbers, no date, a vague place
+    fill(page, "kit-aim-what", "falls with harm")
+    fill(page, "kit-aim-baseline", "some")
+    fill(page, "kit-aim-target", "")
+    fill(page, "kit-aim-where", "the hospital")
+    page.fill(".kit-aim-by-when input", "")
+    wait_for_text(page, "kit-aim-error-baseline", "Baseline must be a number; 'some' is not.")
+    wait_for_text(page, "kit-aim-feedback-by-when", "Say by when")
+    wait_for_text(page, "kit-aim-feedback-where", "is not a place")
+    wait_for_text(page, "kit-aim-summary", "Still missing")
+    assert "[by when]" in page.inner_text(".kit-aim-sentence")
+    wait_for_text(page, "kit-save-state", "Not saved")
+
+    # the pasted version of the same draft gets the same feedback
+    fill(page, "kit-aim-free-text", "Reduce falls with harm soon, by some amount")
+    page.click(".kit-aim-check-text")
+    wait_for_text(page, "kit-aim-text-feedback", "Soon is not a time")
+
+    # the team fixes each element the feedback named
+    fill(page, "kit-aim-baseline", "3.9")
+    fill(page, "kit-aim-target", "2.5")
+    fill(page, "kit-aim-where", "St Anne's Medical Unit")
+    page.fill(".kit-aim-by-when input", TARGET_DATE.isoformat())
+    wait_for_text(
+        page, "kit-aim-summary", "This aim says what, how much, by when, for whom and where."
+    )
+    wait_for_text(page, "kit-aim-stretch", "a stretch")
+    sentence = page.inner_text(".kit-aim-sentence")
+    assert "Reduce falls with harm from 3.9 to 2.5" in sentence
+    assert "[" not in sentence
+    wait_for_text(page, "kit-save-state", "Saved")
+    check_no_page_errors(page)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    saved = stored_aim(kit_server, "team-stanne")
+    assert (saved.what, saved.baseline, saved.target, saved.by_when) == (
+        "falls with harm",
+        3.9,
+        2.5,
+        TARGET_DATE,
+    )
+
+    # a new page is a new kernel: everything comes back from the store
+    open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
+    page.wait_for_selector(".kit-aim-sentence")
+    wait_for_text(page, "kit-aim-summary", "This aim says what, how much, by when")
+    assert page.input_value(".kit-aim-target input") == "2.5"
+    assert page.input_value(".kit-aim-baseline input") == "3.9"
+    assert page.input_value(".kit-aim-by-when input") == TARGET_DATE.isoformat()
+    assert page.input_value(".kit-aim-where input") == "St Anne's Medical Unit"
+    assert "Reduce falls with harm from 3.9 to 2.5" in page.inner_text(".kit-aim-sentence")
+    assert page.locator(".kit-aim-history option").count() >= 3
+    check_no_page_errors(page)
