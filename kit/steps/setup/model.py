@@ -206,8 +206,8 @@ class SetupModel:
             self._save_collaborative({"timeline": timeline})
             return
         if start is None or end is None:
-            missing = "start" if start is None else "end"
-            raise KitInputError(f"{label} needs a {missing} date too.")
+            missing = "a start" if start is None else "an end"
+            raise KitInputError(f"{label} needs {missing} date too.")
         timeline.append(
             {"kind": kind, "number": number, "start": start.isoformat(), "end": end.isoformat()}
         )
@@ -256,8 +256,7 @@ class SetupModel:
     def add_team(self, name: str, organisation: str = "") -> str:
         """Enrol a team and give it a join code; returns the new team's id."""
         self._require_facilitator("the teams")
-        if any(t.record.name.casefold() == name.strip().casefold() for t in self.teams.values()):
-            raise KitInputError(f"There is already a team called '{name.strip()}'.")
+        self._unique_team_name(name)
         team = check(
             Team,
             {"collaborative_id": self.collaborative_id, "name": name, "organisation": organisation},
@@ -284,14 +283,15 @@ class SetupModel:
         unknown = set(fields) - {"name", "organisation"}
         if unknown:
             raise KitInputError(f"A team has no field {', '.join(sorted(unknown))}.")
-        name = fields.get("name")
-        if name is not None and any(
-            t.record.name.casefold() == name.strip().casefold()
-            for tid, t in self.teams.items()
-            if tid != team_id
-        ):
-            raise KitInputError(f"There is already a team called '{name.strip()}'.")
+        if fields.get("name") is not None:
+            self._unique_team_name(fields["name"], team_id)
         self._save_team(team_id, fields)
+
+    def _unique_team_name(self, name: str, team_id: str | None = None) -> None:
+        wanted = (name or "").strip().casefold()
+        for tid, saved in self.teams.items():
+            if tid != team_id and wanted and saved.record.name.casefold() == wanted:
+                raise KitInputError(f"There is already a team called '{saved.record.name}'.")
 
     def remove_team(self, team_id: str) -> None:
         """Take a team out of the collaborative (its history stays in the store)."""
@@ -390,10 +390,7 @@ class SetupModel:
     def add_candidate(self, title: str, description: str = "") -> str:
         """Put a topic on the ballot; returns its id."""
         self._require_facilitator("the candidate topics")
-        if any(
-            c.record.title.casefold() == title.strip().casefold() for c in self.candidates.values()
-        ):
-            raise KitInputError(f"'{title.strip()}' is already on the ballot.")
+        self._unique_title(title)
         record = check(
             TopicCandidate,
             {"collaborative_id": self.collaborative_id, "title": title, "description": description},
@@ -406,15 +403,16 @@ class SetupModel:
         saved = self.candidates.get(candidate_id)
         if saved is None:
             raise KitInputError("That topic is no longer on the ballot; reload the page.")
-        if any(
-            c.record.title.casefold() == title.strip().casefold()
-            for cid, c in self.candidates.items()
-            if cid != candidate_id
-        ):
-            raise KitInputError(f"'{title.strip()}' is already on the ballot.")
+        self._unique_title(title, candidate_id)
         record = check(TopicCandidate, _data(saved.record) | {"title": title})
         if record != saved.record:
             self.candidates[candidate_id] = self._save(saved, record)
+
+    def _unique_title(self, title: str, candidate_id: str | None = None) -> None:
+        wanted = (title or "").strip().casefold()
+        for cid, saved in self.candidates.items():
+            if cid != candidate_id and wanted and saved.record.title.casefold() == wanted:
+                raise KitInputError(f"'{saved.record.title}' is already on the ballot.")
 
     def remove_candidate(self, candidate_id: str) -> None:
         """Take a topic off the ballot; scores already given to it are left out of the results."""
