@@ -207,7 +207,8 @@ def _check_values(chart: str, value: np.ndarray, den: np.ndarray | None, x: np.n
 
     def first(mask: np.ndarray) -> str:
         i = int(np.flatnonzero(mask)[0])
-        return f"{x[i]!r}" if x is not None else str(i)
+        label = x[i] if x is not None else i
+        return str(label.item() if isinstance(label, np.generic) else label)
 
     with np.errstate(invalid="ignore"):
         if chart in _COUNT_CHARTS and (value < 0).any():
@@ -219,8 +220,8 @@ def _check_values(chart: str, value: np.ndarray, den: np.ndarray | None, x: np.n
             raise KitInputError(
                 f"Denominators cannot be negative, but the one for period {first(den < 0)} is."
             )
-        if chart in ("p", "pp") and den is not None and (value > den).any():
-            bad = value > den
+        if chart in ("p", "pp") and den is not None and ((value > den) & (den > 0)).any():
+            bad = (value > den) & (den > 0)
             raise KitInputError(
                 f"For a proportion the numerator cannot be larger than the denominator, but in "
                 f"period {first(bad)} it is. Check both numbers, or use a U chart for a rate."
@@ -542,7 +543,7 @@ def _tables(
     comp: Computed, prep: _Prepared, phase: np.ndarray, opts: Options, by: str | None, keys: Any
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     p = comp.points
-    numerator = prep.sd if opts.chart in RATIO_CHARTS else prep.value
+    numerator = prep.value
     den = prep.den if opts.chart in RATIO_CHARTS + ("xbar", "s") else np.full(prep.den.size, np.nan)
     cols: dict[str, Any] = {}
     if by is not None:
@@ -579,6 +580,9 @@ def _tables(
     for name, arr in p.items():
         if name not in skip:
             cols[name] = arr
+    for name in ("rule", "variation", "special_cause"):
+        if name in cols:  # keep None for "no label" (pandas would turn it into NaN)
+            cols[name] = pd.Series(cols[name], dtype=object)
     points = pd.DataFrame(cols)
 
     g = comp.group_of_point

@@ -237,8 +237,8 @@ def _limits(
             zok = base & np.isfinite(z)
             mrbar = G.mrbar(np.where(zok, z, 0.0), zok, opts.screened_mr)
             sz = mrbar * (opts.xmr_factor / 3.0) if opts.xmr_factor else mrbar / D2
-            sig = sig * sz[g]
-            sig = np.where(sigma0[g], 0.0, sig)
+            # Where p is 0 or 1 (or u is 0) there is no variation at all: keep sigma 0.
+            sig = np.where(sigma0[g], np.where(np.isfinite(sig), 0.0, np.nan), sig * sz[g])
             sigma0 = sigma0 | (sz == 0)
             no_sigma = no_sigma | (~np.isfinite(sz) & ~sigma0)
         ucl = cl + 3 * sig
@@ -355,7 +355,7 @@ def compute(
         ucl = np.where(no_limits & ~np.isfinite(ucl), np.nan, ucl)
         lcl = np.where(no_limits & ~np.isfinite(lcl), np.nan, lcl)
         # Phases without variation: limits collapse onto the centre line, never NaN/inf.
-        zero = L["sigma0"][g]
+        zero = L["sigma0"][g] & np.isfinite(sig)
         ucl = np.where(zero, cl, ucl)
         lcl = np.where(zero, cl, lcl)
         sig = np.where(zero, 0.0, sig)
@@ -525,7 +525,8 @@ def compute(
         sense = np.where(
             lab == "trend", np.where(points["trend"] & _trend_up(fired), 1, -1), side_sense
         ).astype(np.int8)
-    rule_col = np.where(signal, rule_text, None)
+    rule_col = np.full(n, None, dtype=object)
+    rule_col[signal] = rule_text[signal]
     variation = np.full(n, "common", dtype=object)
     if opts.direction is None:
         variation[signal] = "special"
