@@ -250,17 +250,8 @@ class Aim(Record):
                 f"The target date ({self.by_when}) is before the baseline period ends "
                 f"({self.baseline_period_end})."
             )
-        if self.baseline is not None and self.target is not None and self.direction:
-            if self.direction == "up" and self.target <= self.baseline:
-                raise ValueError(
-                    f"Higher is better for this measure, but the target ({self.target:g}) "
-                    f"is not above the baseline ({self.baseline:g})."
-                )
-            if self.direction == "down" and self.target >= self.baseline:
-                raise ValueError(
-                    f"Lower is better for this measure, but the target ({self.target:g}) "
-                    f"is not below the baseline ({self.baseline:g})."
-                )
+        # A target on the wrong side of the baseline is saved and reported by the aim review
+        # (kit.qi.aims), not refused: the participant may be halfway through typing it.
         return self
 
 
