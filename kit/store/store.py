@@ -67,6 +67,8 @@ _LOAD_RECORD = sa.select(records).where(
 )
 _LOAD_OBSERVATION = sa.select(observations).where(observations.c.id == sa.bindparam("id"))
 _INSERT_REVISION = revisions.insert()
+_INSERT_RECORD = records.insert()
+_INSERT_OBSERVATION = observations.insert()
 
 
 class _Any:
@@ -320,7 +322,7 @@ class Store:
         }
         if table is records:
             values["kind"] = kind
-        conn.execute(table.insert().values(**values))
+        conn.execute(_INSERT_RECORD if table is records else _INSERT_OBSERVATION, values)
         conn.info.get("kit_teams", {}).pop(record.id, None)
 
     def _update(
@@ -438,6 +440,11 @@ class Store:
         self, conn: Connection, obs: Observation, scope: Scope, measures: dict[str, Measure]
     ) -> None:
         """An observation's measure must exist for its team; proportions cannot exceed 1."""
+        if "\x00" in obs.note:
+            raise KitInputError(
+                f"The note for {_period(obs.period)} contains an invisible NUL character; "
+                "retype it."
+            )
         measure = measures.get(obs.measure_id)
         if measure is None:
             row = self._live_record(conn, "measure", obs.measure_id)

@@ -65,6 +65,10 @@ def export_workbook(
     team's work too. Access rules apply: a participant can export only their own team.
     """
     collaborative = store.get(Collaborative, collaborative_id, actor)
+    if team_id is not None:
+        team = store.get(Team, team_id, actor).record  # refuses another team's participant
+        if team.collaborative_id != collaborative_id:
+            raise KitInputError(f"Team '{team.name}' is not part of this collaborative.")
     sections: dict[str, list[dict[str, Any]]] = {}
     for kind in RECORD_KINDS:
         cls = RECORD_TYPES[kind]
@@ -77,8 +81,6 @@ def export_workbook(
         sections[kind] = sorted(
             (_entry(s.record, s.version) for s in found), key=lambda e: str(e["id"])
         )
-    if team_id is not None and not sections["team"]:
-        raise KitInputError(f"Team '{team_id}' is not part of this collaborative.")
     found = store.find(Observation, actor, collaborative_id=collaborative_id)
     observations = [
         _entry(s.record, s.version)
@@ -285,6 +287,7 @@ def export_observations_xlsx(
                 row.measure_id,
             ]
         )
+    data_rows.sort(key=lambda r: (str(r[0]), str(r[1]), r[2], str(r[7]), str(r[8])))
     sheet(
         "Data",
         [
