@@ -248,7 +248,9 @@ class SetupView(w.VBox):
             ),
             "kit-setup-faculty-new-role",
         )
-        add = _classed(w.Button(description="Add to faculty", icon="plus"), "kit-setup-faculty-add")
+        add = self.faculty_add_button = _classed(
+            w.Button(description="Add to faculty", icon="plus"), "kit-setup-faculty-add"
+        )
         add.on_click(self._on_add_faculty)
         return _classed(
             w.VBox(
@@ -422,6 +424,7 @@ class SetupView(w.VBox):
             )
         ]
         self.date_inputs: dict[str, tuple[w.DatePicker, w.DatePicker]] = {}
+        self.clear_buttons: dict[str, w.Button] = {}
         if self.model.is_facilitator:
             self.timeline_error = _classed(
                 field_error(self.timeline_chart), "kit-setup-timeline-error"
@@ -448,6 +451,7 @@ class SetupView(w.VBox):
                 label = w.HTML(f"<b>{html.escape(slot.label)}</b>", layout=w.Layout(width="150px"))
                 rows.append(_classed(w.HBox([label, start, end, clear]), "kit-setup-milestone"))
                 self.date_inputs[slot.key] = (start, end)
+                self.clear_buttons[slot.key] = clear
             parts += [*rows, self.timeline_error]
         parts += [self.timeline_warnings, self.timeline_chart]
         return _classed(w.VBox(parts), "kit-setup-timeline")
@@ -505,7 +509,9 @@ class SetupView(w.VBox):
             w.Text(placeholder="Organisation", layout=w.Layout(width="260px")),
             "kit-setup-team-new-org",
         )
-        add = _classed(w.Button(description="Enrol team", icon="plus"), "kit-setup-team-add")
+        add = self.team_add_button = _classed(
+            w.Button(description="Enrol team", icon="plus"), "kit-setup-team-add"
+        )
         add.on_click(self._on_add_team)
         self.team_add_error = field_error(add)
 
@@ -537,7 +543,7 @@ class SetupView(w.VBox):
             ),
             "kit-setup-member-new-role",
         )
-        add_member = _classed(
+        add_member = self.member_add_button = _classed(
             w.Button(description="Add member", icon="user-plus"), "kit-setup-member-add"
         )
         add_member.on_click(self._on_add_member)
@@ -794,7 +800,9 @@ class SetupView(w.VBox):
             ),
             "kit-setup-candidate-new",
         )
-        add = _classed(w.Button(description="Add topic", icon="plus"), "kit-setup-candidate-add")
+        add = self.candidate_add_button = _classed(
+            w.Button(description="Add topic", icon="plus"), "kit-setup-candidate-add"
+        )
         add.on_click(self._on_add_candidate)
         self.weight_inputs: dict[str, w.FloatText] = {}
         self.weight_errors: dict[str, w.HTML] = {}
