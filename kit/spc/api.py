@@ -392,7 +392,7 @@ def analyze(
     qicharts2's 3 * MRbar / 1.128. ``multiply`` scales y and the lines for display only.
     """
     opts = _options(chart, rules, freeze, screened_mr, xmr_factor, direction, multiply)
-    if chart in ("xbar", "s") and _is_subgroup_list(y):
+    if chart in ("xbar", "s") and (_is_subgroup_list(y) or (x is None and len(y) == 0)):
         mean, sd, size = _subgroups(list(y))
         nrow = mean.size
         xlab = np.arange(nrow) if x is None else np.asarray(x, dtype=object)

@@ -165,6 +165,8 @@ def _limits(
         else:
             cl, ucl, lcl = cl_a, u, lo
         return dict(
+            ucl_a=u,
+            lcl_a=lo,
             cl=cl,
             ucl=ucl,
             lcl=lcl,
@@ -351,6 +353,7 @@ def compute(
     v, cl_a, zc, sig = L["v"], L["cl_a"], L["zc"], L["sig"]
     cl, ucl, lcl = L["cl"], L["ucl"], L["lcl"]
     no_limits = L["no_sigma"][g] | ~valid
+    zero = np.zeros(n, dtype=bool)
     if chart_ != "run":
         ucl = np.where(no_limits & ~np.isfinite(ucl), np.nan, ucl)
         lcl = np.where(no_limits & ~np.isfinite(lcl), np.nan, lcl)
@@ -362,7 +365,12 @@ def compute(
     ucl[~np.isfinite(ucl)] = np.nan
     lcl[~np.isfinite(lcl)] = np.nan
 
-    sigma_signal = valid & R.outside_limits_rule(y, lcl, ucl)
+    if chart_ == "t":  # judge on the transformed scale, where the limits were computed
+        ucl_a = np.where(zero, cl_a, L["ucl_a"])
+        lcl_a = np.where(zero, cl_a, L["lcl_a"])
+        sigma_signal = valid & R.outside_limits_rule(v, lcl_a, ucl_a)
+    else:
+        sigma_signal = valid & R.outside_limits_rule(y, lcl, ucl)
 
     # ---- runs analysis (Anhøj statistics are always reported) -------------------------
     seq = valid & ~excluded
