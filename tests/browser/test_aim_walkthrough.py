@@ -31,6 +31,18 @@ def wait_for_text(page, css: str, text: str, timeout: float = 20_000) -> None:
     )
 
 
+def take_screenshot(page, path: Path) -> None:
+    """The app from its top, tall enough to show the sentence, feedback and builder."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.locator(".kit-header").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def stored_aim(server, team_id: str):
     from kit.qi import Aim
     from kit.store import Actor, Store
@@ -50,7 +62,7 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     fill(page, "kit-aim-what", "falls with harm")
     fill(page, "kit-aim-baseline", "some")
     fill(page, "kit-aim-target", "")
-    fill(page, "kit-aim-where", "the hospital")
+    fill(page, "kit-aim-where", "everywhere")
     page.fill(".kit-aim-by-when input", "")
     wait_for_text(page, "kit-aim-error-baseline", "Baseline must be a number; 'some' is not.")
     wait_for_text(page, "kit-aim-feedback-by-when", "Say by when")
@@ -78,8 +90,7 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     assert "[" not in sentence
     wait_for_text(page, "kit-save-state", "Saved")
     check_no_page_errors(page)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    take_screenshot(page, SCREENSHOT)
 
     saved = stored_aim(kit_server, "team-stanne")
     assert (saved.what, saved.baseline, saved.target, saved.by_when) == (
@@ -98,5 +109,5 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     assert page.input_value(".kit-aim-by-when input") == TARGET_DATE.isoformat()
     assert page.input_value(".kit-aim-where input") == "St Anne's Medical Unit"
     assert "Reduce falls with harm from 3.9 to 2.5" in page.inner_text(".kit-aim-sentence")
-    assert page.locator(".kit-aim-history option").count() >= 3
+    assert page.locator(".kit-aim-history option").count() >= 2  # the demo aim and ours
     check_no_page_errors(page)

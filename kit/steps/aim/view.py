@@ -138,16 +138,22 @@ class AimView(w.VBox):
 
         # --- buttons ----------------------------------------------------------------
         self.check_text_button = _classed(
-            w.Button(description="Check this aim", icon="check"), "kit-aim-check-text"
+            w.Button(description="Check this aim", icon="check", layout=w.Layout(width="auto")),
+            "kit-aim-check-text",
         )
         self.use_text_button = _classed(
-            w.Button(description="Fill the builder from it", icon="arrow-down"), "kit-aim-use-text"
+            w.Button(
+                description="Fill the builder from it",
+                icon="arrow-down",
+                layout=w.Layout(width="auto"),
+            ),
+            "kit-aim-use-text",
         )
         self.reload_button = _classed(
             w.Button(
                 description="Reload the saved aim",
                 button_style="warning",
-                layout=w.Layout(display="none"),
+                layout=w.Layout(display="none", width="auto"),
             ),
             "kit-aim-reload",
         )
@@ -156,7 +162,10 @@ class AimView(w.VBox):
         )
         self.history_preview = _classed(w.HTML(), "kit-aim-history-preview")
         self.restore_button = _classed(
-            w.Button(description="Restore this version", icon="undo"), "kit-aim-restore"
+            w.Button(
+                description="Restore this version", icon="undo", layout=w.Layout(width="auto")
+            ),
+            "kit-aim-restore",
         )
         self.team_picker = _classed(w.Dropdown(description="Team:", options=[]), "kit-aim-team")
 
@@ -185,8 +194,9 @@ class AimView(w.VBox):
     def _element(self, element: str, inputs: list[w.Widget]) -> w.Widget:
         prompt = self._prompts[element]
         label = w.HTML(
-            f"<b>{html.escape(prompt['label'])}</b><br>"
+            f"<div style='line-height:1.35'><b>{html.escape(prompt['label'])}</b><br>"
             f"<span style='font-size:88%;color:#44546a'>{html.escape(prompt['prompt'])}</span>"
+            "</div>"
         )
         row = w.HBox(
             [
