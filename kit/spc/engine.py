@@ -19,6 +19,7 @@ from kit.spc.limits import anhoej_limits_array, runs_limits_array
 CHARTS = ("run", "i", "mr", "xbar", "s", "p", "pp", "u", "up", "c", "g", "t")
 RULE_SETS = ("anhoej", "ihi", "nhs", "western_electric")
 RATIO_CHARTS = ("p", "pp", "u", "up")
+MIN_USEFUL_FOR_RUNS_TEST = 10  # Perla et al. 2011, Table 1 starts at 10 useful points
 T_POWER = 3.6  # Nelson's transformation for times between rare events (qicharts2's T chart)
 
 
@@ -443,9 +444,11 @@ def compute(
         trend = t_up | t_down
         n_runs = np.where(n_useful > 0, crossings + 1, 0)
         lo, hi = runs_limits_array(n_useful)
+        # Perla et al.'s table starts at 10 useful points: fewer never signal on runs.
+        enough = n_useful >= MIN_USEFUL_FOR_RUNS_TEST
         with np.errstate(invalid="ignore"):
-            too_few = n_runs < lo
-            too_many = n_runs > hi
+            too_few = (n_runs < lo) & enough
+            too_many = (n_runs > hi) & enough
         groups.update(
             n_runs=n_runs,
             runs_lower=lo,

@@ -90,15 +90,36 @@ def _label(value: Any) -> str:
     return str(value)
 
 
-def _episodes(flags: np.ndarray, phase: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) row of each block of consecutive flagged rows within one phase."""
-    idx = np.flatnonzero(flags)
-    if idx.size == 0:
-        return []
-    breaks = np.flatnonzero((np.diff(idx) > 1) | (np.diff(phase[idx]) != 0))
-    starts = np.r_[idx[0], idx[breaks + 1]]
-    ends = np.r_[idx[breaks], idx[-1]]
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+def _episodes(
+    flags: np.ndarray, phase: np.ndarray, side: np.ndarray, neutral: np.ndarray
+) -> list[tuple[int, int, int]]:
+    """(first row, last row, number of flagged rows) of each signal episode.
+
+    Flagged rows belong to one episode while they stay in one phase, on one side, and only
+    neutral rows (missing, excluded, on the centre line) lie between them: those neither
+    count nor break a run.
+    """
+    out: list[tuple[int, int, int]] = []
+    start = last = -1
+    count = 0
+    for i in np.flatnonzero(flags).tolist():
+        joined = (
+            last >= 0
+            and phase[i] == phase[last]
+            and side[i] == side[last]
+            and bool(neutral[last + 1 : i].all())
+        )
+        if joined:
+            last = i
+            count += 1
+            continue
+        if last >= 0:
+            out.append((start, last, count))
+        start = last = i
+        count = 1
+    if last >= 0:
+        out.append((start, last, count))
+    return out
 
 
 def explain_signal(
@@ -113,6 +134,8 @@ def explain_signal(
     """One sentence for one signal. ``rule`` is a column name of ``SPCResult.points``."""
     one, many = unit
     k = number_word(count).capitalize()
+    if count == 1:
+        many = one
     when = f" around {start}" if start else ""
     if rule in ("long_run", "shift", "we4"):
         return (
@@ -170,28 +193,39 @@ def explain(result: Any) -> list[str]:
     cl = pts["cl"].to_numpy(float)
     x = pts["x"].tolist()
     out: list[str] = []
+    with np.errstate(invalid="ignore"):
+        side = np.sign(y - cl)
+    neutral = ~np.isfinite(y) | (side == 0) | pts["excluded"].to_numpy(bool)
     for col in _RULE_COLUMNS[result.rules]:
         if col not in pts or (col in ("sigma_signal", "we1") and result.chart == "run"):
             continue
         flags = pts[col].to_numpy(bool)
-        for a, b in _episodes(flags, phase):
-            if col in ("sigma_signal", "we1"):
-                for i in range(a, b + 1):
-                    side = "above" if y[i] > cl[i] else "below"
-                    out.append(
-                        explain_signal(col, side=side, start=_label(x[i]), unit=unit, centre=centre)
+        if col in ("sigma_signal", "we1"):
+            for i in np.flatnonzero(flags).tolist():
+                out.append(
+                    explain_signal(
+                        col,
+                        side="above" if y[i] > cl[i] else "below",
+                        start=_label(x[i]),
+                        unit=unit,
+                        centre=centre,
                     )
-                continue
-            seg = y[a : b + 1]
-            seg = seg[np.isfinite(seg)]
+                )
+            continue
+        if col == "trend":
+            trend_side = np.ones(len(y))  # a trend may cross the centre line
+            episodes = _episodes(flags, phase, trend_side, ~np.isfinite(y))
+        else:
+            episodes = _episodes(flags, phase, side, neutral)
+        for a, b, count in episodes:
             if col == "trend":
-                side = "above" if seg.size and seg[-1] >= seg[0] else "below"
+                seg = y[a : b + 1][np.isfinite(y[a : b + 1])]
+                where = "above" if seg[-1] >= seg[0] else "below"
             else:
-                side = "above" if np.nanmean(y[a : b + 1] - cl[a : b + 1]) > 0 else "below"
-            count = int(np.isfinite(y[a : b + 1]).sum())
+                where = "above" if side[a] > 0 else "below"
             out.append(
                 explain_signal(
-                    col, count=count, side=side, start=_label(x[a]), unit=unit, centre=centre
+                    col, count=count, side=where, start=_label(x[a]), unit=unit, centre=centre
                 )
             )
     ph = result.phases
