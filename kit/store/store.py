@@ -137,6 +137,23 @@ def _dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+_UPDATES: dict[tuple[str, tuple[str, ...]], sa.Update] = {}
+
+
+def _update_statement(table: sa.Table, columns: tuple[str, ...]) -> sa.Update:
+    """``UPDATE table SET ... WHERE id = ? AND version = ? [AND kind = ?]``, built once."""
+    key = (table.name, columns)
+    statement = _UPDATES.get(key)
+    if statement is None:
+        where = [table.c.id == sa.bindparam("w_id"), table.c.version == sa.bindparam("w_version")]
+        if table is records:
+            where.append(table.c.kind == sa.bindparam("w_kind"))
+        statement = _UPDATES[key] = (
+            table.update().where(*where).values({c: sa.bindparam(f"v_{c}") for c in columns})
+        )
+    return statement
+
+
 def is_proportion(measure: Measure) -> bool:
     """Numerator-and-denominator measures other than rates (U charts): a part of a whole.
 
@@ -337,15 +354,12 @@ class Store:
     ) -> bool:
         """``UPDATE ... WHERE version = expected``: False when someone got there first."""
         table = self._table(kind)
-        query = (
-            table.update()
-            .where(table.c.id == record_id, table.c.version == expected_version)
-            .values(version=expected_version + 1, updated_at=now, updated_by=who, **values)
-        )
-        if table is records:
-            query = query.where(table.c.kind == kind)
+        values = values | {"version": expected_version + 1, "updated_at": now, "updated_by": who}
+        statement = _update_statement(table, tuple(sorted(values)))
+        params = {f"v_{k}": v for k, v in values.items()}
+        params |= {"w_id": record_id, "w_version": expected_version, "w_kind": kind}
         conn.info.get("kit_teams", {}).pop(record_id, None)
-        return conn.execute(query).rowcount == 1
+        return conn.execute(statement, params).rowcount == 1
 
     @staticmethod
     def _revision(

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from kit.qi import Aim, Collaborative, DriverDiagram, Measure, Team
 from kit.store import Actor, Store
+from kit.store.schema import metadata
 
 POSTGRES_ENV = "KIT_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -73,15 +74,53 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database URL on each backend."""
+    """A fresh, empty database URL on each backend (for tests of opening and migrating)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'kit.sqlite3'}"
     return request.getfixturevalue("postgres_url")
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    with Store.open(db_url) as opened:
+@pytest.fixture(scope="session")
+def empty_sqlite(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """An empty SQLite database at the newest migration, to copy instead of migrating again."""
+    path = tmp_path_factory.mktemp("template") / "empty.sqlite3"
+    Store.open(f"sqlite:///{path}").close()
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def shared_postgres() -> Iterator[str]:
+    """One migrated PostgreSQL schema for the session; ``store`` empties it per test."""
+    base = postgres_base_url()
+    schema = f"kit_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, poolclass=sa.pool.NullPool)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
+    url = make_url(base).update_query_dict({"options": options}).render_as_string(False)
+    Store.open(url).close()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on each backend: a new SQLite file, or the emptied PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = tmp_path / "kit.sqlite3"
+        path.write_bytes(request.getfixturevalue("empty_sqlite"))
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("shared_postgres")
+    with Store.open(url) as opened:
+        if request.param != "sqlite":
+            with opened.engine.begin() as conn:
+                tables = ", ".join(t.name for t in metadata.sorted_tables)
+                conn.execute(sa.text(f"TRUNCATE {tables}"))
         yield opened
 
 

@@ -84,7 +84,7 @@ def collaboratives(draw: st.DrawFn) -> list[tuple[Record, int]]:
     out.append(
         (DriverDiagram(collaborative_id=c, aim_text=draw(words), primary_drivers=[primary]), 0)
     )
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+    for _ in range(draw(st.integers(min_value=1, max_value=2))):
         team = Team(
             collaborative_id=c,
             name=draw(names),
@@ -141,7 +141,7 @@ def collaboratives(draw: st.DrawFn) -> list[tuple[Record, int]]:
         if draw(st.booleans()):
             out.append((TopicBallot(collaborative_id=c, team_id=t, voter=draw(names)), 0))
         for measure in [*shared, own]:
-            for period in draw(st.lists(months, max_size=5, unique=True)):
+            for period in draw(st.lists(months, max_size=4, unique=True)):
                 if measure.has_denominator:
                     denominator = draw(counts)
                     numerator = draw(st.floats(min_value=0, max_value=denominator))
