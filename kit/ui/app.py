@@ -173,7 +173,8 @@ class AppShell(w.VBox):
         )
         self._code = code
         button.on_click(self._on_sign_in)
-        code.on_submit(lambda _: self._on_sign_in(button))
+        code.continuous_update = False  # Enter (or leaving the field) signs in
+        code.observe(lambda _change: self._on_sign_in(button), "value")
         box = w.VBox([intro, w.HBox([code, button])])
         box.add_class("kit-signin")
         return box
