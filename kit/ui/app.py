@@ -172,15 +172,22 @@ class AppShell(w.VBox):
             "<b>facilitator passcode</b>.</p>"
         )
         self._code = code
+        self._sign_in_button = button
         button.on_click(self._on_sign_in)
         code.continuous_update = False  # Enter (or leaving the field) signs in
-        code.observe(lambda _change: self._on_sign_in(button), "value")
+        code.observe(self._on_code_entered, "value")
         box = w.VBox([intro, w.HBox([code, button])])
         box.add_class("kit-signin")
         return box
 
+    def _on_code_entered(self, change: dict) -> None:
+        if change["new"].strip() and self.identity is None:
+            self._on_sign_in(self._sign_in_button)
+
     @guarded()
     def _on_sign_in(self, _button: w.Button) -> None:
+        if self.identity is not None and not self._code.value.strip():
+            return
         self.identity = sign_in_with_code(self.store, self._code.value)
         self.alert.show(f"Welcome, {self.identity.label}.", "success")
         self._render()
