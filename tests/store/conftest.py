@@ -125,7 +125,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+def sqlite_store(sqlite_url: str, empty_sqlite: bytes) -> Iterator[Store]:
+    """An empty store in the SQLite file at ``sqlite_url``."""
+    Path(make_url(sqlite_url).database or "").write_bytes(empty_sqlite)
     with Store.open(sqlite_url) as opened:
         yield opened
 
