@@ -32,6 +32,7 @@ def voila_command(
     pool_size: int = 2,
     cull_interval: int = 60,
     cull_idle_timeout: int = 900,
+    cell_timeout: int = 120,
     notebooks: Path = NOTEBOOKS,
     extra_args: Sequence[str] = (),
 ) -> list[str]:
@@ -50,7 +51,7 @@ def voila_command(
         "--VoilaConfiguration.http_header_envs=['Cookie']",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg|css)']",
         "--VoilaConfiguration.multi_kernel_manager_class=kit.serving.KitKernelManager",
-        "--VoilaExecutor.timeout=120",
+        f"--VoilaExecutor.timeout={cell_timeout}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",

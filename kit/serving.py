@@ -12,6 +12,8 @@ for abandoned pages only.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -51,8 +53,32 @@ class KitKernelManager(AsyncMappingKernelManager):
         await super().cull_kernels()
 
 
+#: a cell that waits for its visitor: the notebook's one app call (or an explicit wait)
+_WAITS_FOR_VISITOR = re.compile(r"wait_for_request|\bapp\(|\brun\(")
+
+
+def cell_timeout(default: int | None) -> Callable[[dict], int | None]:
+    """``VoilaExecutor.timeout_func`` for preheated kernels.
+
+    nbclient times a cell from the moment it starts. A preheated kernel starts the app's cell
+    when it enters the pool and the cell then waits in ``wait_for_request()`` for a visitor, so a
+    kernel that waited in the pool longer than ``VoilaExecutor.timeout`` (120 s) fails its visitor
+    with "Cell execution timed out". The cell that waits for the visitor gets no executor timeout
+    (the culler and the app's own error handling cover it); every other cell keeps ``default``.
+    """
+
+    def timeout_for(cell: dict) -> int | None:
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        return None if _WAITS_FOR_VISITOR.search(source) else default
+
+    return timeout_for
+
+
 def main(argv: list[str] | None = None) -> None:
-    """``python -m kit.serving``: Voilà with gzip-compressed responses.
+    """``python -m kit.serving``: Voilà with gzip-compressed responses and a cell timeout that
+    spares preheated kernels (see ``cell_timeout``).
 
     Voilà's page brings about 5 MB of JavaScript and CSS (Bokeh's inline resources add 2.7 MB
     in the page itself); compressed, that is a quarter of it over a workshop room's Wi-Fi. Voilà
@@ -62,6 +88,12 @@ def main(argv: list[str] | None = None) -> None:
     from voila.app import Voila
 
     class KitVoila(Voila):
+        def initialize(self, argv=None) -> None:
+            super().initialize(argv)
+            executor = self.config.VoilaExecutor
+            if self.voila_configuration.preheat_kernel and "timeout_func" not in executor:
+                executor.timeout_func = cell_timeout(executor.get("timeout"))
+
         def init_settings(self) -> dict:
             settings = super().init_settings()
             settings.setdefault("compress_response", True)

@@ -16,7 +16,7 @@ Fixtures
     with a fresh profile, headless, no sandbox. Without Playwright or Chromium the browser tests
     are skipped, unless ``CI`` is set: then they fail and say what is missing.
 ``page`` (function scope)
-    A new page in that context. A JavaScript error on the page (``pageerror``) fails the test;
+    A new page in that context, with its cookies cleared (so signed out). A JavaScript error on the page (``pageerror``) fails the test;
     console warnings and errors do not (Voilà logs a dozen version warnings on every page). When
     a test fails, a screenshot and a copy of the server log go to ``test-artifacts/``. The page
     is closed with ``run_before_unload=True`` so its kernel is shut down.
@@ -329,6 +329,7 @@ def save_artifacts(item, page, server: KitServer | None) -> Path:
 @pytest.fixture
 def page(browser_context, request):
     """A fresh page; a JavaScript error on it fails the test, a failure keeps a screenshot."""
+    browser_context.clear_cookies()  # each test starts signed out, whatever the last one did
     page = browser_context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
