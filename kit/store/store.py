@@ -610,7 +610,7 @@ class Store:
             now = _now()
             existing = self._load(conn, kind, record.id)
             actor_collaborative = self._actor_collaborative(conn, actor)
-            if existing is not None and not existing.deleted:
+            if existing is not None:  # deleted or not, it may not be someone else's
                 check_read(actor, kind, existing.scope, actor_collaborative)
                 check_write(
                     actor,
@@ -802,9 +802,9 @@ class Store:
                 record = self._record(cls, given.model_dump(mode="json"))
                 data = record.model_dump(mode="json")
                 existing = self._load(conn, kind, record.id)
-                if existing is not None and not existing.deleted:
+                if existing is not None:
                     check_read(actor, kind, existing.scope, actor_collaborative)
-                    if existing.data == data:
+                    if existing.data == data and not existing.deleted:
                         counts["unchanged"] += 1
                         continue
                     check_write(
