@@ -107,7 +107,8 @@ def chart_data(result: SPCResult, annotations: Iterable[Annotation] | None = Non
     xnum, axis, labels = _x_axis(x)
     phase = pts["phase"].to_numpy()
     y = pts["y"].to_numpy(dtype=float)
-    variation = pts["variation"].where(pts["variation"].notna(), "common").astype(str).to_numpy()
+    variation = pts["variation"].astype(object).where(pts["variation"].notna(), "common")
+    variation = variation.astype(str).to_numpy()
     excluded = pts["excluded"].to_numpy(bool)
     signal = pts["signal"].to_numpy(bool)
     colour = np.array([theme.VARIATION_COLOURS[v] for v in variation], dtype=object)
@@ -115,7 +116,7 @@ def chart_data(result: SPCResult, annotations: Iterable[Annotation] | None = Non
     legend = np.array([theme.VARIATION_LABELS[v] for v in variation], dtype=object)
     fill = np.where(excluded, theme.EXCLUDED_FILL, colour)
     size = np.where(signal, theme.SIGNAL_POINT_SIZE, theme.POINT_SIZE)
-    rule = pts["rule"].where(pts["rule"].notna(), "none").astype(str).to_numpy()
+    rule = pts["rule"].astype(object).where(pts["rule"].notna(), "none").astype(str).to_numpy()
     rule = np.where(excluded, np.char.add(rule.astype(str), " (excluded from the limits)"), rule)
     period = [
         pd.Timestamp(v).strftime("%Y-%m-%d")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from kit.spc import rules as R
 from kit.spc.constants import D2, D4, a3, b3_b4, c4
@@ -19,6 +20,7 @@ from kit.spc.limits import anhoej_limits_array, runs_limits_array
 CHARTS = ("run", "i", "mr", "xbar", "s", "p", "pp", "u", "up", "c", "g", "t")
 RULE_SETS = ("anhoej", "ihi", "nhs", "western_electric")
 RATIO_CHARTS = ("p", "pp", "u", "up")
+VARIATIONS = ["common", "improvement", "concern", "special"]
 MIN_USEFUL_FOR_RUNS_TEST = 10  # Perla et al. 2011, Table 1 starts at 10 useful points
 T_POWER = 3.6  # Nelson's transformation for times between rare events (qicharts2's T chart)
 
@@ -489,15 +491,13 @@ def compute(
             R.k_of_m_rule(sg_, a2 & ~a3_, k=2, m=3) | R.k_of_m_rule(sg_, b2 & ~b3_, k=2, m=3)
         )
         outside = sigma_signal
-        label = np.full(n, None, dtype=object)
-        for name, flag in (
-            ("shift", shift),
-            ("two_of_three", two),
-            ("trend", trend),
-            ("outside", outside),
-        ):
-            label[flag] = name  # later assignments win: outside > trend > two_of_three > shift
-        points["special_cause"] = label
+        # One label per point; later assignments win: outside > trend > two_of_three > shift.
+        code = np.full(n, -1, dtype=np.int8)
+        for k, flag in enumerate((shift, two, trend, outside)):
+            code[flag] = k
+        points["special_cause"] = pd.Categorical.from_codes(
+            code, categories=["shift", "two_of_three", "trend", "outside"]
+        )
         points["shift"] = shift
         points["trend"] = trend
         points["two_of_three"] = two
@@ -519,34 +519,41 @@ def compute(
         groups["runs_signal"] = np.bincount(g, weights=we4, minlength=n_groups) > 0
 
     # ---- one summary per point: any signal, which rules, improvement or concern ------
+    # Labels are categoricals built from small integer codes: no Python strings per point.
     signal = np.zeros(n, dtype=bool)
-    rule_text = np.full(n, "", dtype=object)
+    mask = np.zeros(n, dtype=np.int64)
     sense = np.zeros(n, dtype=np.int8)
-    for name, flag, fsense in fired:
+    for bit, (_name, flag, fsense) in enumerate(fired):
         hit = flag & ~signal
         if fsense is not None:
             sense[hit] = np.asarray(fsense)[hit]
         signal |= flag
-        if flag.any():
-            with_prev = flag & (rule_text != "")
-            rule_text[with_prev] = rule_text[with_prev] + "; "
-            rule_text[flag] = rule_text[flag] + name
+        mask |= flag.astype(np.int64) << bit
     if rules == "nhs":
-        lab = points["special_cause"]
+        is_trend = np.asarray(points["special_cause"].codes) == 2
         sense = np.where(
-            lab == "trend", np.where(points["trend"] & _trend_up(fired), 1, -1), side_sense
+            is_trend, np.where(points["trend"] & _trend_up(fired), 1, -1), side_sense
         ).astype(np.int8)
-    rule_col = np.full(n, None, dtype=object)
-    rule_col[signal] = rule_text[signal]
-    variation = np.full(n, "common", dtype=object)
+    present = np.flatnonzero(np.bincount(mask[signal], minlength=1 << len(fired)))
+    lut = np.full(1 << len(fired), -1, dtype=np.int64)
+    lut[present] = np.arange(present.size)
+    rule_codes = np.where(signal, lut[mask], -1)
+    rule_names = [
+        "; ".join(name for bit, (name, _f, _s) in enumerate(fired) if m >> bit & 1)
+        for m in present.tolist()
+    ]
+    # Categories as plain objects so that results with and without signals compare equal.
+    rule_col = pd.Categorical.from_codes(rule_codes, categories=pd.Index(rule_names, dtype=object))
+    var_code = np.zeros(n, dtype=np.int8)  # 0 common, 1 improvement, 2 concern, 3 special
     if opts.direction is None:
-        variation[signal] = "special"
+        var_code[signal] = 3
     else:
         good = 1 if opts.direction == "up" else -1
-        variation[signal & (sense == good)] = "improvement"
-        variation[signal & (sense == -good)] = "concern"
-        variation[signal & (sense == 0)] = "special"
-    variation[~valid] = None
+        var_code[signal & (sense == good)] = 1
+        var_code[signal & (sense == -good)] = 2
+        var_code[signal & (sense == 0)] = 3
+    var_code[~valid] = -1
+    variation = pd.Categorical.from_codes(var_code, categories=VARIATIONS)
 
     msgs: list[tuple[int, str]] = []
     if chart_ != "run":

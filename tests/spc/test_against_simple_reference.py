@@ -528,7 +528,8 @@ def test_kit_matches_loop_reference(chart, rules, rep, size, starts, exclude, fr
                     continue
                 assert _close(float(got), want), (k, key, got, want)
             else:
-                assert got == want or (got is None and want is None), (k, key, got, want)
+                missing = want is None and pd.isna(got)  # categorical labels: NaN for none
+                assert got == want or missing, (k, key, got, want)
     for p, exp in enumerate(ref_phases):
         row = res.phases.iloc[p]
         for key, want in exp.items():
@@ -539,7 +540,7 @@ def test_analyze_many_equals_analyze_per_series():
     """The vectorised many-series path gives exactly what one call per series gives."""
     rng = np.random.default_rng(7)
     frames = []
-    for team in range(30):
+    for team in range(12):
         size = int(rng.integers(1, 40))
         den = rng.integers(0, 30, size).astype(float)
         num = rng.binomial(den.astype(int), rng.uniform(0.1, 0.9)).astype(float)
@@ -573,7 +574,11 @@ def test_analyze_many_equals_analyze_per_series():
                 x=sub.period,
             )
             got = many.series(team)
+            # Label categories are shared by the whole collaborative: compare values only.
             pd.testing.assert_frame_equal(
-                got.points.reset_index(drop=True), one.points, check_dtype=False
+                got.points.reset_index(drop=True),
+                one.points,
+                check_dtype=False,
+                check_categorical=False,
             )
             pd.testing.assert_frame_equal(got.phases, one.phases, check_dtype=False)

@@ -88,7 +88,7 @@ def test_published_mdc_labels(case: dict) -> None:
     """NHS Making Data Count: one label per point (NHSRplotthedots vignette)."""
     res = _run(case)
     exp = case["expected"]
-    labels = res.points["special_cause"].fillna("common").tolist()
+    labels = res.points["special_cause"].astype(object).fillna("common").tolist()
     assert labels == exp["mdc_single_label"]
     for rule, idx in exp["mdc_rules"].items():
         col = "sigma_signal" if rule == "outside" else rule
