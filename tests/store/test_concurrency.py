@@ -61,3 +61,39 @@ def test_eight_writers_lose_nothing(sqlite_world: World, sqlite_url: str) -> Non
     assert version_increments == total_landed
     assert revision_rows == total_landed + SHARED_AIMS  # one "create" row per aim
     assert not set(conflicted) & {t for ts in landed.values() for t in ts}
+
+
+def test_threads_on_each_backend_lose_nothing(world: World) -> None:
+    """The same guarantee on PostgreSQL (READ COMMITTED: the versioned UPDATE decides)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kit.errors import Conflict
+    from kit.store import Store
+
+    aim_id = world.north_aim.id
+
+    def writer(worker: int) -> list[str]:
+        landed = []
+        with Store.open(world.store.url) as store:
+            for edit in range(25):
+                token = f"{worker}.{edit};"
+                current = store.get(Aim, aim_id, SYSTEM)
+                try:
+                    store.save(
+                        current.record.model_copy(
+                            update={"free_text": current.record.free_text + token}
+                        ),
+                        SYSTEM,
+                        expected_version=current.version,
+                    )
+                except Conflict:
+                    continue
+                landed.append(token)
+        return landed
+
+    with ThreadPoolExecutor(4) as pool:
+        landed = [t for tokens in pool.map(writer, range(4)) for t in tokens]
+    final = world.store.get(Aim, aim_id, SYSTEM)
+    assert final.version - 1 == len(landed)
+    assert Counter(t + ";" for t in final.record.free_text.split(";") if t) == Counter(landed)
+    assert len(world.store.revisions(Aim, aim_id, SYSTEM)) == final.version
