@@ -43,6 +43,23 @@ def wait_for_value(page, selector: str, value: str, timeout: float = 30_000) -> 
     )
 
 
+def sign_in_as_facilitator(page) -> None:
+    """Sign in with the passcode and wait until the app is built for good.
+
+    Typing the code and clicking the button can both sign in (leaving the field sends the
+    code, then the click arrives), and the second sign-in builds the app again; typing into
+    the first build's widgets would be lost. So wait until the app stops being replaced.
+    """
+    sign_in(page, FACILITATOR_PASSCODE)
+    page.wait_for_selector(".kit-setup-charter")
+    while True:
+        app = page.query_selector(".kit-setup")
+        page.wait_for_timeout(2500)
+        if app.evaluate("el => el.isConnected"):
+            return
+        page.wait_for_selector(".kit-setup-charter")
+
+
 def score_topic(page, topic: str, scores: dict[str, int]) -> None:
     row = page.locator(".kit-setup-ballot-row", has_text=topic)
     for key, score in scores.items():
@@ -89,9 +106,8 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
     open_app(page, kit_server, NOTEBOOK)
-    sign_in(page, FACILITATOR_PASSCODE)
+    sign_in_as_facilitator(page)
     assert "Facilitator" in header_text(page)
-    page.wait_for_selector(".kit-setup-charter")
 
     # the charter and the timeline
     page.fill(".kit-setup-topic input", TOPIC)
@@ -179,7 +195,7 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
     page.reload(wait_until="domcontentloaded")
     page.wait_for_selector(".kit-app .kit-header .kit-who")
     if page.locator(".kit-signin-code").count():
-        sign_in(page, FACILITATOR_PASSCODE)
+        sign_in_as_facilitator(page)
     page.wait_for_selector(".kit-setup-charter")
     wait_for_value(page, ".kit-setup-topic input", TOPIC)
     assert page.input_value(".kit-setup-end-learning_session-1 input") == "2026-02-05"

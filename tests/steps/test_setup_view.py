@@ -15,7 +15,7 @@ import pytest
 from kit.cli import load_demo
 from kit.qi import Collaborative, Team, TopicBallot, TopicCandidate, TopicSelection
 from kit.steps import setup
-from kit.steps.setup.view import SetupView
+from kit.steps.setup.view import NO_SCORE, SetupView
 from kit.store import Actor, Store
 from kit.ui.session import Identity, issue_token
 
@@ -287,7 +287,7 @@ def test_a_participant_votes_on_their_own_ballot(store):
     )
     view.score_inputs[(falls, "gap")].value = 5  # no name yet
     assert "Type your name first" in view.voter_error.value
-    assert view.score_inputs[(falls, "gap")].value is None
+    assert view.score_inputs[(falls, "gap")].value == NO_SCORE
 
     view.voter.value = "Ana Silva"
     for key in ("gap", "better_performers", "buildable", "shared_problem", "belief"):
@@ -311,7 +311,7 @@ def test_a_participant_votes_on_their_own_ballot(store):
     _, again = open_app(store, {"join": "riv 2026"})
     again.voter.value = "ana silva"
     assert again.score_inputs[(falls, "belief")].value == 5
-    again.score_inputs[(falls, "belief")].value = None
+    again.score_inputs[(falls, "belief")].value = NO_SCORE
     ballot = store.find(TopicBallot, SYSTEM, collaborative_id=DEMO, voter="Ana Silva")[0]
     assert "belief" not in ballot.record.scores[falls]
 

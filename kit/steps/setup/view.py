@@ -41,7 +41,9 @@ from kit.ui.widgets import field_error, set_field_error
 
 log = logging.getLogger("kit.steps.setup")
 
-_SCORE_OPTIONS = [("–", None), ("1 weak", 1), ("2", 2), ("3", 3), ("4", 4), ("5 strong", 5)]
+#: 0 stands for "not scored": ipywidgets shows a Dropdown whose value is None as blank
+NO_SCORE = 0
+_SCORE_OPTIONS = [("–", NO_SCORE), ("1 weak", 1), ("2", 2), ("3", 3), ("4", 4), ("5 strong", 5)]
 _WIDE = w.Layout(width="100%")
 
 
@@ -987,7 +989,7 @@ class SetupView(w.VBox):
                 w.HTML(f"{html.escape(saved.record.title)}", layout=w.Layout(width="220px"))
             ]
             for criterion in criteria:
-                value = scores.get(candidate_id, {}).get(criterion.key)
+                value = scores.get(candidate_id, {}).get(criterion.key, NO_SCORE)
                 box = _classed(
                     w.Dropdown(
                         options=_SCORE_OPTIONS,
@@ -1030,14 +1032,14 @@ class SetupView(w.VBox):
     def _sync_ballot_values(self) -> None:
         scores = self.model.my_scores()
         for (candidate_id, key), box in self.score_inputs.items():
-            box.value = scores.get(candidate_id, {}).get(key)
+            box.value = scores.get(candidate_id, {}).get(key, NO_SCORE)
 
-    def _on_score(self, candidate_id: str, key: str, score: int | None) -> None:
+    def _on_score(self, candidate_id: str, key: str, value: int) -> None:
         if self._syncing:
             return
         self.flush()  # the name typed last decides whose ballot this is
         ok = self._commit(
-            lambda: self.model.cast_vote(self.voter.value, candidate_id, key, score),
+            lambda: self.model.cast_vote(self.voter.value, candidate_id, key, value or None),
             self.voter_error,
             self._refresh_results,
         )
