@@ -518,6 +518,29 @@ def compute(
         fired.append(("eight on one side", we4, side_sense))
         groups["runs_signal"] = np.bincount(g, weights=we4, minlength=n_groups) > 0
 
+    if chart_ == "mr":
+        # Neighbouring moving ranges share a point, so they are not independent: as in
+        # qicharts2, only the outside-limits rule is read on an MR chart.
+        for name, flag, _sense in fired:
+            if name != "outside the limits":
+                flag[:] = False
+        for key in (
+            "runs_signal",
+            "shift_signal",
+            "crossings_signal",
+            "too_few_runs",
+            "too_many_runs",
+        ):
+            if key in groups:
+                groups[key] = np.zeros(n_groups, dtype=bool)
+        if "runs_signal" in points:
+            points["runs_signal"] = np.zeros(n, dtype=bool)
+        if "special_cause" in points:
+            points["special_cause"] = pd.Categorical.from_codes(
+                np.where(sigma_signal, 3, -1),
+                categories=["shift", "two_of_three", "trend", "outside"],
+            )
+
     # ---- one summary per point: any signal, which rules, improvement or concern ------
     # Labels are categoricals built from small integer codes: no Python strings per point.
     signal = np.zeros(n, dtype=bool)

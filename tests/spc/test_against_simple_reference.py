@@ -433,6 +433,17 @@ def reference(
                 )
             ]
             flags["we4"] = consecutive(side_of, seq, 8)
+        if chart == "mr":  # only the outside-limits rule is read on an MR chart
+            flags = {
+                k: (
+                    [None if lab != "outside" else lab for lab in fl]
+                    if k == "special_cause"
+                    else [False] * m
+                )
+                for k, fl in flags.items()
+            }
+            if "runs_signal" in phase_row:
+                phase_row["runs_signal"] = False
         phases.append(phase_row)
         for k in range(m):
             row = dict(cl=cl[k], ucl=ucl[k], lcl=lcl[k], sigma_signal=outside[k], phase=ph)

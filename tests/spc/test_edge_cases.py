@@ -386,3 +386,11 @@ def test_analyze_many_aggregates_duplicate_periods_per_team():
     assert res.series("B").points.y.tolist() == [3]
     with pytest.raises(KitInputError):
         res.series("Z")
+
+
+@pytest.mark.parametrize("rules", ["anhoej", "ihi", "nhs", "western_electric"])
+def test_mr_chart_reads_only_the_outside_limits_rule(rules):
+    y = [1, 2, 1, 2, 1, 2, 1, 2, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 30]
+    res = analyze(y, chart="mr", rules=rules)
+    assert (res.points.signal == res.points.sigma_signal).all()
+    assert not res.phases.runs_signal.any()
