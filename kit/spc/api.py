@@ -518,7 +518,10 @@ def analyze_many(
         phase = cs - cs[series_start[np.cumsum(new_series) - 1]] if m else cs
     else:
         starts = _positions("phase_starts", phase_starts, m, strict=False)
-        phase = np.searchsorted(np.unique(starts[starts > 0]), pos, side="right")
+        cuts = np.unique(starts[starts > 0])
+        phase = (
+            np.searchsorted(cuts, pos, side="right") if cuts.size else np.zeros(m, np.int64)
+        )
     if isinstance(exclude, str):
         if exclude not in frame.columns:
             raise KitInputError(f"The data has no exclusion column {exclude!r}.")
@@ -566,7 +569,8 @@ def _tables(
     den = prep.den if opts.chart in RATIO_CHARTS + ("xbar", "s") else np.full(prep.den.size, np.nan)
     cols: dict[str, Any] = {}
     if by is not None:
-        cols[by] = np.asarray(keys)[prep.sid] if prep.sid.size else np.zeros(0, dtype=object)
+        # The team column as a categorical: one label per team, not one object per row.
+        cols[by] = pd.Categorical.from_codes(prep.sid, categories=pd.Index(keys))
     cols.update(
         x=prep.x,
         y=p["y"],
@@ -606,7 +610,7 @@ def _tables(
     last = np.r_[first[1:] - 1, g.size - 1] if g.size else first
     gcols: dict[str, Any] = {}
     if by is not None:
-        gcols[by] = cols[by][first]
+        gcols[by] = np.asarray(keys)[prep.sid[first]]
     gcols.update(phase=phase[first], start=prep.x[first], end=prep.x[last], cl=p["cl"][first])
     for name, arr in comp.groups.items():
         gcols[name] = arr.astype(np.int64) if name in _PHASE_INT else arr
