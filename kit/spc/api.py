@@ -102,7 +102,7 @@ class ManyResult:
         if pts.empty:
             raise KitInputError(f"There is no series called {key!r}.")
         phs = self.phases[self.phases[self.by] == key]
-        prefix = f"{key}"
+        prefixes = (f"{key}: ", f"{key}, ")
         return SPCResult(
             points=pts.drop(columns=[self.by]).reset_index(drop=True),
             phases=phs.drop(columns=[self.by]).reset_index(drop=True),
@@ -110,7 +110,7 @@ class ManyResult:
             rules=self.rules,
             direction=self.direction,
             multiply=self.multiply,
-            messages=[m for m in self.messages if m.startswith(prefix)],
+            messages=[m[len(str(key)) + 2 :] for m in self.messages if m.startswith(prefixes)],
         )
 
 
@@ -284,11 +284,8 @@ def _prepare(
     if chart in ("xbar", "s"):
         agg = grp.agg(v=("v", "mean"), sd=("v", "std"), d=("v", "count"), row=("row", "first"))
     elif den is not None:
-        agg = grp.agg(
-            v=("v", lambda s: s.sum(min_count=1)),
-            d=("d", lambda s: s.sum(min_count=1)),
-            row=("row", "first"),
-        )
+        agg = grp[["v", "d"]].sum(min_count=1)  # an all-missing period stays missing
+        agg["row"] = grp["row"].first()
         agg["sd"] = np.nan
     else:
         agg = grp.agg(v=("v", "mean"), row=("row", "first"))
@@ -519,9 +516,7 @@ def analyze_many(
     else:
         starts = _positions("phase_starts", phase_starts, m, strict=False)
         cuts = np.unique(starts[starts > 0])
-        phase = (
-            np.searchsorted(cuts, pos, side="right") if cuts.size else np.zeros(m, np.int64)
-        )
+        phase = np.searchsorted(cuts, pos, side="right") if cuts.size else np.zeros(m, np.int64)
     if isinstance(exclude, str):
         if exclude not in frame.columns:
             raise KitInputError(f"The data has no exclusion column {exclude!r}.")

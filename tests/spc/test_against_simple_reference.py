@@ -489,7 +489,7 @@ def scenarios():
             ["nhs", "western_electric"] if chart in ZONE_CHARTS else []
         )
         for rules in rule_sets:
-            for rep in range(12):
+            for rep in range(8):
                 size = int(rng.integers(1, 45))
                 n_phase = int(rng.integers(0, 3))
                 starts = (

@@ -394,3 +394,25 @@ def test_mr_chart_reads_only_the_outside_limits_rule(rules):
     res = analyze(y, chart="mr", rules=rules)
     assert (res.points.signal == res.points.sigma_signal).all()
     assert not res.phases.runs_signal.any()
+
+
+def test_analyze_many_messages_per_team():
+    frame = pd.DataFrame(
+        {"team": ["A", "A", "AB", "AB"], "period": [1, 2, 1, 2], "value": [3, 3, 1, 2]}
+    )
+    res = analyze_many(frame, chart="i")
+    assert len(res.messages) == 1 and res.messages[0].startswith("A: ")
+    assert res.series("A").messages and not res.series("AB").messages
+
+
+def test_analyze_many_sums_numerators_and_denominators_per_period():
+    frame = pd.DataFrame(
+        {
+            "team": ["A"] * 4,
+            "period": [1, 1, 2, 2],
+            "y": [1, 2, np.nan, np.nan],
+            "n": [10, 10, np.nan, np.nan],
+        }
+    )
+    pts = analyze_many(frame, y="y", n="n", chart="p").points
+    assert pts.y[0] == pytest.approx(0.15) and np.isnan(pts.y[1])
