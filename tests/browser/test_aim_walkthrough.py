@@ -4,6 +4,7 @@ passes, reloads the page and finds it saved. Chromium against a real ``bts-kit s
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,18 @@ TARGET_DATE = dt.date.today() + dt.timedelta(days=300)
 
 def fill(page, css: str, value: str) -> None:
     page.fill(f".{css} input, .{css} textarea", value)
+
+
+def wait_for_kernel_pool(server, notebook: str, fills: int, timeout: float = 180) -> None:
+    """Wait until Voila has preheated a kernel for this notebook ``fills`` times in all.
+
+    On a busy machine a cold kernel can take longer than a page's timeout; a visitor who
+    arrives after the pool is filled gets the page in a couple of seconds.
+    """
+    line = f"Kernel pool of {notebook} is filled"
+    deadline = time.monotonic() + timeout
+    while server.log().count(line) < fills and time.monotonic() < deadline:
+        time.sleep(0.5)
 
 
 def wait_for_text(page, css: str, text: str, timeout: float = 20_000) -> None:
@@ -53,6 +66,7 @@ def stored_aim(server, team_id: str):
 
 def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(page, kit_server):
     page.set_viewport_size({"width": 1280, "height": 900})
+    wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
     assert "St Anne's Medical Unit" in header_text(page)
     page.wait_for_selector(".kit-aim-sentence")
@@ -101,6 +115,7 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     )
 
     # a new page is a new kernel: everything comes back from the store
+    wait_for_kernel_pool(kit_server, NOTEBOOK, 2)
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
     page.wait_for_selector(".kit-aim-sentence")
     wait_for_text(page, "kit-aim-summary", "This aim says what, how much, by when")

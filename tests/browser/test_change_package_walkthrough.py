@@ -4,6 +4,7 @@ drawn, reloads the page and finds it all there. Chromium against a real ``bts-ki
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,18 @@ IDEAS = {
 }
 
 
+def wait_for_kernel_pool(server, notebook: str, fills: int, timeout: float = 180) -> None:
+    """Wait until Voila has preheated a kernel for this notebook ``fills`` times in all.
+
+    On a busy machine a cold kernel can take longer than a page's timeout; a visitor who
+    arrives after the pool is filled gets the page in a couple of seconds.
+    """
+    line = f"Kernel pool of {notebook} is filled"
+    deadline = time.monotonic() + timeout
+    while server.log().count(line) < fills and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
 def wait_for_text(page, css: str, text: str, timeout: float = 30_000) -> None:
     page.wait_for_function(
         "([css, text]) => { const el = document.querySelector('.' + css);"
@@ -71,7 +84,8 @@ def concept_label(page, name: str) -> str:
     labels = page.eval_on_selector_all(
         ".kit-cp-idea-concept select option", "options => options.map(o => o.label)"
     )
-    return next(label for label in labels if label.endswith(f". {name}"))
+    # ipywidgets shows spaces in options as non-breaking spaces
+    return next(label for label in labels if label.replace("\xa0", " ").endswith(f". {name}"))
 
 
 def bokeh_box_count(page) -> int:
@@ -90,8 +104,8 @@ def bokeh_box_count(page) -> int:
 
 def take_screenshot(page, path: Path) -> None:
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.set_viewport_size({"width": 1280, "height": 1400})
-    page.locator(".kit-cp-heading").scroll_into_view_if_needed()
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.locator(".kit-cp-heading").evaluate("element => element.scrollIntoView()")
     page.wait_for_timeout(500)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
@@ -108,6 +122,7 @@ def stored_diagram(server, team_id: str):
 
 def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, kit_server):
     page.set_viewport_size({"width": 1280, "height": 900})
+    wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
     assert "St Anne's Medical Unit" in header_text(page)
     page.wait_for_selector(".kit-cp-chart canvas", timeout=60_000)
@@ -162,11 +177,14 @@ def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, k
     assert all(c.origin == "team" for c in ideas.values())
 
     # a new page is a new kernel: the diagram comes back from the store
+    wait_for_kernel_pool(kit_server, NOTEBOOK, 2)
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
     wait_for_text(page, "kit-cp-summary", summary(3, 5, 8))
     page.wait_for_selector(".kit-cp-chart canvas")
     assert bokeh_box_count(page) == 17  # aim + 3 + 5 + 8
-    options = page.locator(".kit-cp-box select option").all_inner_texts()
+    options = [
+        o.replace("\xa0", " ") for o in page.locator(".kit-cp-box select option").all_inner_texts()
+    ]
     for text in [*PRIMARIES, *SECONDARIES, *IDEAS]:
         assert any(text in option for option in options), text
     check_no_page_errors(page)

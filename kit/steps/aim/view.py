@@ -84,7 +84,8 @@ class AimView(w.VBox):
         )
         self.where = text("where", "kit-aim-where", "e.g. " + self._prompts["where"]["example"])
         self.measure = _classed(
-            w.Dropdown(options=[("(choose a measure)", None)], layout=_WIDE), "kit-aim-measure"
+            w.Dropdown(options=[("(choose a measure)", "")], value="", layout=_WIDE),
+            "kit-aim-measure",
         )
         self.baseline = _classed(
             w.Text(placeholder="e.g. 4.1", layout=w.Layout(width="120px")), "kit-aim-baseline"
@@ -318,13 +319,13 @@ class AimView(w.VBox):
                 self._set_editable(False)
                 return
             measures = self.model.measures()
-            self.measure.options = [("(choose a measure)", None)] + [
+            self.measure.options = [("(choose a measure)", "")] + [
                 (m.name, m.id) for m in measures.values()
             ]
             for name, value in self.model.values().items():
                 widget = self._inputs[name]
                 if name == "measure_id" and value not in measures:
-                    value = None
+                    value = ""  # a dropdown shows None as an empty box
                 widget.value = value
             self._set_editable(self.model.can_edit)
             if self.model.identity.is_facilitator:

@@ -56,15 +56,19 @@ def is_empty(diagram: DriverDiagram) -> bool:
     return not (diagram.primary_drivers or diagram.secondary_drivers or diagram.change_ideas)
 
 
-def concept_options() -> list[tuple[str, str | None]]:
+def concept_options() -> list[tuple[str, str]]:
     """The change-concept deck for a dropdown, grouped: each group heading (which tags the
-    whole group) followed by its concepts, indented."""
-    options: list[tuple[str, str | None]] = [("(no change concept)", None)]
+    whole group) followed by its concepts, indented. "" stands for no concept (a dropdown
+    shows a value of None as an empty box)."""
+    options: list[tuple[str, str]] = [("(no change concept)", "")]
     for number, group in enumerate(change_concepts()["groups"], start=1):
         options.append(
             (f"{number}. {group['name'].upper()} (any concept in the group)", group["key"])
         )
-        options += [(f"    {number}. {c['name']}", c["key"]) for c in group["concepts"]]
+        # non-breaking spaces: a <select> collapses ordinary ones, and the indent shows the group
+        options += [
+            (f"\u00a0\u00a0\u00a0\u00a0{number}. {c['name']}", c["key"]) for c in group["concepts"]
+        ]
     return options
 
 

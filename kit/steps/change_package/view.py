@@ -13,7 +13,9 @@ import logging
 from typing import Any
 
 import ipywidgets as w
+from jupyter_bokeh import BokehModel
 
+from kit.charts.driver_diagram import DriverDiagramChart
 from kit.content import find_change_concept
 from kit.errors import Conflict, KitInputError
 from kit.steps.change_package.model import (
@@ -127,7 +129,7 @@ class ChangePackageView(w.VBox):
             w.SelectMultiple(rows=5, layout=_WIDE), "kit-cp-idea-secondaries"
         )
         self.idea_concept = _classed(
-            w.Dropdown(options=concepts, value=None, layout=_WIDE), "kit-cp-idea-concept"
+            w.Dropdown(options=concepts, value="", layout=_WIDE), "kit-cp-idea-concept"
         )
         self.idea_card = _classed(w.HTML(), "kit-cp-concept-card")
         self.add_idea_button = _classed(
@@ -142,7 +144,7 @@ class ChangePackageView(w.VBox):
         self.box_links_label = w.HTML()
         self.box_links = _classed(w.SelectMultiple(rows=5, layout=_WIDE), "kit-cp-box-links")
         self.box_concept = _classed(
-            w.Dropdown(options=concepts, value=None, layout=_WIDE), "kit-cp-box-concept"
+            w.Dropdown(options=concepts, value="", layout=_WIDE), "kit-cp-box-concept"
         )
         self.box_card = _classed(w.HTML(), "kit-cp-box-card")
         self.box_save = _classed(
@@ -182,6 +184,9 @@ class ChangePackageView(w.VBox):
             "kit-cp-reload",
         )
 
+        for widget in vars(self).values():
+            if isinstance(widget, w.Button):
+                widget.layout.width = "auto"  # whole labels, never "Adopt the chang..."
         self.children = self._layout()
 
         self.diagram_picker.observe(self._on_pick_diagram, names="value")
@@ -375,19 +380,20 @@ class ChangePackageView(w.VBox):
         self.idea_secondaries.options = secondaries
         previous = self.box_picker.value
         boxes = [(f"{_KIND_LABEL[k]}: {_short(t, 70)}", i) for k, i, t in self.model.boxes()]
-        self.box_picker.options = [("(choose a box)", None), *boxes]
-        self.box_picker.value = previous if previous in {b[1] for b in boxes} else None
+        self.box_picker.options = [("(choose a box)", ""), *boxes]
+        self.box_picker.value = previous if previous in {b[1] for b in boxes} else ""
         self._show_box()
 
     def _show_box(self) -> None:
         box_id = self.box_picker.value
         d = self.model.diagram
-        editing = box_id is not None
+        editing = bool(box_id)
         for widget in (self.box_text, self.box_links, self.box_save, self.box_delete):
             widget.disabled = not editing
         if not editing:
             self.box_text.value = ""
             self.box_links.options = []
+            self.box_links.layout.display = "none"
             self.box_links_label.value = ""
             self.box_concept_row.layout.display = "none"
             return
@@ -412,7 +418,7 @@ class ChangePackageView(w.VBox):
         if kind == "change_idea":
             self.box_concept_row.layout.display = None
             keys = {v for _label, v in self.box_concept.options}
-            self.box_concept.value = box.change_concept if box.change_concept in keys else None
+            self.box_concept.value = box.change_concept if box.change_concept in keys else ""
             self.box_card.value = concept_card(box.change_concept)
         else:
             self.box_concept_row.layout.display = "none"
@@ -437,10 +443,6 @@ class ChangePackageView(w.VBox):
     def _build_chart(self) -> None:
         """The Bokeh figure, built once; later edits only assign new source data."""
         try:
-            from jupyter_bokeh import BokehModel
-
-            from kit.charts.driver_diagram import DriverDiagramChart
-
             self.chart = DriverDiagramChart(self.model.diagram)
             widget = BokehModel(self.chart.figure)
             widget.add_class("kit-chart")
@@ -472,8 +474,12 @@ class ChangePackageView(w.VBox):
         if message:
             self.alert.show(message, "success")
 
-    def _save(self, action, *args, message: str = "", **kwargs) -> bool:
-        """Run one model edit; a conflict offers the reload button. True when saved."""
+    def _save(self, action, *args, message: str = "", then=None, **kwargs) -> bool:
+        """Run one model edit; a conflict offers the reload button. True when saved.
+
+        ``then`` (clearing the form that made the edit) runs before the drawing and summary
+        are refreshed, so the summary changing is the last thing a browser sees.
+        """
         self.save_state.set("saving")
         try:
             action(*args, **kwargs)
@@ -485,6 +491,8 @@ class ChangePackageView(w.VBox):
         except Exception as error:
             self.save_state.failed(error)
             raise
+        if then is not None:
+            then()
         self._after_edit(message)
         return True
 
@@ -546,32 +554,44 @@ class ChangePackageView(w.VBox):
         text = self.primary_text.value.strip()
         if not text:
             raise KitInputError("Type the primary driver's words first.")
-        if self._save(self.model.add_primary, text):
-            self.primary_text.value = ""
+        self._save(self.model.add_primary, text, then=self._clear_primary)
+
+    def _clear_primary(self) -> None:
+        self.primary_text.value = ""
 
     @guarded()
     def _on_add_secondary(self, _button: w.Button) -> None:
         text = self.secondary_text.value.strip()
         if not text:
             raise KitInputError("Type the secondary driver's words first.")
-        if self._save(self.model.add_secondary, text, list(self.secondary_primaries.value)):
-            self.secondary_text.value = ""
-            self.secondary_primaries.value = ()
+        self._save(
+            self.model.add_secondary,
+            text,
+            list(self.secondary_primaries.value),
+            then=self._clear_secondary,
+        )
+
+    def _clear_secondary(self) -> None:
+        self.secondary_text.value = ""
+        self.secondary_primaries.value = ()
 
     @guarded()
     def _on_add_idea(self, _button: w.Button) -> None:
         text = self.idea_text.value.strip()
         if not text:
             raise KitInputError("Type the change idea's words first.")
-        if self._save(
+        self._save(
             self.model.add_change_idea,
             text,
             list(self.idea_secondaries.value),
             self.idea_concept.value,
-        ):
-            self.idea_text.value = ""
-            self.idea_secondaries.value = ()
-            self.idea_concept.value = None
+            then=self._clear_idea,
+        )
+
+    def _clear_idea(self) -> None:
+        self.idea_text.value = ""
+        self.idea_secondaries.value = ()
+        self.idea_concept.value = ""
 
     @guarded()
     def _on_idea_concept(self, change: dict[str, Any]) -> None:
@@ -590,7 +610,7 @@ class ChangePackageView(w.VBox):
     @guarded()
     def _on_save_box(self, _button: w.Button) -> None:
         box_id = self.box_picker.value
-        if box_id is None:
+        if not box_id:
             raise KitInputError("Choose a box first.")
         from kit.qi.drivers import find_box
 
@@ -607,10 +627,14 @@ class ChangePackageView(w.VBox):
     @guarded()
     def _on_delete_box(self, _button: w.Button) -> None:
         box_id = self.box_picker.value
-        if box_id is None:
+        if not box_id:
             raise KitInputError("Choose a box first.")
-        if self._save(self.model.delete, box_id, cascade=self.box_cascade.value):
-            self.box_cascade.value = False
+        self._save(
+            self.model.delete,
+            box_id,
+            cascade=self.box_cascade.value,
+            then=lambda: setattr(self.box_cascade, "value", False),
+        )
 
     @guarded()
     def _on_export(self, button: w.Button) -> None:
