@@ -52,15 +52,23 @@ class Computed:
 
 
 class _Groups:
-    def __init__(self, g: np.ndarray, n_groups: int):
+    """Grouped reductions over contiguous groups (``g`` sorted, every group non-empty)."""
+
+    def __init__(self, g: np.ndarray, n_groups: int, starts: np.ndarray):
         self.g = g
         self.n = n_groups
+        self.starts = starts
 
     def count(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.g[mask], minlength=self.n)
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        return np.add.reduceat(mask.astype(np.int64), self.starts)
 
     def sum(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.g[mask], weights=values[mask], minlength=self.n)
+        if not self.n:
+            return np.zeros(0)
+        with np.errstate(invalid="ignore"):
+            return np.add.reduceat(np.where(mask, values, 0.0), self.starts)
 
     def mean(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
         cnt = self.count(mask)
@@ -228,7 +236,8 @@ def _limits(
         )
     if chart in RATIO_CHARTS:
         num = np.where(valid, sd, 0.0)  # for ratio charts ``sd`` carries the numerators
-        clg = G.sum(num, base) / np.where(G.sum(den, base) > 0, G.sum(den, base), np.nan)
+        dsum = G.sum(den, base)
+        clg = G.sum(num, base) / np.where(dsum > 0, dsum, np.nan)
         cl = clg[g]
         safe_den = np.where(valid, den, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -326,7 +335,7 @@ def compute(
     n_groups = int(g[-1] + 1) if n else 0
     gstart = np.flatnonzero(newg)
     pos_in_phase = np.arange(n) - gstart[g] if n else np.zeros(0, dtype=np.int64)
-    G = _Groups(g, n_groups)
+    G = _Groups(g, n_groups, gstart)
 
     chart_ = opts.chart
     if chart_ == "mr":
@@ -389,7 +398,7 @@ def compute(
         long_run_g = longest > lr_max
         few_cross_g = crossings < nc_min
     groups: dict[str, np.ndarray] = {
-        "n_points": np.bincount(g, weights=valid, minlength=n_groups).astype(np.int64),
+        "n_points": G.count(valid),
         "n_baseline": G.count(base),
         "n_useful": n_useful,
         "longest_run": longest,
