@@ -1,0 +1,105 @@
+"""Session tokens (kit.ui.session): what a forged, tampered, expired or garbled token gets."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+
+from kit.ui.session import Identity, identify, issue_token, read_token, request_parameters
+
+TEAM = Identity("participant", "demo-falls", "team-riverside", "Riverside General, Ward 7")
+FACILITATOR = Identity("facilitator", "demo-falls", None, "Facilitator")
+
+
+@pytest.fixture(autouse=True)
+def secret(monkeypatch):
+    monkeypatch.setenv("KIT_SESSION_SECRET", "unit-test-secret")
+
+
+def _parts(token: str) -> tuple[dict, str]:
+    body, signature = token.split(".")
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))), signature
+
+
+def _body(payload: dict) -> str:
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize("identity", [TEAM, FACILITATOR])
+def test_a_token_round_trips(identity):
+    assert read_token(issue_token(identity)) == identity
+
+
+def test_a_token_signed_with_another_secret_is_refused(monkeypatch):
+    monkeypatch.setenv("KIT_SESSION_SECRET", "someone-elses-secret")
+    forged = issue_token(FACILITATOR)
+    monkeypatch.setenv("KIT_SESSION_SECRET", "unit-test-secret")
+    assert read_token(forged) is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"team": "team-northfield", "label": "Northfield Community Hospital"},
+        {"role": "facilitator", "team": None},
+        {"collab": "another-collaborative"},
+        {"exp": int(time.time()) + 10 * 365 * 24 * 3600},
+    ],
+)
+def test_an_edited_payload_is_refused(change):
+    payload, signature = _parts(issue_token(TEAM))
+    payload.update(change)
+    assert read_token(f"{_body(payload)}.{signature}") is None
+
+
+def test_an_edited_signature_is_refused():
+    token = issue_token(TEAM)
+    body, signature = token.split(".")
+    flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    assert read_token(f"{body}.{flipped}") is None
+    assert read_token(f"{body}.") is None
+    assert read_token(body) is None
+
+
+def test_an_expired_token_is_refused():
+    assert read_token(issue_token(TEAM, hours=-0.01)) is None
+    assert read_token(issue_token(TEAM, hours=0.01)) == TEAM
+
+
+def test_an_unknown_role_is_refused_even_when_signed():
+    odd = Identity("admin", "demo-falls", None, "Root")
+    assert read_token(issue_token(odd)) is None
+
+
+@pytest.mark.parametrize(
+    "garbage", ["", ".", "..", "not-a-token", "a.b.c", "%%%.###", "e30.e30", "😀.😀", "x" * 5000]
+)
+def test_garbage_is_refused_not_raised(garbage):
+    assert read_token(garbage) is None
+
+
+def test_identify_prefers_a_session_link_then_the_cookie():
+    team_token, facilitator_token = issue_token(TEAM), issue_token(FACILITATOR)
+    assert identify(None, {"session": team_token}) == TEAM
+    assert identify(None, {"cookie_session": facilitator_token}) == FACILITATOR
+    assert identify(None, {"session": "forged.token", "cookie_session": team_token}) == TEAM
+    assert identify(None, {"team": "team-riverside"}) is None
+    assert identify(None, {}) is None
+
+
+def test_request_parameters_read_the_query_and_the_session_cookie(monkeypatch):
+    token = issue_token(TEAM)
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "join=RIV-2026&team=team-northfield")
+    monkeypatch.setenv("HTTP_COOKIE", f"_xsrf=abc; kit_session={token}")
+    params = request_parameters()
+    assert params["join"] == "RIV-2026"
+    assert params["cookie_session"] == token
+    monkeypatch.setenv("QUERY_STRING", "signout=1")
+    assert "cookie_session" not in request_parameters(), "signing out must drop the cookie"
+    monkeypatch.setenv("HTTP_COOKIE", "garbled;;; = =")
+    assert "cookie_session" not in request_parameters()
