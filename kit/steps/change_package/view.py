@@ -195,7 +195,6 @@ class ChangePackageView(w.VBox):
         self.aim_save.on_click(self._on_save_aim)
         self.aim_default.on_click(self._on_default_aim)
         self.add_primary_button.on_click(self._on_add_primary)
-        self.primary_text.on_submit(lambda _t: self._on_add_primary(self.add_primary_button))
         self.add_secondary_button.on_click(self._on_add_secondary)
         self.add_idea_button.on_click(self._on_add_idea)
         self.idea_concept.observe(self._on_idea_concept, names="value")
