@@ -220,7 +220,7 @@ def ratings_chart(result: Any, **options: Any) -> figure:
         width=760,
         sizing_mode="stretch_width",
         toolbar_location=None,
-        title="How each voter scored each topic (dots: one vote; black bar: the mean)",
+        title="How each voter scored each topic (dots: one vote each; triangles: your ballot; black bar: the mean)",
         name="kit-setup-ratings",
     )
     dots = ColumnDataSource(data["dots"], name="ratings")

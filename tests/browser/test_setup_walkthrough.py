@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import FACILITATOR_PASSCODE, check_no_page_errors, header_text, open_app, sign_in
 
@@ -15,6 +16,8 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "facilitator-guide" / "images" / "01-setup-and-topic.png"
 NOTEBOOK = "01-setup-and-topic.ipynb"
+#: how long the app must stay in place after signing in before the test types into it
+SETTLE_MS = 12_000
 TOPIC = "Preventing falls with harm on adult wards, second wave"
 CRITERIA = ("gap", "better_performers", "buildable", "shared_problem", "belief")
 NEW_TEAM = "Hilltop Hospital, Ward 3"
@@ -54,9 +57,10 @@ def sign_in_as_facilitator(page) -> None:
     page.wait_for_selector(".kit-setup-charter")
     while True:
         app = page.query_selector(".kit-setup")
-        page.wait_for_timeout(2500)
-        if app.evaluate("el => el.isConnected"):
-            return
+        try:
+            page.wait_for_function("el => !el.isConnected", arg=app, timeout=SETTLE_MS)
+        except PlaywrightTimeout:
+            return  # not replaced for a while: this build is the one to use
         page.wait_for_selector(".kit-setup-charter")
 
 
@@ -66,6 +70,30 @@ def score_topic(page, topic: str, scores: dict[str, int]) -> None:
         label = {1: "1 weak", 5: "5 strong"}.get(score, str(score))
         row.locator(f".kit-setup-score-{key} select").select_option(label=label)
         wait_for_text(page, "kit-save-state", "Saved")
+
+
+def wait_for_score(page, topic: str, key: str, shown: str) -> None:
+    """Wait until the ballot shows ``shown`` for ``topic`` on criterion ``key``."""
+    script = (
+        "([topic, key]) => { const row = [...document.querySelectorAll('.kit-setup-ballot-row')]"
+        ".find(r => r.innerText.includes(topic));"
+        " const el = row && row.querySelector('.kit-setup-score-' + key + ' select');"
+        " return el && el.selectedOptions[0]"
+        " ? el.selectedOptions[0].text.replace(/\\u00a0/g, ' ') : null; }"
+    )
+    try:
+        page.wait_for_function(
+            f"([topic, key, shown]) => ({script})([topic, key]) === shown",
+            arg=[topic, key, shown],
+            timeout=30_000,
+        )
+    except PlaywrightTimeout:
+        now = page.evaluate(script, [topic, key])
+        voter = page.input_value(".kit-setup-voter input")
+        raise AssertionError(
+            f"{topic} / {key} shows {now!r}, not {shown!r} (voter field: {voter!r}; "
+            f"save state: {page.inner_text('.kit-save-state')!r})"
+        ) from None
 
 
 def stored(server):
@@ -93,9 +121,9 @@ def take_screenshot(page, path: Path) -> None:
         path=str(path),
         clip={
             "x": 0,
-            "y": max(0, top["y"] - 10),
+            "y": max(0, top["y"] + 4),
             "width": 1280,
-            "height": bottom["y"] + bottom["height"] - top["y"] + 20,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 6,
         },
     )
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -204,16 +232,6 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
     wait_for_text(page, "kit-setup-ranking", "9 ballots cast")
     assert "Hand hygiene" in page.locator(".kit-setup-rank-row").first.inner_text()
     page.fill(".kit-setup-voter input", "dr amina patel")
-    row = page.locator(".kit-setup-ballot-row", has_text="Hand hygiene")
-    page.wait_for_function(
-        "() => { const s = [...document.querySelectorAll('.kit-setup-ballot-row')]"
-        ".find(r => r.innerText.includes('Hand hygiene'));"
-        " const el = s && s.querySelector('.kit-setup-score-belief select');"
-        " return el && el.selectedOptions[0] && el.selectedOptions[0].text === '5 strong'; }",
-        timeout=30_000,
-    )
-    assert (
-        row.locator(".kit-setup-score-gap select").evaluate("el => el.selectedOptions[0].text")
-        == "5 strong"
-    )
+    wait_for_score(page, "Hand hygiene", "belief", "5 strong")
+    wait_for_score(page, "Hand hygiene", "gap", "5 strong")
     check_no_page_errors(page)
