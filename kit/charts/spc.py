@@ -281,7 +281,6 @@ def spc_chart(
         y1="ucl",
         source=line_src,
         line_color=theme.LIMIT_LINE,
-        line_dash="dashed",
         line_width=1.5,
     )
     fig.segment(
@@ -291,7 +290,6 @@ def spc_chart(
         y1="lcl",
         source=line_src,
         line_color=theme.LIMIT_LINE,
-        line_dash="dashed",
         line_width=1.5,
     )
     fig.segment(
@@ -356,9 +354,11 @@ def spc_chart(
     if data["labels"] is not None:
         _set_labels(fig, data["labels"], FixedTicker)
     if show_legend and fig.legend:
-        fig.legend.location = "top_left"
-        fig.legend.label_text_font_size = "8pt"
-        fig.legend.background_fill_alpha = 0.6
+        legend = fig.legend[0]
+        legend.orientation = "horizontal"
+        legend.label_text_font_size = "8pt"
+        legend.border_line_alpha = 0
+        fig.add_layout(legend, "below")  # below the plot: it never hides a point
     return fig
 
 
@@ -422,7 +422,7 @@ def small_multiples(
 ) -> GridPlot:
     """One small chart per team, sharing x and y axes so that teams compare at a glance."""
     from bokeh.layouts import gridplot
-    from bokeh.models import DataRange1d
+    from bokeh.models import DataRange1d, Title
 
     keys = list(many.keys if keys is None else keys)
     if not keys:
@@ -443,5 +443,8 @@ def small_multiples(
         )
         fig.toolbar_location = None
         fig.title.text_font_size = "10pt"
+        for sub in fig.select({"type": Title, "name": SUBTITLE}):
+            sub.text_font_size = "7pt"
+        fig.xaxis.ticker.desired_num_ticks = 3
         figs.append(fig)
     return gridplot(figs, ncols=ncols, merge_tools=True, toolbar_location="right")
