@@ -407,8 +407,11 @@ def analyze(
     rule set named on the chart; ``direction`` ("up" or "down") says which way is better.
     ``xmr_factor=2.66`` gives NHS Making Data Count's mean +/- 2.66 MRbar; the default is
     qicharts2's 3 * MRbar / 1.128. ``multiply`` scales y and the lines for display only.
+    Without ``x``, a pandas Series' own index (dates, months) labels the periods.
     """
     opts = _options(chart, rules, freeze, screened_mr, xmr_factor, direction, multiply)
+    if x is None and isinstance(y, pd.Series) and not isinstance(y.index, pd.RangeIndex):
+        x = y.index  # a Series indexed by period carries its own labels
     if chart in ("xbar", "s") and (_is_subgroup_list(y) or (x is None and len(y) == 0)):
         mean, sd, size = _subgroups(list(y))
         nrow = mean.size

@@ -416,3 +416,10 @@ def test_analyze_many_sums_numerators_and_denominators_per_period():
     )
     pts = analyze_many(frame, y="y", n="n", chart="p").points
     assert pts.y[0] == pytest.approx(0.15) and np.isnan(pts.y[1])
+
+
+def test_series_index_labels_the_periods():
+    months = pd.period_range("2024-01", periods=4, freq="M")
+    res = analyze(pd.Series([1.0, 2.0, 3.0, 4.0], index=months))
+    assert res.points.x.tolist() == list(months)
+    assert analyze(pd.Series([1.0, 2.0])).points.x.tolist() == [0, 1]
