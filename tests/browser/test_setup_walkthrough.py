@@ -155,14 +155,14 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
     page.fill(".kit-setup-team-new-org input", "Hilltop Hospital")
     page.click(".kit-setup-team-add")
     wait_for_text(page, "kit-setup-teams", "4 teams enrolled")
-    wait_for_text(page, "kit-setup-team-warning", "has no senior leader")
+    wait_for_text(page, "kit-setup-team-warning", "has no members yet")
     for name, role in MEMBERS:
         page.fill(".kit-setup-member-new-name input", name)
         page.locator(".kit-setup-member-new-role select").select_option(label=role)
         page.click(".kit-setup-member-add")
         wait_for_value(page, ".kit-setup-member-new-name input", "")
     page.wait_for_function(
-        "() => !document.querySelector('.kit-setup-team-warning').innerText.trim()"
+        "() => !document.querySelector('.kit-setup-team-warning').innerText.includes('has no')"
     )
     team_row = page.locator(".kit-setup-team-row", has_text=NEW_TEAM)
     assert "all three roles" in team_row.inner_text()

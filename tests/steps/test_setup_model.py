@@ -184,17 +184,19 @@ def test_clearing_a_block_and_the_timeline_advice(store):
     model.set_milestone("learning_session", 2, None, None)
     model.set_milestone("learning_session", 3, dt.date(2026, 10, 6), dt.date(2026, 10, 6))
     warnings = SetupModel(store, facilitator()).timeline_warnings()
-    assert "Not dated yet: Learning Session 2." in warnings
-    assert any(w.startswith("Learning Session 3 lasts one day") for w in warnings)
+    assert (
+        "The timeline has 2 learning sessions; a Breakthrough Series usually has 3, with "
+        "action periods between them." in warnings
+    )
+    assert any(w.startswith("Learning Session 3 lasts 1 day") for w in warnings)
 
 
 def test_an_empty_timeline_says_where_to_start(fresh):
-    assert fresh.timeline_warnings() == [
-        "No dates yet: start with the prework and the first learning session."
-    ]
-    fresh.set_milestone("prework", None, dt.date(2026, 1, 5), dt.date(2026, 2, 27))
+    assert fresh.timeline_warnings()[0].startswith("The timeline is empty")
+    fresh.set_milestone("prework", None, dt.date(2025, 11, 3), dt.date(2025, 12, 19))
+    fresh.set_milestone("learning_session", 1, dt.date(2026, 1, 5), dt.date(2026, 1, 6))
     fresh.set_milestone("closing_congress", None, dt.date(2027, 12, 1), dt.date(2027, 12, 1))
-    assert any("usually last 6 to 18 months" in w for w in fresh.timeline_warnings())
+    assert any("usually runs 6 to 18 months" in w for w in fresh.timeline_warnings())
 
 
 # --- enrolment ----------------------------------------------------------------------------------
@@ -202,16 +204,22 @@ def test_an_empty_timeline_says_where_to_start(fresh):
 
 def test_a_team_without_the_three_bts_roles_is_warned_about(store):
     model = SetupModel(store, facilitator())
-    assert model.team_warnings() == {
-        "team-stanne": "St Anne's Medical Unit has no day-to-day leader yet. Every BTS team "
-        "needs system leadership, technical expertise and day-to-day leadership."
-    }
+    warnings = model.enrolment_warnings()
+    assert list(warnings) == ["team-stanne"]
+    assert warnings["team-stanne"][0] == (
+        "St Anne's Medical Unit has no day-to-day leader yet: every team needs system "
+        "leadership, technical expertise and day-to-day leadership."
+    )
     model.add_member("team-stanne", "Kim Day", "day_to_day_leader")
-    assert model.team_warnings() == {}
+    assert not any("has no" in w for w in model.team_warnings("team-stanne"))
     team_id = model.add_team("Hilltop Ward 3")
-    assert model.team_warning(team_id).startswith(
-        "Hilltop Ward 3 has no senior leader (system leadership), technical expert or "
-        "day-to-day leader yet."
+    assert model.team_warnings(team_id) == [
+        "Hilltop Ward 3 has no members yet: add at least a senior leader, a technical expert "
+        "and a day-to-day leader."
+    ]
+    model.add_member(team_id, "Sam Lee", "senior_leader")
+    assert model.team_warnings(team_id)[0].startswith(
+        "Hilltop Ward 3 has no technical expert or day-to-day leader yet"
     )
 
 
@@ -286,7 +294,7 @@ def test_a_participant_cannot_change_the_charter_timeline_teams_or_vote_set_up(s
 def test_a_participant_sees_only_their_own_team(store):
     model = SetupModel(store, participant())
     assert list(model.teams) == ["team-riverside"]
-    assert model.team_warning("team-riverside") == ""
+    assert model.team_warnings("team-riverside") == []
 
 
 # --- topic selection -----------------------------------------------------------------------------

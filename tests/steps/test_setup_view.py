@@ -169,13 +169,13 @@ def test_clearing_a_block_and_choosing_a_start_date(store):
     assert "kit-setup-clear-learning_session-2" in clear._dom_classes
     clear.click()
     assert "Learning Session 2" not in [m.label for m in collaborative(store).timeline]
-    assert "Not dated yet: Learning Session 2." in view.timeline_warnings.value
+    assert "The timeline has 2 learning sessions" in view.timeline_warnings.value
     factors = view.timeline_figure.y_range.factors
     assert "Learning Session 2" not in factors and len(factors) == 7
     start, end = view.date_inputs["learning_session-2"]
     start.value = dt.date(2026, 6, 2)  # the end follows until it is chosen
     assert end.value == dt.date(2026, 6, 2)
-    assert "Learning Session 2 lasts one day" in view.timeline_warnings.value
+    assert "Learning Session 2 lasts 1 day" in view.timeline_warnings.value
     end.value = dt.date(2026, 6, 3)
     assert view.timeline_warnings.value == ""
 
@@ -202,9 +202,7 @@ def test_enrolling_a_team_with_its_members(store):
     assert new.organisation == "Hilltop Hospital"
     assert view.team_select.value == new.id
     assert "4 teams enrolled" in view.teams_table.value
-    assert "has no senior leader (system leadership), technical expert or day-to-day leader" in (
-        view.team_warning.value
-    )
+    assert "Hilltop Ward 3 has no members yet" in view.team_warning.value
     code = store.join_codes(DEMO, SYSTEM)[new.id]
     assert code in view.teams_table.value
     assert store.join(code).team_id == new.id
@@ -223,7 +221,9 @@ def test_enrolling_a_team_with_its_members(store):
         ("Ade Obi", "technical_expert"),
         ("Kim Day", "day_to_day_leader"),
     ]
-    assert view.team_warning.value == ""
+    assert "has no" not in view.team_warning.value
+    assert "Consider adding a patient or lived-experience partner" in view.team_warning.value
+    assert "all three roles" in view.teams_table.value.split("Hilltop Ward 3")[1]
     row = view.member_rows.children[2]
     row.children[1].value = "member"  # the role dropdown
     assert "no day-to-day leader" in view.team_warning.value

@@ -26,6 +26,7 @@ from kit.qi import (
     check,
 )
 from kit.qi.records import MILESTONE_LABELS, ROLE_LABELS, Milestone
+from kit.qi.team import enrolment_warnings, roster_warnings, timeline_warnings
 from kit.qi.topics import TopicResult, aggregate_ballots, criteria_help, default_selection
 from kit.store import Actor, Saved
 from kit.ui.session import Identity
@@ -214,34 +215,10 @@ class SetupModel:
         self._save_collaborative({"timeline": timeline})
 
     def timeline_warnings(self) -> list[str]:
-        """Advice on a timeline that is valid but unusual (the record's validators block the
-        impossible: an end before a start, overlaps, sessions out of order)."""
-        events = self.milestones
-        if not events:
-            return ["No dates yet: start with the prework and the first learning session."]
-        warnings = []
-        dated = {(str(m.kind), m.number or None) for m in events}
-        missing = [s.label for s in MILESTONE_SLOTS if (s.kind, s.number) not in dated]
-        if missing:
-            warnings.append("Not dated yet: " + ", ".join(missing) + ".")
-        for m in events:
-            if str(m.kind) == "learning_session" and m.start == m.end:
-                warnings.append(
-                    f"{m.label} lasts one day; two days is the standard, and one-day sessions "
-                    "leave too little team time."
-                )
-        for number in (1, 2, 3):
-            session = self.milestone("learning_session", number)
-            period = self.milestone("action_period", number)
-            if session and period and period.start < session.end:
-                warnings.append(f"Action Period {number} should start after {session.label}.")
-        span = (events[-1].end - events[0].start).days
-        if span > 550:
-            warnings.append(
-                f"The timeline spans {span // 30} months; collaboratives usually last 6 to 18 "
-                "months."
-            )
-        return warnings
+        """Advice on a timeline that is valid but unusual (missing sessions, one-day sessions,
+        no action period between sessions, a length outside 6-18 months). The record's
+        validators already refuse the impossible: an end before a start, overlaps."""
+        return timeline_warnings(self.collaborative.record)
 
     # --- enrolment ------------------------------------------------------------------------
 
@@ -320,23 +297,13 @@ class SetupModel:
             del members[index]
             self._save_team(team_id, {"members": members})
 
-    def team_warning(self, team_id: str) -> str:
-        """'' when the team has a senior leader, a technical expert and a day-to-day leader."""
-        team = self.team(team_id)
-        missing = team.missing_roles()
-        if not missing:
-            return ""
-        needed = missing[-1]
-        if len(missing) > 1:
-            needed = ", ".join(missing[:-1]) + " or " + needed
-        return (
-            f"{team.name} has no {needed} yet. Every BTS team needs system leadership, "
-            "technical expertise and day-to-day leadership."
-        )
+    def team_warnings(self, team_id: str) -> list[str]:
+        """What one team's roster still lacks: the three BTS roles first, then softer advice."""
+        return roster_warnings(self.team(team_id))
 
-    def team_warnings(self) -> dict[str, str]:
-        """Team id -> warning, for every team missing one of the three BTS roles."""
-        return {tid: text for tid in self.teams if (text := self.team_warning(tid))}
+    def enrolment_warnings(self) -> dict[str, list[str]]:
+        """Team id -> roster warnings, for every team that has any."""
+        return enrolment_warnings([saved.record for saved in self.teams.values()])
 
     def join_codes(self) -> dict[str, str]:
         """Team id -> join code to hand out (issuing one for a team that has none)."""

@@ -400,10 +400,10 @@ class SetupView(w.VBox):
             )
             or "<li><i>no members yet</i></li>"
         )
-        warning = self.model.team_warning(team_id)
+        warnings = self.model.team_warnings(team_id)
         self.own_team.value = (
             f"<p><b>{html.escape(team.name)}</b>, {html.escape(team.organisation)}</p>"
-            f"<ul>{members}</ul>{_warning_html([warning] if warning else [])}"
+            f"<ul>{members}</ul>{_warning_html(warnings)}"
             "<p style='color:#44546a'>Your facilitator keeps this list; ask them to add or "
             "change a member.</p>"
         )
@@ -599,14 +599,13 @@ class SetupView(w.VBox):
 
     def _sync_enrolment(self) -> None:
         codes = self.model.join_codes()
-        warnings = self.model.team_warnings()
         rows = []
         for team_id, saved in self.model.teams.items():
             team = saved.record
-            warning = warnings.get(team_id, "")
+            missing = team.missing_roles()
             roles = (
-                f"<span style='color:#8a5a00'>⚠ missing: {html.escape(', '.join(team.missing_roles()))}</span>"
-                if warning
+                f"<span style='color:#8a5a00'>⚠ missing: {html.escape(', '.join(missing))}</span>"
+                if missing
                 else "<span style='color:#1e6b35'>✓ all three roles</span>"
             )
             rows.append(
@@ -679,8 +678,7 @@ class SetupView(w.VBox):
             remove.on_click(lambda _b, i=index: self._on_remove_member(i))
             rows.append(_classed(w.HBox([name, role, email, remove]), "kit-setup-member"))
         self.member_rows.children = rows
-        warning = self.model.team_warning(team_id)
-        self.team_warning.value = _warning_html([warning] if warning else [])
+        self.team_warning.value = _warning_html(self.model.team_warnings(team_id))
 
     def _refresh_enrolment(self) -> None:
         with self._quiet():
