@@ -368,3 +368,16 @@ def test_an_unknown_join_link_shows_the_sign_in_form(store):
     assert shell.content is None
     assert "not recognised" in shell.alert.text
     assert any("kit-signin" in c._dom_classes for c in shell.body.children)
+
+
+def test_result_warnings_name_voters_so_only_the_facilitator_sees_them(store):
+    _, view = open_app(store)
+    row = next(
+        r for r in view.candidate_rows.children if r.children[0].value == "Delirium prevention"
+    )
+    row.children[1].click()
+    assert "no longer on the list" in plain(view.ranking.value)
+    assert "Delirium" not in view.ranking.value.split("<ul")[0]
+    _, team_view = open_app(store, {"join": "NOR-2026"})
+    assert "no longer on the list" not in plain(team_view.ranking.value)
+    assert "7 ballots cast" in team_view.ranking.value

@@ -1098,7 +1098,8 @@ class SetupView(w.VBox):
                 f"{html.escape(self._results_problem)}</p>"
             )
             return
-        self.ranking.value = _ranking_html(result)
+        # the warnings name voters, so only the facilitator sees them
+        self.ranking.value = _ranking_html(result, show_warnings=self.model.is_facilitator)
         update_ratings(self.ratings_figure, result, **self.model.chart_options())
 
 
@@ -1111,7 +1112,7 @@ def _empty_result() -> Any:
 _VERDICT_COLOURS = {"ready": "#1e6b35", "develop_first": "#8a5a00", "no_votes": "#44546a"}
 
 
-def _ranking_html(result: Any) -> str:
+def _ranking_html(result: Any, *, show_warnings: bool = True) -> str:
     if not result.candidates:
         return "<p><i>No candidate topics yet.</i></p>"
     rows = []
@@ -1127,7 +1128,7 @@ def _ranking_html(result: Any) -> str:
             f"<b>{html.escape(c.readiness.label)}</b><br>"
             f"<span style='font-size:90%'>{html.escape(c.readiness.reason)}</span></td></tr>"
         )
-    warnings = _warning_html(result.warnings, "kit-setup-results-warnings")
+    warnings = _warning_html(result.warnings, "kit-setup-results-warnings") if show_warnings else ""
     return (
         f"<p>{result.n_ballots} ballot{'s' if result.n_ballots != 1 else ''} cast.</p>"
         "<table class='kit-setup-ranking-table' style='border-collapse:collapse' cellpadding='5'>"
