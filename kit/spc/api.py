@@ -6,7 +6,7 @@ tables that ``kit.charts`` draws and ``kit.spc.explain`` puts into words.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +117,13 @@ class ManyResult:
 # --------------------------------------------------------------------------- validation
 
 
+_THRESHOLDS = {
+    "shift": "points in a row on one side of the centre line (IHI, NHS, Western Electric)",
+    "trend": "points in a row going up or down (IHI, NHS)",
+    "hugging": "points in a row within one sigma (IHI control charts)",
+}
+
+
 def _options(
     chart: str,
     rules: str,
@@ -125,6 +132,7 @@ def _options(
     xmr_factor: Any,
     direction: Any,
     multiply: Any,
+    thresholds: Any = None,
 ) -> Options:
     if chart not in CHARTS:
         raise KitInputError(
@@ -162,7 +170,18 @@ def _options(
             f"multiply scales values for display (100 for percent); it must be a positive "
             f"number, got {multiply!r}."
         )
+    thresholds = dict(thresholds or {})
+    for key, value in thresholds.items():
+        if key not in _THRESHOLDS:
+            raise KitInputError(
+                f"Unknown threshold {key!r}. You can change: "
+                + "; ".join(f"{k} ({v})" for k, v in _THRESHOLDS.items())
+                + "."
+            )
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 2:
+            raise KitInputError(f"The {key} threshold must be a whole number of at least 2.")
     return Options(
+        thresholds=thresholds,
         chart=chart,
         rules=rules,
         freeze=None if freeze is None else int(freeze),
@@ -395,6 +414,7 @@ def analyze(
     xmr_factor: float | None = None,
     direction: str | None = None,
     multiply: float = 1,
+    thresholds: Mapping[str, int] | None = None,
 ) -> SPCResult:
     """Analyse one measure over time: centre line, limits and signals per point.
 
@@ -408,8 +428,11 @@ def analyze(
     ``xmr_factor=2.66`` gives NHS Making Data Count's mean +/- 2.66 MRbar; the default is
     qicharts2's 3 * MRbar / 1.128. ``multiply`` scales y and the lines for display only.
     Without ``x``, a pandas Series' own index (dates, months) labels the periods.
+    ``thresholds`` changes a rule's length, e.g. ``{"shift": 8}`` for the 8-point shift of
+    the Health Care Data Guide on a run chart (``shift``, ``trend``, ``hugging``); the
+    defaults are each rule set's published values.
     """
-    opts = _options(chart, rules, freeze, screened_mr, xmr_factor, direction, multiply)
+    opts = _options(chart, rules, freeze, screened_mr, xmr_factor, direction, multiply, thresholds)
     if x is None and isinstance(y, pd.Series) and not isinstance(y.index, pd.RangeIndex):
         x = y.index  # a Series indexed by period carries its own labels
     if chart in ("xbar", "s") and (_is_subgroup_list(y) or (x is None and len(y) == 0)):
@@ -480,6 +503,7 @@ def analyze_many(
     xmr_factor: float | None = None,
     direction: str | None = None,
     multiply: float = 1,
+    thresholds: Mapping[str, int] | None = None,
 ) -> ManyResult:
     """Analyse many series (teams) at once, with the options of :func:`analyze`.
 
@@ -490,7 +514,7 @@ def analyze_many(
     changes); ``exclude`` is positions or the name of a boolean column. All series are
     computed together in flat arrays: no Python loop per series or per point.
     """
-    opts = _options(chart, rules, freeze, screened_mr, xmr_factor, direction, multiply)
+    opts = _options(chart, rules, freeze, screened_mr, xmr_factor, direction, multiply, thresholds)
     for col in (by, x, y) + ((n,) if n else ()):
         if col not in frame.columns:
             raise KitInputError(

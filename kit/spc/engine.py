@@ -36,6 +36,11 @@ class Options:
     xmr_factor: float | None = None
     direction: str | None = None
     multiply: float = 1.0
+    thresholds: dict[str, int] = field(default_factory=dict)
+
+    def threshold(self, name: str, default: int) -> int:
+        """A rule's length: the rule set's published value unless the caller overrides it."""
+        return int(self.thresholds.get(name, default))
 
 
 @dataclass
@@ -448,7 +453,8 @@ def compute(
         fired.append(("unusually long run", long_run, side_sense))
     elif rules == "ihi":
         run_chart = chart_ == "run"
-        shift_len, trend_len = (6, 5) if run_chart else (8, 6)
+        shift_len = opts.threshold("shift", 6 if run_chart else 8)
+        trend_len = opts.threshold("trend", 5 if run_chart else 6)
         shift = np.zeros(n, dtype=bool)
         shift[np.flatnonzero(useful)] = R.shift_rule(ug, uside, min_length=shift_len)
         t_up, t_down = trends(trend_len, ties_break=False)
@@ -477,7 +483,9 @@ def compute(
             two = scatter(R.k_of_m_rule(sg_, a2, k=2, m=3) | R.k_of_m_rule(sg_, b2, k=2, m=3))
             a1, b1 = zones(1.0)
             finite = np.isfinite(sig[sq]) & (sig[sq] > 0)
-            hug = scatter(R.hugging_rule(sg_, ~a1 & ~b1 & finite, min_length=15))
+            hug = scatter(
+                R.hugging_rule(sg_, ~a1 & ~b1 & finite, min_length=opts.threshold("hugging", 15))
+            )
             points["two_of_three"] = two
             points["hugging"] = hug
             fired.append(("two of three beyond 2 sigma", two, side_sense))
@@ -491,8 +499,8 @@ def compute(
         with np.errstate(invalid="ignore"):
             seq_side = np.where(sv_ == cl_a[sq], 0, np.sign(sv_ - cl_a[sq]))
         seq_side = np.nan_to_num(seq_side).astype(np.int8)
-        shift = scatter(R.shift_rule(sg_, seq_side, min_length=7))
-        t_up, t_down = trends(7, ties_break=True)
+        shift = scatter(R.shift_rule(sg_, seq_side, min_length=opts.threshold("shift", 7)))
+        t_up, t_down = trends(opts.threshold("trend", 7), ties_break=True)
         trend = t_up | t_down
         a2, b2 = zones(2.0)
         a3_, b3_ = zones(3.0)
@@ -520,7 +528,7 @@ def compute(
         a1, b1 = zones(1.0)
         we2 = scatter(R.k_of_m_rule(sg_, a2, k=2, m=3) | R.k_of_m_rule(sg_, b2, k=2, m=3))
         we3 = scatter(R.k_of_m_rule(sg_, a1, k=4, m=5) | R.k_of_m_rule(sg_, b1, k=4, m=5))
-        we4 = scatter(R.consecutive_rule(sg_, seq_side, min_length=8))
+        we4 = scatter(R.consecutive_rule(sg_, seq_side, min_length=opts.threshold("shift", 8)))
         points.update(we1=sigma_signal.copy(), we2=we2, we3=we3, we4=we4)
         fired.append(("two of three beyond 2 sigma", we2, side_sense))
         fired.append(("four of five beyond 1 sigma", we3, side_sense))

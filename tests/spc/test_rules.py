@@ -229,3 +229,25 @@ def test_ihi_shewhart_rules_on_control_chart():
     assert res.points["hugging"].sum() == 0
     res = analyze(base + [0.2, -0.2] * 8, chart="i", rules="ihi", freeze=20, screened_mr=False)
     assert idx(res.points["hugging"]) == list(range(20, 36))
+
+
+@pytest.mark.parametrize(
+    "rules,column,threshold,length,fires",
+    [
+        ("ihi", "shift", 8, 7, False),
+        ("ihi", "shift", 8, 8, True),
+        ("nhs", "shift", 6, 6, True),
+        ("western_electric", "we4", 9, 8, False),
+    ],
+)
+def test_rule_lengths_are_parameters(rules, column, threshold, length, fires):
+    y = [1] * length + [9] * length + [5]
+    res = analyze(y, chart="run", rules=rules, thresholds={"shift": threshold})
+    assert res.points[column].any() == fires
+
+
+def test_unknown_threshold_is_refused():
+    from kit.errors import KitInputError
+
+    with pytest.raises(KitInputError, match="Unknown threshold"):
+        analyze([1, 2, 3], rules="ihi", thresholds={"runs": 3})
