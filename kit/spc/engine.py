@@ -461,8 +461,9 @@ def compute(
         trend = t_up | t_down
         n_runs = np.where(n_useful > 0, crossings + 1, 0)
         lo, hi = runs_limits_array(n_useful)
-        # Perla et al.'s table starts at 10 useful points: fewer never signal on runs.
-        enough = n_useful >= MIN_USEFUL_FOR_RUNS_TEST
+        # Perla et al.'s table starts at 10 useful points: fewer never signal on runs. The
+        # runs count is a run-chart rule; Shewhart charts use the Data Guide's five rules.
+        enough = (n_useful >= MIN_USEFUL_FOR_RUNS_TEST) & run_chart
         with np.errstate(invalid="ignore"):
             too_few = (n_runs < lo) & enough
             too_many = (n_runs > hi) & enough

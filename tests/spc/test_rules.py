@@ -251,3 +251,10 @@ def test_unknown_threshold_is_refused():
 
     with pytest.raises(KitInputError, match="Unknown threshold"):
         analyze([1, 2, 3], rules="ihi", thresholds={"runs": 3})
+
+
+def test_runs_count_is_a_run_chart_rule():
+    y = [1] * 6 + [9] * 6 + [1] * 6 + [9] * 6
+    assert analyze(y, rules="ihi").phases.too_few_runs[0]
+    control = analyze(y, chart="i", rules="ihi").phases
+    assert control.n_runs[0] == 4 and not control.too_few_runs[0]
