@@ -47,8 +47,15 @@ class SPCResult:
     ``numerator``, ``cl``, ``ucl``, ``lcl``, ``phase``, ``baseline``, ``excluded``,
     ``sigma_signal`` (outside the limits, excluded points included), ``signal`` (any rule),
     ``rule`` (which rules fired, in words), ``variation`` (common / improvement / concern /
-    special), plus the rule set's own columns. ``phases`` has one row per phase with the runs
-    analysis. ``messages`` explain anything unusual (no variation, too few points).
+    special), plus the rule set's own columns: ``long_run`` and ``runs_signal`` (Anhøj);
+    ``shift``, ``trend`` and on control charts ``two_of_three`` and ``hugging`` (IHI);
+    ``special_cause``, ``shift``, ``trend``, ``two_of_three`` (NHS); ``we1``..``we4``
+    (Western Electric). The text columns ``rule``, ``variation`` and ``special_cause`` are
+    pandas categoricals (cheap for a million rows); a missing value means "no label".
+    ``phases`` has one row per phase with the runs analysis (Anhøj's statistics for every
+    rule set, ``runs_signal`` by the chosen rule set, and for IHI the runs count with its
+    Swed-Eisenhart limits). ``messages`` explain anything unusual (no variation, too few
+    points).
     """
 
     points: pd.DataFrame
