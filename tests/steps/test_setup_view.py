@@ -381,3 +381,52 @@ def test_result_warnings_name_voters_so_only_the_facilitator_sees_them(store):
     _, team_view = open_app(store, {"join": "NOR-2026"})
     assert "no longer on the list" not in plain(team_view.ranking.value)
     assert "7 ballots cast" in team_view.ranking.value
+
+
+# --- the charts' data ---------------------------------------------------------------------------
+
+
+def test_timeline_bars_cover_whole_days_and_an_empty_timeline_has_a_placeholder():
+    from kit.charts.setup_charts import timeline_columns
+    from kit.qi import Milestone
+
+    columns, factors = timeline_columns(
+        [
+            Milestone(
+                kind="closing_congress", start=dt.date(2027, 3, 16), end=dt.date(2027, 3, 16)
+            ),
+            Milestone(kind="prework", start=dt.date(2026, 1, 5), end=dt.date(2026, 1, 30)),
+        ]
+    )
+    assert columns["label"] == ["Prework", "Closing congress"]
+    assert factors == ["Closing congress", "Prework"]  # first event drawn on top
+    assert columns["right"][1] - columns["left"][1] == dt.timedelta(days=1)
+    assert columns["dates"][1] == "16 Mar 2027" and columns["days"] == [26, 1]
+    assert timeline_columns([]) == ({k: [] for k in columns}, ["(no dates yet)"])
+
+
+def test_ratings_keep_every_vote_visible_and_hide_other_voters_on_request():
+    from kit.charts.setup_charts import ratings_columns
+    from kit.qi import Criterion, TopicBallot, TopicCandidate, TopicSelection
+    from kit.qi.topics import aggregate_ballots
+
+    selection = TopicSelection(
+        collaborative_id="c", criteria=[Criterion(key="belief", label="Degree of belief")]
+    )
+    candidates = [
+        TopicCandidate(id="a", collaborative_id="c", title="Falls"),
+        TopicCandidate(id="b", collaborative_id="c", title="Falls"),
+    ]
+    ballots = [
+        TopicBallot(id=f"v{i}", collaborative_id="c", voter=name, scores={"a": {"belief": 4}})
+        for i, name in enumerate(["Ana", "Ben", "Cy"])
+    ]
+    result = aggregate_ballots(selection, candidates, ballots)
+    data = ratings_columns(result, mine=["v0"], hide_voters=True)
+    dots = data["dots"]
+    assert dots["score"] == [4, 4, 4]
+    assert len(set(dots["x"])) == 3 and sum(dots["x"]) == pytest.approx(12)
+    assert dots["voter"] == ["Ana (you)", "a voter", "a voter"]
+    assert dots["marker"] == ["triangle", "circle", "circle"]
+    assert [f[0] for f in data["factors"]] == ["Falls (2)", "Falls"]  # titles kept apart
+    assert data["means"]["mean"] == [4.0]

@@ -246,10 +246,8 @@ class SetupModel:
 
     def _save_team(self, team_id: str, changes: dict[str, Any]) -> None:
         self._require_facilitator("the teams")
-        saved = self.teams.get(team_id)
-        if saved is None:
-            self.team(team_id)
-        assert saved is not None
+        self.team(team_id)  # a message when the team has gone
+        saved = self.teams[team_id]
         record = check(Team, _data(saved.record) | changes)
         if record == saved.record:
             return
