@@ -188,13 +188,20 @@ def chart_data(result: SPCResult, annotations: Iterable[Annotation] | None = Non
 
 
 def chart_subtitle(result: SPCResult) -> str:
-    """'P chart · Anhøj rules · limits frozen on the baseline' style subtitle."""
+    """The line under the title: chart, rule set, direction, baseline.
+
+    For example "P chart · Anhøj rules · higher is better · limits from a frozen baseline":
+    whoever sees a screenshot knows which rules were read.
+    """
     parts = [
         result.chart_name if hasattr(result, "chart_name") else result.chart,
         result.rule_set_name,
     ]
     if result.direction:
         parts.append("higher is better" if result.direction == "up" else "lower is better")
+    pts = result.points
+    if len(pts) and bool((~pts["baseline"] & pts["y"].notna() & ~pts["excluded"]).any()):
+        parts.append("limits from a frozen baseline")
     return " · ".join(parts)
 
 
