@@ -190,7 +190,7 @@ def chart_data(result: SPCResult, annotations: Iterable[Annotation] | None = Non
 def chart_subtitle(result: SPCResult) -> str:
     """The line under the title: chart, rule set, direction, baseline.
 
-    For example "P chart · Anhøj rules · higher is better · limits from a frozen baseline":
+    For example "P chart · Anhøj rules · higher is better · frozen baseline":
     whoever sees a screenshot knows which rules were read.
     """
     parts = [
@@ -201,7 +201,7 @@ def chart_subtitle(result: SPCResult) -> str:
         parts.append("higher is better" if result.direction == "up" else "lower is better")
     pts = result.points
     if len(pts) and bool((~pts["baseline"] & pts["y"].notna() & ~pts["excluded"]).any()):
-        parts.append("limits from a frozen baseline")
+        parts.append("frozen baseline")
     return " · ".join(parts)
 
 
