@@ -102,7 +102,7 @@ def case_a(args: argparse.Namespace, peer) -> tuple[float, float | None]:
         for y, n in groups:
             analyze(y, n, chart="p")
 
-    t_loop = best_of(naive, max(1, args.repeat // 3))
+    t_loop = best_of(naive, 2)
     cpu_loop = LAST_CPU[0]
     print(f"  {'':<56} {'wall':>13} {'process CPU':>15}   ratio (wall) to analyze_many")
     row("kit.spc.analyze_many (vectorised, baseline)", t_many, t_many, cpu=cpu_many)
@@ -152,7 +152,7 @@ def case_b(args: argparse.Namespace, peer) -> None:
     rng = np.random.default_rng(2)
     y = rng.normal(10, 2, total)
     analyze(y[:1000], chart="i")
-    t_one = best_of(lambda: analyze(y, chart="i"), max(1, args.repeat // 2))
+    t_one = best_of(lambda: analyze(y, chart="i"), max(1, args.repeat // 5))
     cpu_one = LAST_CPU[0]
     per = 100
     series = total // per
@@ -164,7 +164,7 @@ def case_b(args: argparse.Namespace, peer) -> None:
         }
     )
     analyze_many(frame, chart="i")
-    t_many = best_of(lambda: analyze_many(frame, chart="i"), max(1, args.repeat // 2))
+    t_many = best_of(lambda: analyze_many(frame, chart="i"), max(1, args.repeat // 5))
     cpu_many = LAST_CPU[0]
     sample = min(series, args.loop_series)
     chunks = [y[i * per : (i + 1) * per] for i in range(sample)]
@@ -202,7 +202,7 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=1000)
     parser.add_argument("--points", type=int, default=100)
     parser.add_argument("--big", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument(
         "--peer-series",
         type=int,
@@ -225,7 +225,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     args = parser.parse_args()
     if args.quick:
-        args.series, args.big, args.repeat = 100, 100_000, 3
+        args.series, args.big, args.repeat = 100, 100_000, 5
         args.peer_series, args.loop_series, args.peer_big = 20, 200, [1000]
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     print(
