@@ -6,8 +6,9 @@ into the columns of its ``ColumnDataSource``, a builder that draws the figure on
 ``update_*`` function that assigns new columns (and factors) wholesale, so a widget can redraw
 the chart without rebuilding it (``jupyter_bokeh.BokehModel`` syncs the change).
 
-Colours come from the Okabe-Ito palette (safe for colour-blind readers); every colour is
-paired with a second cue (the bar's label, a marker's shape).
+Colours come from the Okabe-Ito palette (safe for colour-blind readers), like the shared
+``kit.charts.theme``; every colour is paired with a second cue (the bar's label, a marker's
+shape).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Range1d
 from bokeh.plotting import figure
 
+from kit.charts.theme import CENTRE_LINE, POINT_SIZE
 from kit.qi.records import Milestone
 
 __all__ = [
@@ -43,7 +45,7 @@ _EMPTY_TIMELINE = "(no dates yet)"
 _EMPTY_RATINGS = ("No votes yet", "")
 _DOT = "#0072B2"
 _MINE = "#D55E00"
-_MEAN = "#000000"
+_MEAN = CENTRE_LINE
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -225,25 +227,26 @@ def ratings_chart(result: Any, **options: Any) -> figure:
     )
     dots = ColumnDataSource(data["dots"], name="ratings")
     means = ColumnDataSource(data["means"], name="rating_means")
-    renderer = fig.scatter(
-        x="x",
-        y="y",
-        source=dots,
-        marker="marker",
-        size=9,
-        color="colour",
-        alpha=0.75,
-        line_color="white",
-    )
+    # the mean behind the dots and taller than them, so neither hides the other
     fig.scatter(
         x="mean",
         y="y",
         source=means,
         marker="dash",
-        size=18,
+        size=22,
         line_width=3,
         color=_MEAN,
         angle=1.5708,
+    )
+    renderer = fig.scatter(
+        x="x",
+        y="y",
+        source=dots,
+        marker="marker",
+        size=POINT_SIZE,
+        color="colour",
+        alpha=0.85,
+        line_color="white",
     )
     fig.add_tools(
         HoverTool(
