@@ -188,3 +188,20 @@ def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, k
     for text in [*PRIMARIES, *SECONDARIES, *IDEAS]:
         assert any(text in option for option in options), text
     check_no_page_errors(page)
+
+    # export: a standalone HTML file and a PNG, offered as downloads
+    page.click(".kit-cp-export")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.kit-cp-downloads a.kit-download').length === 2",
+        timeout=120_000,
+    )
+    saved = {}
+    for link in page.locator(".kit-cp-downloads a.kit-download").all():
+        with page.expect_download() as download:
+            link.click()
+        saved[download.value.suggested_filename.rsplit(".", 1)[-1]] = Path(download.value.path())
+    page_html = saved["html"].read_text(encoding="utf-8")
+    for text in [*PRIMARIES, *SECONDARIES, *IDEAS]:
+        assert text.replace("'", "&#x27;") in page_html or text in page_html, text
+    assert saved["png"].read_bytes().startswith(b"\x89PNG")
+    check_no_page_errors(page)

@@ -211,3 +211,16 @@ def test_without_a_session_the_app_asks_for_a_code(store):
     shell = aim.app(store=store, params={})
     assert shell.content is None
     assert "join code" in shell.body.children[0].children[0].value
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def test_no_two_widgets_share_a_layout(store):
+    """Hiding one widget must never hide another (a shared Layout hides them all)."""
+    _shell, view = open_app(store)
+    layouts = [id(x.layout) for x in walk(view) if hasattr(x, "layout")]
+    assert len(layouts) == len(set(layouts))

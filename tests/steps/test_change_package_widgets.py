@@ -343,3 +343,20 @@ def test_png_export_without_chromium_says_so(monkeypatch):
     monkeypatch.setattr(chart, "find_chromium", lambda: None)
     with pytest.raises(Exception, match="PNG export needs Chromium"):
         chart.to_png(big_diagram(1, 1, 1))
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def test_no_two_widgets_share_a_layout(store):
+    """Hiding one widget must never hide another (a shared Layout hides them all)."""
+    for identity in (STANNE, FACULTY):
+        _shell, view = open_app(store, identity)
+        layouts = [id(x.layout) for x in walk(view) if hasattr(x, "layout")]
+        assert len(layouts) == len(set(layouts))
+        view.box_picker.value = ""
+        assert view.primary_text.layout.display != "none"
+        assert view.idea_secondaries.layout.display != "none"

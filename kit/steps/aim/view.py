@@ -28,7 +28,11 @@ _STATUS = {
     "weak": ("!", "#8a5a00", "Needs work"),
     "missing": ("✗", "#b3261e", "Missing"),
 }
-_WIDE = w.Layout(width="100%")
+
+
+def _wide() -> w.Layout:
+    """A full-width layout; each widget needs its own (a shared Layout hides them all)."""
+    return w.Layout(width="100%")
 
 
 def _finding_html(status: str, message: str) -> str:
@@ -75,7 +79,7 @@ class AimView(w.VBox):
 
         # --- inputs -----------------------------------------------------------------
         def text(name: str, css: str, placeholder: str = "") -> w.Text:
-            box = w.Text(placeholder=placeholder, layout=_WIDE, continuous_update=True)
+            box = w.Text(placeholder=placeholder, layout=_wide(), continuous_update=True)
             return _classed(box, css)
 
         self.what = text("what", "kit-aim-what", "e.g. " + self._prompts["what"]["example"])
@@ -84,7 +88,7 @@ class AimView(w.VBox):
         )
         self.where = text("where", "kit-aim-where", "e.g. " + self._prompts["where"]["example"])
         self.measure = _classed(
-            w.Dropdown(options=[("(choose a measure)", "")], value="", layout=_WIDE),
+            w.Dropdown(options=[("(choose a measure)", "")], value="", layout=_wide()),
             "kit-aim-measure",
         )
         self.baseline = _classed(
@@ -94,7 +98,7 @@ class AimView(w.VBox):
             w.Text(placeholder="e.g. 2.9", layout=w.Layout(width="120px")), "kit-aim-target"
         )
         self.unit = _classed(
-            w.Text(placeholder="e.g. %, days, falls per 1,000 patient-days", layout=_WIDE),
+            w.Text(placeholder="e.g. %, days, falls per 1,000 patient-days", layout=_wide()),
             "kit-aim-unit",
         )
         self.baseline_end = _classed(w.DatePicker(), "kit-aim-baseline-end")

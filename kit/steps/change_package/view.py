@@ -31,7 +31,11 @@ from kit.ui import AppContext, AppShell, guarded, message_for, run
 log = logging.getLogger("kit.steps.change_package")
 
 _KIND_LABEL = {"primary": "Primary", "secondary": "Secondary", "change_idea": "Change idea"}
-_WIDE = w.Layout(width="100%")
+
+
+def _wide() -> w.Layout:
+    """A full-width layout; each widget needs its own (a shared Layout hides them all)."""
+    return w.Layout(width="100%")
 
 
 def _classed(widget: w.Widget, css: str) -> w.Widget:
@@ -105,31 +109,31 @@ class ChangePackageView(w.VBox):
 
         # --- adding boxes ---------------------------------------------------------------
         self.primary_text = _classed(
-            w.Text(placeholder="What must be in place for the aim to be reached?", layout=_WIDE),
+            w.Text(placeholder="What must be in place for the aim to be reached?", layout=_wide()),
             "kit-cp-primary-text",
         )
         self.add_primary_button = _classed(
             w.Button(description="Add primary driver", icon="plus"), "kit-cp-add-primary"
         )
         self.secondary_text = _classed(
-            w.Text(placeholder="A part of the system that moves a primary driver", layout=_WIDE),
+            w.Text(placeholder="A part of the system that moves a primary driver", layout=_wide()),
             "kit-cp-secondary-text",
         )
         self.secondary_primaries = _classed(
-            w.SelectMultiple(rows=4, layout=_WIDE), "kit-cp-secondary-primaries"
+            w.SelectMultiple(rows=4, layout=_wide()), "kit-cp-secondary-primaries"
         )
         self.add_secondary_button = _classed(
             w.Button(description="Add secondary driver", icon="plus"), "kit-cp-add-secondary"
         )
         self.idea_text = _classed(
-            w.Text(placeholder="A change you can test in a PDSA cycle", layout=_WIDE),
+            w.Text(placeholder="A change you can test in a PDSA cycle", layout=_wide()),
             "kit-cp-idea-text",
         )
         self.idea_secondaries = _classed(
-            w.SelectMultiple(rows=5, layout=_WIDE), "kit-cp-idea-secondaries"
+            w.SelectMultiple(rows=5, layout=_wide()), "kit-cp-idea-secondaries"
         )
         self.idea_concept = _classed(
-            w.Dropdown(options=concepts, value="", layout=_WIDE), "kit-cp-idea-concept"
+            w.Dropdown(options=concepts, value="", layout=_wide()), "kit-cp-idea-concept"
         )
         self.idea_card = _classed(w.HTML(), "kit-cp-concept-card")
         self.add_idea_button = _classed(
@@ -140,11 +144,11 @@ class ChangePackageView(w.VBox):
         self.box_picker = _classed(
             w.Dropdown(description="Box:", layout=w.Layout(width="100%")), "kit-cp-box"
         )
-        self.box_text = _classed(w.Text(layout=_WIDE), "kit-cp-box-text")
+        self.box_text = _classed(w.Text(layout=_wide()), "kit-cp-box-text")
         self.box_links_label = w.HTML()
-        self.box_links = _classed(w.SelectMultiple(rows=5, layout=_WIDE), "kit-cp-box-links")
+        self.box_links = _classed(w.SelectMultiple(rows=5, layout=_wide()), "kit-cp-box-links")
         self.box_concept = _classed(
-            w.Dropdown(options=concepts, value="", layout=_WIDE), "kit-cp-box-concept"
+            w.Dropdown(options=concepts, value="", layout=_wide()), "kit-cp-box-concept"
         )
         self.box_card = _classed(w.HTML(), "kit-cp-box-card")
         self.box_save = _classed(
@@ -170,7 +174,7 @@ class ChangePackageView(w.VBox):
             w.Button(description="Prepare HTML and PNG files", icon="download"), "kit-cp-export"
         )
         self.downloads = _classed(w.HTML(), "kit-cp-downloads")
-        self.history = _classed(w.Select(rows=5, layout=_WIDE), "kit-cp-history")
+        self.history = _classed(w.Select(rows=5, layout=_wide()), "kit-cp-history")
         self.history_preview = _classed(w.HTML(), "kit-cp-history-preview")
         self.restore_button = _classed(
             w.Button(description="Restore this version", icon="undo"), "kit-cp-restore"
