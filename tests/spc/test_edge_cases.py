@@ -423,3 +423,21 @@ def test_series_index_labels_the_periods():
     res = analyze(pd.Series([1.0, 2.0, 3.0, 4.0], index=months))
     assert res.points.x.tolist() == list(months)
     assert analyze(pd.Series([1.0, 2.0])).points.x.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("chart", ["xbar", "s"])
+def test_analyze_many_subgroups_from_long_data(chart):
+    rng = np.random.default_rng(3)
+    rows = []
+    for team in ("A", "B"):
+        for period in range(8):
+            for value in rng.normal(10, 1, int(rng.integers(2, 5))):
+                rows.append({"team": team, "period": period, "value": value})
+    frame = pd.DataFrame(rows)
+    many = analyze_many(frame, chart=chart)
+    for team in ("A", "B"):
+        sub = frame[frame.team == team]
+        one = analyze(sub.value.to_numpy(), chart=chart, x=sub.period.to_numpy())
+        got = many.series(team).points
+        assert np.allclose(got.ucl, one.points.ucl) and np.allclose(got.y, one.points.y)
+        assert got.n.tolist() == one.points.n.tolist()
