@@ -69,14 +69,14 @@ def _change_package() -> r.DriverDiagram:
             id="ci-pharm",
             text="Pharmacist review of sedatives for high-risk patients",
             secondary_ids=["sd-meds"],
-            change_concept="standardisation",
+            change_concept="standardize",
             origin="package",
         ),
         r.ChangeIdea(
             id="ci-rounding",
             text="Hourly intentional rounding with the 4 Ps",
             secondary_ids=["sd-toilet", "sd-kit"],
-            change_concept="standardisation",
+            change_concept="standardize",
             origin="package",
         ),
         r.ChangeIdea(
