@@ -954,14 +954,13 @@ class SetupView(w.VBox):
 
     def _criteria_help_html(self) -> str:
         items = []
-        for key, info in self.model.criteria_help().items():
+        for info in self.model.criteria_help().values():
             anchors = info["anchors"]
             items.append(
                 f"<li><b>{html.escape(info['label'])}</b>: {html.escape(info['question'])} "
                 f"<span style='color:#44546a'>(1: {html.escape(anchors[1])} 5: "
                 f"{html.escape(anchors[5])})</span></li>"
             )
-            del key
         return (
             "<details class='kit-setup-criteria-help'><summary>How to score each criterion"
             f"</summary><ul>{''.join(items)}</ul></details>"
