@@ -186,7 +186,7 @@ class AppShell(w.VBox):
 
     @guarded()
     def _on_sign_in(self, _button: w.Button) -> None:
-        if self.identity is not None and not self._code.value.strip():
+        if self.identity is not None:  # already signed in (Enter, then a click)
             return
         self.identity = sign_in_with_code(self.store, self._code.value)
         self.alert.show(f"Welcome, {self.identity.label}.", "success")
