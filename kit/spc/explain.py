@@ -8,6 +8,7 @@ that is unlikely by chance alone, so something changed around March 2024."
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from typing import Any
 
 import numpy as np
@@ -53,8 +54,10 @@ def _unit(x: pd.Series) -> tuple[str, str]:
                 if freq.startswith(code):
                     return unit, unit + "s"
         try:
-            ts = pd.to_datetime(vals, errors="raise")
-        except (TypeError, ValueError, OverflowError):
+            with warnings.catch_warnings():  # free-text labels: no format guessing noise
+                warnings.simplefilter("ignore")
+                ts = pd.to_datetime(vals, errors="raise")
+        except (TypeError, ValueError, OverflowError, pd.errors.ParserError):
             ts = None
         if (
             ts is not None
