@@ -1,0 +1,235 @@
+"""How fast and how heavy the kit's app pages are, against a bare Voilà page with one button.
+
+Run on demand (not collected by pytest):
+
+    python tests/benchmarks/bench_serving.py [--runs 5] [--json results.json]
+
+In one run it starts two servers exactly as ``bts-kit serve`` does (``kit.serve.voila_command``)
+on a folder holding the app notebooks and ``bare.ipynb`` (one ipywidgets Button: the floor):
+one cold (``--pool-size 0``, every view starts a kernel) and one preheated (a pool of one
+kernel per notebook). For each page it measures, in headless Chromium:
+
+- time from the request to all of its widgets rendered (median of ``--runs`` views; an app
+  counts as rendered when its header names the signed-in team and its body holds the app, the
+  bare page when its button is there), with a warm browser cache as a participant moving
+  between apps has it;
+- page weight: the bytes of every response of a first visit with an empty cache, as
+  transferred (compressed) and as decoded;
+- memory: the resident set size of the page's kernel once rendered (psutil).
+
+Targets (the serving issue): each app within 1.5x the bare page's time with preheating, at most
+3 MB per page, at most 150 MB per kernel. Machines differ and shared ones are noisy: read the
+times as ratios against the floor measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NOTEBOOKS,
+    notebook_folder,
+    start_server,
+)
+
+BARE = "bare.ipynb"
+BARE_CODE = "import ipywidgets as w\nw.Button(description='Click me')"
+JOIN = "RIV-2026"
+READY = {
+    BARE: "() => document.querySelector('.jupyter-button, .widget-button') !== null",
+    "app": (
+        "() => { const who = document.querySelector('.kit-app .kit-header .kit-who');"
+        " const body = document.querySelector('.kit-app .kit-body');"
+        " return who && who.textContent.includes('Signed in as')"
+        " && body && body.children.length > 0 && body.innerText.trim().length > 0; }"
+    ),
+}
+TARGET_RATIO, TARGET_PAGE_MB, TARGET_KERNEL_MB = 1.5, 3.0, 150.0
+
+
+def kernels(server) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.Process(server.pid).children(recursive=True):
+        try:
+            if any("ipykernel_launcher" in part for part in proc.cmdline()):
+                found.append(proc)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def wait_quiet(server, count: int | None = None, timeout: float = 120) -> None:
+    """Until the kernels (``count`` of them, if given) are started and idle: a preheated kernel
+    idles in ``wait_for_request`` once its notebook has run up to the visitor."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        procs = kernels(server)
+        if count is None or len(procs) >= count:
+            try:
+                busy = sum(p.cpu_percent(interval=None) for p in procs)
+                time.sleep(0.5)
+                busy = sum(p.cpu_percent(interval=None) for p in procs)
+            except psutil.NoSuchProcess:
+                continue
+            if busy < 5:
+                return
+        else:
+            time.sleep(0.5)
+    print(f"  (kernels still busy after {timeout:.0f} s; measuring anyway)", file=sys.stderr)
+
+
+def view(context, server, notebook: str) -> tuple[float, float, int, int]:
+    """One page view: seconds to rendered, kernel RSS (MB), bytes transferred and decoded."""
+    page = context.new_page()
+    sizes: list[tuple[int, int]] = []
+
+    def on_response(response) -> None:
+        try:
+            decoded = len(response.body())
+        except Exception:
+            decoded = 0
+        try:
+            transferred = response.request.sizes()["responseBodySize"]
+        except Exception:
+            transferred = decoded
+        sizes.append((max(transferred, 0), decoded))
+
+    page.on("response", on_response)
+    before = {p.pid for p in kernels(server)}
+    query = "" if notebook == BARE else f"?join={JOIN}"
+    start = time.perf_counter()
+    page.goto(f"{server.url}voila/render/{notebook}{query}", wait_until="commit")
+    page.wait_for_function(
+        READY[BARE if notebook == BARE else "app"], polling="raf", timeout=120_000
+    )
+    elapsed = time.perf_counter() - start
+    page.wait_for_load_state("networkidle")
+    # the page's kernel: on the cold server the one that is new (on the preheated one the new
+    # kernel is the pool's refill, so memory is read from the cold server only)
+    procs = kernels(server)
+    new = [p for p in procs if p.pid not in before]
+    mine = new or procs
+    try:
+        rss = max(p.memory_info().rss for p in mine) / 2**20 if mine else float("nan")
+    except psutil.NoSuchProcess:
+        rss = float("nan")
+    page.close(run_before_unload=True)
+    transferred = sum(t for t, _ in sizes)
+    decoded = sum(d for _, d in sizes)
+    return elapsed, rss, transferred, decoded
+
+
+def measure(server, browser, notebooks: list[str], runs: int, preheated: bool) -> dict:
+    results: dict[str, dict] = {}
+    pool = len(notebooks) if preheated else 0
+    # page weight: a first visit, empty cache
+    for notebook in notebooks:
+        wait_quiet(server, pool)
+        context = browser.new_context()
+        _, _, transferred, decoded = view(context, server, notebook)
+        context.close()
+        results[notebook] = {"transferred": transferred, "decoded": decoded}
+    # times and memory: warm cache, median of runs
+    context = browser.new_context()
+    wait_quiet(server, pool)
+    view(context, server, BARE)  # warm the cache
+    for notebook in notebooks:
+        times, memory = [], []
+        for _ in range(runs):
+            wait_quiet(server, pool)
+            elapsed, rss, _, _ = view(context, server, notebook)
+            times.append(elapsed)
+            memory.append(rss)
+        results[notebook].update(
+            seconds=statistics.median(times), times=times, rss_mb=statistics.median(memory)
+        )
+        memory_note = "" if preheated else f"  {results[notebook]['rss_mb']:.0f} MB"
+        print(
+            f"  {'preheated' if preheated else 'cold':9} {notebook:28} "
+            f"{results[notebook]['seconds']:.2f} s{memory_note}",
+            file=sys.stderr,
+        )
+    context.close()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="views per page and mode (median)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    apps = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    notebooks = [BARE, *apps]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-serving-"))
+    folder = notebook_folder(tmp, {BARE: BARE_CODE})
+    for app in apps:
+        shutil.copy(NOTEBOOKS / app, folder / app)
+    figures: dict[str, dict] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            for mode, pool in (("cold", 0), ("preheated", 1)):
+                with start_server(tmp / mode, notebooks=folder, pool_size=pool) as server:
+                    figures[mode] = measure(server, browser, notebooks, args.runs, pool > 0)
+            browser.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    report(figures, notebooks, args.runs)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+def report(figures: dict, notebooks: list[str], runs: int) -> None:
+    cold, hot = figures["cold"], figures["preheated"]
+    floor_cold, floor_hot = cold[BARE]["seconds"], hot[BARE]["seconds"]
+    print(f"\nPage load, request to widgets rendered (median of {runs}); weight of a first visit")
+    header = (
+        f"{'page':28} {'cold s':>7} {'x bare':>7} {'preheat s':>9} {'x bare':>7} "
+        f"{'kernel MB':>9} {'sent MB':>8} {'decoded MB':>10}  targets"
+    )
+    print(header)
+    print("-" * len(header))
+    for notebook in notebooks:
+        c, h = cold[notebook], hot[notebook]
+        ratio_cold, ratio_hot = c["seconds"] / floor_cold, h["seconds"] / floor_hot
+        sent, decoded = h["transferred"] / 1e6, h["decoded"] / 1e6
+        kernel = c["rss_mb"]
+        verdict = []
+        if notebook != BARE:
+            verdict.append("time ok" if ratio_hot <= TARGET_RATIO else "TIME OVER")
+        verdict.append("weight ok" if sent <= TARGET_PAGE_MB else "WEIGHT OVER")
+        verdict.append("memory ok" if kernel <= TARGET_KERNEL_MB else "MEMORY OVER")
+        print(
+            f"{notebook:28} {c['seconds']:7.2f} {ratio_cold:7.2f} {h['seconds']:9.2f} "
+            f"{ratio_hot:7.2f} {kernel:9.0f} {sent:8.2f} {decoded:10.2f}  {', '.join(verdict)}"
+        )
+    print(
+        f"\nTargets: preheated time <= {TARGET_RATIO}x the bare page, <= {TARGET_PAGE_MB} MB "
+        f"sent per page, <= {TARGET_KERNEL_MB:.0f} MB per kernel (RSS of the page's kernel on "
+        "the cold server)."
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
