@@ -471,6 +471,10 @@ def analyze(
             )
             if xlab.size != nrow:
                 raise KitInputError(f"x has {xlab.size} labels but y has {nrow} values.")
+            if pd.isna(pd.Series(xlab)).any():
+                raise KitInputError(
+                    "Some periods in x are empty; give every value its period or drop it."
+                )
         _check_values(chart, value, den, xlab)
         codes = np.arange(nrow) if x is None else pd.factorize(pd.Series(xlab))[0]
         needs_agg = chart in ("xbar", "s") or (x is not None and np.unique(codes).size != nrow)
@@ -526,6 +530,13 @@ def analyze_many(
         if col not in frame.columns:
             raise KitInputError(
                 f"The data has no column {col!r}; its columns are {list(frame.columns)}."
+            )
+    for col, what in ((by, "series (team)"), (x, "period")):
+        missing = frame[col].isna()
+        if missing.any():
+            raise KitInputError(
+                f"{int(missing.sum())} row(s) have no {what} in column {col!r} (first at row "
+                f"{frame.index[missing.to_numpy()][0]!r}); fill it in or drop those rows."
             )
     value = _floats(y, frame[y])
     den = _floats(n, frame[n]) if n else None

@@ -441,3 +441,16 @@ def test_analyze_many_subgroups_from_long_data(chart):
         got = many.series(team).points
         assert np.allclose(got.ucl, one.points.ucl) and np.allclose(got.y, one.points.y)
         assert got.n.tolist() == one.points.n.tolist()
+
+
+@pytest.mark.parametrize("column", ["team", "period"])
+def test_analyze_many_rows_without_team_or_period_are_refused(column):
+    frame = pd.DataFrame({"team": ["A", "A", "B"], "period": [1, 2, 1], "value": [1.0, 2, 3]})
+    frame.loc[1, column] = None
+    with pytest.raises(KitInputError, match="fill it in or drop"):
+        analyze_many(frame, chart="i")
+
+
+def test_empty_period_label_is_refused():
+    with pytest.raises(KitInputError, match="periods in x are empty"):
+        analyze([1, 2], x=["Jan", None])
