@@ -253,6 +253,7 @@ def spc_chart(
     if y_range is not None:
         kwargs["y_range"] = y_range
     fig = figure(**kwargs)
+    fig.tags = [f"kit-axis:{data['axis']}"]  # update_chart checks the axis kind is unchanged
     fig.add_layout(
         Title(
             text=chart_subtitle(result),
@@ -394,13 +395,18 @@ def update_chart(
     The figure, its renderers and its tools stay the same objects, so a chart shown through
     ``jupyter_bokeh.BokehModel`` updates in place.
     """
-    from bokeh.models import FixedTicker, Span, Title
+    from bokeh.models import BasicTicker, FixedTicker, Span, Title
 
     data = chart_data(result, annotations)
     sources = _sources(fig)
     missing = {POINTS, LINES, PHASES, BASELINE, NOTES} - set(sources)
     if missing:
         raise KitInputError("This figure was not made by kit.charts.spc_chart; draw it anew.")
+    if f"kit-axis:{data['axis']}" not in fig.tags:
+        raise KitInputError(
+            "The new periods are of another kind (dates versus labels) than the chart's axis; "
+            "draw the chart anew with spc_chart()."
+        )
     sources[POINTS].data = data["points"]
     sources[LINES].data = data["lines"]
     sources[PHASES].data = data["dividers"]
@@ -414,6 +420,9 @@ def update_chart(
             span.location = float(target)
     if data["labels"] is not None:
         _set_labels(fig, data["labels"], FixedTicker)
+    elif fig.xaxis[0].major_label_overrides:  # labels before, plain numbers now
+        fig.xaxis.major_label_overrides = {}
+        fig.xaxis.ticker = BasicTicker()
     return fig
 
 

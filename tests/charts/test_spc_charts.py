@@ -174,3 +174,15 @@ def test_importing_kit_charts_does_not_import_bokeh():
     code = "import sys, kit.charts; print('bokeh' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_update_refuses_another_kind_of_axis():
+    fig = spc_chart(p_result())  # monthly periods: a date axis
+    with pytest.raises(KitInputError, match="draw the chart anew"):
+        update_chart(fig, analyze([1, 2, 3], x=["a", "b", "c"]))
+
+
+def test_update_from_labels_to_numbers_clears_the_labels():
+    fig = spc_chart(analyze([1, 3, 2, 4], x=["Q1", "Q2", "Q3", "Q4"]))
+    update_chart(fig, analyze([1, 3, 2, 4, 5]))
+    assert fig.xaxis[0].major_label_overrides == {}
