@@ -10,14 +10,16 @@ Fixtures
     ``bts-kit serve --no-browser --port <free port> --pool-size 1`` in its own process group.
     Yields a :class:`KitServer`: ``.url`` (base URL ending in ``/``), ``.database_url``,
     ``.log_path`` (Voilà's stdout and stderr), ``.secret`` (its ``KIT_SESSION_SECRET``),
-    ``.pid``, ``.tmp``. One server per module keeps the suite fast.
+    ``.pid``, ``.tmp``. One server per module keeps the suite fast. Readiness is polled on
+    ``/voila/api/contents`` (standalone Voilà has no ``/api/status``; this starts no kernel).
 ``browser_context`` (module scope)
     ``chromium.launch_persistent_context`` on ``/usr/bin/chromium`` (``KIT_CHROMIUM`` overrides)
     with a fresh profile, headless, no sandbox. Without Playwright or Chromium the browser tests
     are skipped, unless ``CI`` is set: then they fail and say what is missing.
 ``page`` (function scope)
-    A new page in that context, with its cookies cleared (so signed out). A JavaScript error on the page (``pageerror``) fails the test;
-    console warnings and errors do not (Voilà logs a dozen version warnings on every page). When
+    A new page in that context, with the context's cookies cleared (so signed out). A
+    JavaScript error on the page (``pageerror``) fails the test; console warnings and errors do
+    not (Voilà logs a dozen version warnings on every page). When
     a test fails, a screenshot and a copy of the server log go to ``test-artifacts/``. The page
     is closed with ``run_before_unload=True`` so its kernel is shut down.
 
@@ -40,6 +42,10 @@ Helpers (import them: ``from .conftest import open_app, join_codes``)
     ``"facilitator"`` when the notebook's step declares ``audience="facilitator"``.
 ``team_rows(database_url, team_id)``
     Every stored row that mentions a team: snapshot before and after to prove it unchanged.
+``header_text(page)``, ``check_no_page_errors(page)``
+    The app header's text; fail now if the page had a JavaScript error.
+``notebook_folder(tmp, {name: code}, copy_apps=False)``
+    A folder of one-cell notebooks (plus copies of the apps) for ``start_server(notebooks=...)``.
 
 Constants: ``FACILITATOR_PASSCODE``, ``TEAM_NAMES`` (demo team ids to names), ``NOTEBOOKS``.
 Mark browser test modules with ``pytestmark = pytest.mark.browser``.
