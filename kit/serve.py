@@ -33,6 +33,7 @@ def voila_command(
     cull_interval: int = 60,
     cull_idle_timeout: int = 900,
     cell_timeout: int = 120,
+    fill_delay: float | None = None,
     notebooks: Path = NOTEBOOKS,
     extra_args: Sequence[str] = (),
 ) -> list[str]:
@@ -59,6 +60,12 @@ def voila_command(
     ]
     if pool_size > 0:
         args += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        if fill_delay is not None:
+            # seconds before the pool is refilled after a visitor takes a kernel (Voilà: 1).
+            # A refill competes for the CPU with the visitor's page (bench_serving on two
+            # cores: start page 2.6 s with 1 s, 1.9 s with 15 s), but a visitor who arrives
+            # while a refill waits waits for it too, so a room arriving at once wants it short.
+            args.append(f"--VoilaKernelManager.fill_delay={fill_delay}")
     if not open_browser:
         args.append("--no-browser")
     args += list(extra_args)

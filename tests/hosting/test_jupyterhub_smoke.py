@@ -308,6 +308,15 @@ def test_two_users_work_on_one_collaborative_in_postgresql(hub, sessions, browse
             with contextlib.suppress(Exception):
                 page.close(run_before_unload=True)
             context.close()
+    # the kit's page shut each kernel down when its tab closed, through the hub's proxy too
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        log = hub["log"].read_text(errors="replace")
+        if all(re.search(rf"20\d POST /user/{user}/voila/api/shutdown/", log) for user in USERS):
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("no tab-close kernel shutdown reached a user's server")
     # and the write is in the shared database itself
     from kit.qi import Aim
     from kit.store import Actor, Store
