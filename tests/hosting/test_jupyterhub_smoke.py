@@ -106,11 +106,12 @@ def postgres_database():
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory, postgres_database):
+def hub(tmp_path_factory, postgres_database, request):
     """JupyterHub on loopback with the guide's configuration, the demo collaborative in PG."""
     from kit.cli import load_demo
     from kit.store import Store
 
+    failed_before = request.session.testsfailed
     proxy = proxy_command()
     with Store.open(postgres_database) as store:
         load_demo(store)
@@ -174,10 +175,11 @@ c.ConfigurableHTTPProxy.pid_file = {str(tmp / "proxy.pid")!r}
     finally:
         _stop(process)
         log.close()
-        kept = ROOT / "test-artifacts" / "hosting"
-        with contextlib.suppress(OSError):
-            kept.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(log_path, kept / "hub.log")
+        if request.session.testsfailed > failed_before:  # keep the hub's log for a failure
+            kept = ROOT / "test-artifacts" / "hosting"
+            with contextlib.suppress(OSError):
+                kept.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(log_path, kept / "hub.log")
 
 
 def _stop(process: subprocess.Popen) -> None:
