@@ -98,6 +98,9 @@ class AppShell(w.VBox):
     def start(self, params: dict[str, str] | None = None) -> AppShell:
         """Find out who is asking and show them the step, a sign-in form or a refusal."""
         try:
+            # open the database before waiting for the visitor: a preheated kernel does this
+            # work while it sits in the pool, not while someone watches the page load
+            _ = self.store
             self.params = request_parameters() if params is None else dict(params)
             self.identity = identify(self.store, self.params)
             if self.params.get("join") and self.identity is None:
