@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 
-from kit.cli import load_demo
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi import Aim
 from kit.steps.aim.model import AimModel, format_number, parse_number
-from kit.store import Actor, Store
+from kit.store import Actor
 from kit.ui.session import Identity
 
 COLLAB = "demo-falls"
@@ -20,25 +17,6 @@ TODAY = dt.date(2026, 3, 1)
 RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
 NORTHFIELD = Identity("participant", COLLAB, "team-northfield", "Northfield")
 FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The demo collaborative loaded once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("aim-demo") / "demo.sqlite3"
-    store = Store.open(f"sqlite:///{path}")
-    load_demo(store)
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path):
-    target = tmp_path / "kit.sqlite3"
-    shutil.copy(demo_db, target)
-    opened = Store.open(f"sqlite:///{target}")
-    yield opened
-    opened.close()
 
 
 def form(model: AimModel, **changes) -> dict:

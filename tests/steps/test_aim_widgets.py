@@ -3,40 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
-import pytest
-
-from kit.cli import load_demo
 from kit.qi import Aim
 from kit.steps import aim
 from kit.steps.aim.view import AimView
-from kit.store import Actor, Store
+from kit.store import Actor
 from kit.ui.session import Identity, issue_token
 
 COLLAB = "demo-falls"
 RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
 FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
 SOON = dt.date.today() + dt.timedelta(days=300)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("aim-widgets") / "demo.sqlite3"
-    store = Store.open(f"sqlite:///{path}")
-    load_demo(store)
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path):
-    target = tmp_path / "kit.sqlite3"
-    shutil.copy(demo_db, target)
-    opened = Store.open(f"sqlite:///{target}")
-    yield opened
-    opened.close()
 
 
 def open_app(store, identity: Identity = RIVERSIDE, **params):

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from kit.cli import load_demo
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi import DriverDiagram
 from kit.steps.change_package.model import (
@@ -17,31 +13,13 @@ from kit.steps.change_package.model import (
     counts,
     is_empty,
 )
-from kit.store import Actor, Store
+from kit.store import Actor
 from kit.ui.session import Identity
 
 COLLAB = "demo-falls"
 RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
 STANNE = Identity("participant", COLLAB, "team-stanne", "St Anne's")
 FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("cp-demo") / "demo.sqlite3"
-    store = Store.open(f"sqlite:///{path}")
-    load_demo(store)
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path):
-    target = tmp_path / "kit.sqlite3"
-    shutil.copy(demo_db, target)
-    opened = Store.open(f"sqlite:///{target}")
-    yield opened
-    opened.close()
 
 
 def stored(store, diagram_id: str) -> DriverDiagram:

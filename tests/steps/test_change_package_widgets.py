@@ -5,42 +5,21 @@ from __future__ import annotations
 import base64
 import html
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from kit.charts import driver_diagram as chart
-from kit.cli import load_demo
 from kit.qi import DriverDiagram
 from kit.qi import drivers as dd
 from kit.steps import change_package
 from kit.steps.change_package.view import ChangePackageView, concept_card
-from kit.store import Actor, Store
+from kit.store import Actor
 from kit.ui.session import Identity, issue_token
 
 COLLAB = "demo-falls"
 STANNE = Identity("participant", COLLAB, "team-stanne", "St Anne's")
 RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
 FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("cp-widgets") / "demo.sqlite3"
-    store = Store.open(f"sqlite:///{path}")
-    load_demo(store)
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path):
-    target = tmp_path / "kit.sqlite3"
-    shutil.copy(demo_db, target)
-    opened = Store.open(f"sqlite:///{target}")
-    yield opened
-    opened.close()
 
 
 def open_app(store, identity: Identity = STANNE, **params):
