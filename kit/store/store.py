@@ -517,6 +517,26 @@ class Store:
 
     # --- records -------------------------------------------------------------------------
 
+    def _check_replace(self, conn, actor: Actor, cls, kind: str, existing, record):
+        """May ``actor`` put ``record`` where ``existing`` stands (if anything does)?
+
+        Both sides are checked: the stored record may not belong to someone else, and the
+        new one may not be moved into someone else's scope. Returns the new record's scope.
+        """
+        actor_collaborative = self._actor_collaborative(conn, actor)
+        if existing is not None:  # deleted or not, it may not be someone else's
+            check_read(actor, kind, existing.scope, actor_collaborative)
+            check_write(
+                actor,
+                kind,
+                cls.model_construct(**existing.data),
+                existing.scope,
+                actor_collaborative,
+            )
+        scope = self._scope(conn, kind, record)
+        check_write(actor, kind, record, scope, actor_collaborative)
+        return scope
+
     def get(self, cls: type[T], record_id: str, actor: Actor) -> Saved[T]:
         """The current state of one record."""
         kind = _kind(cls)
@@ -609,18 +629,7 @@ class Store:
         with self._write() as conn:
             now = _now()
             existing = self._load(conn, kind, record.id)
-            actor_collaborative = self._actor_collaborative(conn, actor)
-            if existing is not None:  # deleted or not, it may not be someone else's
-                check_read(actor, kind, existing.scope, actor_collaborative)
-                check_write(
-                    actor,
-                    kind,
-                    cls.model_construct(**existing.data),
-                    existing.scope,
-                    actor_collaborative,
-                )
-            scope = self._scope(conn, kind, record)
-            check_write(actor, kind, record, scope, actor_collaborative)
+            scope = self._check_replace(conn, actor, cls, kind, existing, record)
             if isinstance(record, Observation):
                 self._check_observation(conn, record, scope, {})
                 self._check_period_free(conn, record)
@@ -740,17 +749,7 @@ class Store:
             if old is None:
                 raise KitInputError(f"This {kind_label(kind)} has no version {version}.")
             record = self._record(cls, json.loads(old))
-            actor_collaborative = self._actor_collaborative(conn, actor)
-            check_read(actor, kind, existing.scope, actor_collaborative)
-            check_write(
-                actor,
-                kind,
-                cls.model_construct(**existing.data),
-                existing.scope,
-                actor_collaborative,
-            )
-            scope = self._scope(conn, kind, record)
-            check_write(actor, kind, record, scope, actor_collaborative)
+            scope = self._check_replace(conn, actor, cls, kind, existing, record)
             if existing.version != expected_version:
                 raise self._conflict(kind, existing)
             if isinstance(record, Observation):

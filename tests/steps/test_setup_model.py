@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 
-from kit.cli import load_demo
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi import Collaborative, Team, TopicBallot, TopicCandidate, TopicSelection
 from kit.steps.setup.model import MILESTONE_SLOTS, SetupModel
-from kit.store import Actor, Store
+from kit.store import Actor
 from kit.ui.session import Identity
 
 DEMO = "demo-falls"
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory) -> Path:
-    """The demo collaborative loaded once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("demo") / "kit.sqlite3"
-    with Store.open(f"sqlite:///{path}") as opened:
-        load_demo(opened)
-    return path
-
-
-@pytest.fixture
-def store(tmp_path, demo_database):
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{demo_database}{suffix}")
-        if source.exists():
-            shutil.copy(source, tmp_path / f"kit.sqlite3{suffix}")
-    with Store.open(f"sqlite:///{tmp_path}/kit.sqlite3") as opened:
-        yield opened
 
 
 def facilitator(collaborative_id: str = DEMO) -> Identity:

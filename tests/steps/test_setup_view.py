@@ -6,40 +6,19 @@ import asyncio
 import datetime as dt
 import html
 import re
-import shutil
-from pathlib import Path
 
 import ipywidgets as w
 import pytest
 
-from kit.cli import load_demo
 from kit.qi import Collaborative, Team, TopicBallot, TopicCandidate, TopicSelection
 from kit.steps import setup
 from kit.steps.setup.view import NO_SCORE, SetupView
-from kit.store import Actor, Store
+from kit.store import Actor
 from kit.ui.session import Identity, issue_token
 
 DEMO = "demo-falls"
 SYSTEM = Actor.system()
 FACILITATOR = {"session": issue_token(Identity("facilitator", DEMO, None, "Facilitator"))}
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "kit.sqlite3"
-    with Store.open(f"sqlite:///{path}") as opened:
-        load_demo(opened)
-    return path
-
-
-@pytest.fixture
-def store(tmp_path, demo_database):
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{demo_database}{suffix}")
-        if source.exists():
-            shutil.copy(source, tmp_path / f"kit.sqlite3{suffix}")
-    with Store.open(f"sqlite:///{tmp_path}/kit.sqlite3") as opened:
-        yield opened
 
 
 def open_app(store, params=None):
