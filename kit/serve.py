@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kit.envnames import BOKEH_FROM_PAGE
 from kit.serving import SHARE, TEMPLATE
 
 log = logging.getLogger("kit.serve")
@@ -33,7 +34,7 @@ def voila_command(
     cull_interval: int = 60,
     cull_idle_timeout: int = 900,
     cell_timeout: int = 120,
-    fill_delay: float | None = None,
+    fill_delay: float = 3.0,
     notebooks: Path = NOTEBOOKS,
     extra_args: Sequence[str] = (),
 ) -> list[str]:
@@ -59,13 +60,14 @@ def voila_command(
         "--ServerApp.log_level=WARNING",
     ]
     if pool_size > 0:
-        args += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
-        if fill_delay is not None:
-            # seconds before the pool is refilled after a visitor takes a kernel (Voilà: 1).
-            # A refill competes for the CPU with the visitor's page (bench_serving on two
-            # cores: start page 2.6 s with 1 s, 1.9 s with 15 s), but a visitor who arrives
-            # while a refill waits waits for it too, so a room arriving at once wants it short.
-            args.append(f"--VoilaKernelManager.fill_delay={fill_delay}")
+        # seconds before a pool that still holds a ready kernel is refilled after a visitor
+        # (an emptied pool is refilled at once: kit.serving.install_refill_policy). A refill
+        # runs the app's imports, which compete with the visitor's page for the CPU.
+        args += [
+            "--preheat_kernel=True",
+            f"--pool_size={pool_size}",
+            f"--VoilaKernelManager.fill_delay={fill_delay}",
+        ]
     if not open_browser:
         args.append("--no-browser")
     args += list(extra_args)
@@ -81,6 +83,7 @@ def serve_environment(database: str | None) -> dict[str, str]:
     env["KIT_DATABASE_URL"] = database or default_database_url()
     env.setdefault("KIT_SESSION_SECRET", secrets.token_hex(32))
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env[BOKEH_FROM_PAGE] = "1"  # the kit's template loads BokehJS (kit.serving.BokehScriptHandler)
     return env
 
 

@@ -72,6 +72,9 @@ c.Spawner.environment = {
     "KIT_SESSION_SECRET": SESSION_SECRET,
     "JUPYTER_PATH": os.pathsep.join(filter(None, [str(SHARE), os.environ.get("JUPYTER_PATH")])),
     "PYTHONUNBUFFERED": "1",
+    # the kit's template loads BokehJS as a script file served by kit.serving (enabled below),
+    # so the app kernels skip their inline copy
+    "KIT_BOKEH_FROM_PAGE": "1",
 }
 c.Spawner.notebook_dir = str(NOTEBOOKS)
 c.Spawner.default_url = "/voila/render/00-start-here.ipynb"
@@ -91,12 +94,14 @@ c.Spawner.args = [
     # participants use the apps, not a terminal
     "--ServerApp.terminals_enabled=False",
     "--ServerApp.tornado_settings=compress_response=True",
+    # kit.serving as a server extension: serves BokehJS to the kit's chart pages
+    "--ServerApp.jpserver_extensions=kit.serving=True",
 ]
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     c.Spawner.args.append("--allow-root")  # without it a root-run spawn hangs and fails
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 60
-c.Spawner.mem_limit = "512M"  # enforced by container spawners; a kernel of the kit is ~130 MB
+c.Spawner.mem_limit = "512M"  # enforced by container spawners; a kernel of the kit is ~110 MB
 
 # --- stop idle servers -------------------------------------------------------------------------
 if importlib.util.find_spec("jupyterhub_idle_culler") is not None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import ipywidgets as w
 
+from kit.envnames import BOKEH_FROM_PAGE
 from kit.ui.session import Identity, identify, issue_token, request_parameters, sign_in_with_code
-from kit.ui.widgets import Alert, SaveState, guarded, message_for
+from kit.ui.widgets import Alert, SaveState, after_this_cell, guarded, message_for
 
 log = logging.getLogger("kit.ui")
 
@@ -86,6 +88,7 @@ class AppShell(w.VBox):
         )
         self.children = [top, self.alert, self.body]
         self.content: w.Widget | None = None
+        self._loading = w.HTML("<p class='kit-loading' role='status'>Opening your work…</p>")
 
     @property
     def store(self):
@@ -119,12 +122,18 @@ class AppShell(w.VBox):
         if self.audience == "facilitator" and not self.identity.is_facilitator:
             self.body.children = [self._refusal()]
             return
+        self.body.children = [self._loading]
+        after_this_cell(self._build_body)
+
+    def _build_body(self) -> None:
+        """Build the step for the signed-in visitor (after the page's cell, in a kernel)."""
         context = AppContext(self.store, self.identity, self.save_state, self.alert, self.params)
         try:
             self.content = self._build(context)
             self.body.children = [self.content]
         except Exception as error:
             log.exception("app %s failed to build", self.title)
+            self.body.children = []
             self.alert.show(message_for(error))
 
     # --- pieces ------------------------------------------------------------------------
@@ -206,8 +215,25 @@ class AppShell(w.VBox):
         return box
 
 
+def page_has_bokeh() -> bool:
+    """True when this kernel serves a page whose template already loaded BokehJS.
+
+    ``bts-kit serve`` and the hosting configuration set ``KIT_BOKEH_FROM_PAGE`` for the kit's
+    template, which loads the script on every app whose notebook declares charts; Voilà marks
+    its kernels with ``VOILA_*`` variables. In JupyterLab neither holds, and the app loads its own.
+    """
+    under_voila = "VOILA_KERNEL_ID" in os.environ or "VOILA_BASE_URL" in os.environ
+    return under_voila and os.environ.get(BOKEH_FROM_PAGE) == "1"
+
+
 def load_bokeh() -> None:
-    """Put BokehJS into the page, inline and lean, so charts work in a room without internet."""
+    """Make BokehJS available to the page's charts, without the internet.
+
+    Served by the kit, the page already has it as a cached script file (``page_has_bokeh``);
+    anywhere else (JupyterLab, plain Voilà) it goes into the output inline and lean.
+    """
+    if page_has_bokeh():
+        return
     from bokeh.io import output_notebook
     from bokeh.resources import Resources
 

@@ -133,6 +133,23 @@ def guarded(alert_attr: str = "alert") -> Callable:
     return decorate
 
 
+def after_this_cell(action: Callable[[], None]) -> None:
+    """Run ``action`` as soon as the kernel has finished the cell (or event) now running.
+
+    Why: Voilà sends the rest of a page only when the app's cell has finished, and the browser
+    then spends half a second loading Voilà's scripts before it asks for the widgets. Building
+    an app's body in that half second, instead of before the cell ends, lets the kernel and
+    the browser work at the same time (``tests/benchmarks/bench_serving.py``); the page shows
+    a loading line meanwhile. Without a running loop (a script, a test) ``action`` runs at once.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        action()
+        return
+    loop.call_soon(action)
+
+
 class Debouncer:
     """Run ``action`` once typing pauses: each call restarts the timer.
 

@@ -6,13 +6,13 @@ Run on demand (not collected by pytest):
 
 In one run it starts two servers exactly as ``bts-kit serve`` does (``kit.serve.voila_command``)
 on a folder holding the app notebooks and ``bare.ipynb`` (one ipywidgets Button: the floor):
-one cold (``--pool-size 0``, every view starts a kernel) and one preheated (a pool of one
-kernel per notebook). For each page it measures, in headless Chromium:
+one cold (``--pool-size 0``, every view starts a kernel) and one preheated with the pool
+``bts-kit serve`` runs (two kernels per notebook, refilled by its policy). For each page it measures, in headless Chromium:
 
 - time from the request to all of its widgets rendered (median of ``--runs`` views; an app
-  counts as rendered when its header names the signed-in team and its body holds the app, the
-  bare page when its button is there), with a warm browser cache as a participant moving
-  between apps has it;
+  counts as rendered when its header names the signed-in team, its body holds the app and every
+  chart has drawn its canvas; the bare page when its button is there), with a warm browser
+  cache as a participant moving between apps has it;
 - page weight: the bytes of every response of a first visit with an empty cache, as
   transferred (compressed) and as decoded;
 - memory: the resident set size of the page's kernel once rendered (psutil).
@@ -25,6 +25,7 @@ times as ratios against the floor measured in the same run.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import shutil
 import statistics
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 
+from kit.serve import serve  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -51,14 +53,21 @@ BARE_CODE = "import ipywidgets as w\nw.Button(description='Click me')"
 JOIN = "RIV-2026"
 READY = {
     BARE: "() => document.querySelector('.jupyter-button, .widget-button') !== null",
+    # an app is rendered when its header names the visitor, its body holds the app and every
+    # chart (``.kit-chart``, a jupyter_bokeh view) has drawn its canvas
     "app": (
         "() => { const who = document.querySelector('.kit-app .kit-header .kit-who');"
         " const body = document.querySelector('.kit-app .kit-body');"
-        " return who && who.textContent.includes('Signed in as')"
+        " const canvas = node => Array.from(node.querySelectorAll('*')).some(el =>"
+        "   el.tagName === 'CANVAS' || (el.shadowRoot && canvas(el.shadowRoot)));"
+        " const drawn = Array.from(document.querySelectorAll('.kit-chart')).every(canvas);"
+        " return who && who.textContent.includes('Signed in as') && drawn"
         " && body && body.children.length > 0 && body.innerText.trim().length > 0; }"
     ),
 }
 TARGET_RATIO, TARGET_PAGE_MB, TARGET_KERNEL_MB = 1.5, 3.0, 150.0
+#: the preheated server runs the pool ``bts-kit serve`` runs (kernels per notebook)
+SERVE_POOL_SIZE = inspect.signature(serve).parameters["pool_size"].default
 
 
 def kernels(server) -> list[psutil.Process]:
@@ -133,9 +142,10 @@ def view(context, server, notebook: str) -> tuple[float, float, int, int]:
     return elapsed, rss, transferred, decoded
 
 
-def measure(server, browser, notebooks: list[str], runs: int, preheated: bool) -> dict:
+def measure(server, browser, notebooks: list[str], runs: int, pool_size: int) -> dict:
     results: dict[str, dict] = {}
-    pool = len(notebooks) if preheated else 0
+    preheated = pool_size > 0
+    pool = len(notebooks) * pool_size
     # page weight: a first visit, empty cache
     for notebook in notebooks:
         wait_quiet(server, pool)
@@ -171,11 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="views per page and mode (median)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--only", nargs="+", metavar="NOTEBOOK", help="measure these apps only (and the floor)"
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
 
     apps = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    if args.only:
+        apps = [app for app in apps if any(app.startswith(prefix) for prefix in args.only)]
     notebooks = [BARE, *apps]
     tmp = Path(tempfile.mkdtemp(prefix="bench-serving-"))
     folder = notebook_folder(tmp, {BARE: BARE_CODE})
@@ -187,9 +202,9 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
-            for mode, pool in (("cold", 0), ("preheated", 1)):
+            for mode, pool in (("cold", 0), ("preheated", SERVE_POOL_SIZE)):
                 with start_server(tmp / mode, notebooks=folder, pool_size=pool) as server:
-                    figures[mode] = measure(server, browser, notebooks, args.runs, pool > 0)
+                    figures[mode] = measure(server, browser, notebooks, args.runs, pool)
             browser.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -93,3 +93,52 @@ def test_sources_are_stripped_and_the_page_works_offline(page, kit_server):
     assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor").count() == 0
     assert "from kit.steps import" not in page.content()
     assert outside == [], f"the page reached outside the server: {outside}"
+
+
+CHART_APP = "01-setup-and-topic.ipynb"
+
+
+def test_chart_pages_get_bokehjs_from_the_server_as_a_cached_file(page, kit_server):
+    import bokeh
+
+    documents, scripts, outside = [], [], []
+
+    def on_response(response) -> None:
+        if "/voila/render/" in response.url:
+            documents.append(response)
+        elif "/voila/kit/bokeh/" in response.url:
+            scripts.append(response)
+        elif not response.url.startswith(("http://127.0.0.1", "data:")):
+            outside.append(response.url)
+
+    page.on("response", on_response)
+    open_app(page, kit_server, CHART_APP, join="RIV-2026")
+    page.wait_for_selector(".kit-setup-timeline-chart canvas")
+    page.wait_for_selector(".kit-setup-ratings-chart canvas")
+    assert page.evaluate("window.Bokeh.version") == bokeh.__version__
+    assert [s.url.rsplit("/", 1)[-1] for s in scripts] == ["bokeh.min.js"]
+    assert scripts[0].status in (200, 304)
+    assert "no-cache" in scripts[0].headers.get("cache-control", "")
+    # the kernel did not send its own inline copy (2.8 MB of escaped text per page)
+    assert len(documents[0].body()) < 300_000
+    assert outside == []
+    assert_no_error_text(page)
+
+
+def test_pages_without_charts_do_not_load_bokehjs(page, kit_server):
+    open_app(page, kit_server, APPS[0], join="RIV-2026")
+    assert page.locator("script[src*='voila/kit/bokeh/']").count() == 0
+    assert page.evaluate("typeof window.Bokeh") == "undefined"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["compiler.js", "bokeh.js", "../../../../server/views/app_index.html", "..%2Fjs%2Fbokeh.js"],
+)
+def test_the_bokeh_route_serves_nothing_else(kit_server, path):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{kit_server.url}voila/kit/bokeh/{path}", timeout=30)
+    assert refused.value.code in (403, 404)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import json
+import re
 from pathlib import Path
 
+from kit.envnames import BOKEH_FROM_PAGE
 from kit.serve import serve_environment, voila_command
-from kit.serving import SHARE, TEMPLATE, cell_timeout
+from kit.serving import SHARE, TEMPLATE, KitKernelManager, cell_timeout, install_refill_policy
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_it_binds_to_loopback_unless_public():
@@ -53,3 +60,116 @@ def test_the_cell_waiting_for_its_visitor_has_no_executor_timeout():
     assert timeout_for({"source": "from kit.steps import aim\n\naim.app()"}) is None
     assert timeout_for({"source": ["from kit.ui import run\n", "run(shell)"]}) is None
     assert timeout_for({"source": "import pandas as pd\ndf = pd.DataFrame()"}) == 120
+
+
+def test_the_server_tells_kernels_that_the_page_brings_bokehjs(monkeypatch):
+    monkeypatch.delenv(BOKEH_FROM_PAGE, raising=False)
+    assert serve_environment("sqlite:///x.db")[BOKEH_FROM_PAGE] == "1"
+    hub_config = (ROOT / "facilitator-guide" / "hosting" / "jupyterhub_config.py").read_text()
+    assert f'"{BOKEH_FROM_PAGE}": "1"' in hub_config
+    assert "--ServerApp.jpserver_extensions=kit.serving=True" in hub_config
+
+
+class FakePoolManager:
+    """What ``install_refill_policy`` sees of Voilà's pooling kernel manager."""
+
+    fill_delay = 3.0
+
+    def __init__(self, ready: int, starting: int = 0) -> None:
+        loop = asyncio.new_event_loop()
+        items = []
+        for _ in range(ready):
+            item = loop.create_future()
+            item.set_result({"kernel_id": f"k{len(items)}"})
+            items.append(item)
+        items += [loop.create_future() for _ in range(starting)]
+        self._pools = {"01-setup-and-topic.ipynb": items}
+        self.calls: list[float | None] = []
+        loop.close()
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        self.calls.append(delay)
+
+
+def test_a_pool_with_a_kernel_still_ready_refills_later():
+    manager = FakePoolManager(ready=1)
+    install_refill_policy(manager)
+    manager.fill_if_needed(delay=None, notebook_name="01-setup-and-topic.ipynb")
+    assert manager.calls == [3.0]
+
+
+def test_a_pool_that_ran_dry_refills_at_once():
+    # the second visitor of a burst took the last ready kernel; one refill is still starting
+    manager = FakePoolManager(ready=0, starting=1)
+    install_refill_policy(manager)
+    manager.fill_if_needed(delay=None, notebook_name="01-setup-and-topic.ipynb")
+    manager.fill_if_needed(delay=None, notebook_name="another.ipynb")
+    assert manager.calls == [0, 0]
+
+
+def test_the_start_up_fill_keeps_its_own_delay():
+    manager = FakePoolManager(ready=2)
+    install_refill_policy(manager)
+    manager.fill_if_needed(delay=0, notebook_name="01-setup-and-topic.ipynb")
+    assert manager.calls == [0]
+
+
+def test_the_refill_delay_is_an_option():
+    assert "--VoilaKernelManager.fill_delay=3.0" in voila_command(port=1)
+    assert "--VoilaKernelManager.fill_delay=0.5" in voila_command(port=1, fill_delay=0.5)
+    assert not any("fill_delay" in part for part in voila_command(port=1, pool_size=0))
+
+
+class FakeKernel:
+    execution_state = "idle"
+
+    def __init__(self, last_activity: dt.datetime) -> None:
+        self.last_activity = last_activity
+
+
+def test_a_kernel_claimed_from_the_pool_starts_its_idle_time_when_claimed():
+    """The culler backstop: a kernel preheated two hours ago and just claimed is not idle."""
+    manager = KitKernelManager(cull_idle_timeout=3600, cull_interval=60)
+    two_hours_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    manager._kernels = {"pooled": FakeKernel(two_hours_ago), "claimed": FakeKernel(two_hours_ago)}
+    loop = asyncio.new_event_loop()
+    pooled, claimed = loop.create_future(), loop.create_future()
+    pooled.set_result({"kernel_id": "pooled"})
+    claimed.set_result({"kernel_id": "claimed"})
+    manager._pools = {"01-setup-and-topic.ipynb": [pooled, claimed]}
+    culled: list[str] = []
+
+    async def cull_kernel_if_idle(kernel_id: str) -> None:
+        kernel = manager._kernels[kernel_id]
+        idle = dt.datetime.now(dt.UTC) - kernel.last_activity
+        if idle.total_seconds() > manager.cull_idle_timeout:
+            culled.append(kernel_id)
+
+    manager.cull_kernel_if_idle = cull_kernel_if_idle
+    loop.run_until_complete(manager.cull_kernels())  # both still pooled: the pass only notes them
+    manager._pools = {"01-setup-and-topic.ipynb": [pooled]}  # a visitor took "claimed"
+    culled.clear()
+    loop.run_until_complete(manager.cull_kernels())
+    loop.close()
+    assert "claimed" not in culled
+    assert manager._kernels["claimed"].last_activity > two_hours_ago
+    # a kernel still in the pool keeps its stamp (Voilà's culler skips pooled kernels itself)
+    assert manager._kernels["pooled"].last_activity == two_hours_ago
+
+
+def test_every_app_that_draws_declares_its_charts_to_the_template():
+    """The template loads BokehJS only for notebooks whose metadata says ``kit.charts``; an app
+    that calls ``run(..., uses_bokeh=True)`` without it would get no BokehJS when served."""
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        source = "".join(
+            "".join(cell["source"])
+            for cell in json.loads(notebook.read_text())["cells"]
+            if cell["cell_type"] == "code"
+        )
+        steps = re.findall(r"from kit\.steps import (\w+)", source)
+        draws = any(
+            "uses_bokeh=True" in (ROOT / "kit" / "steps" / step / "view.py").read_text()
+            for step in steps
+        )
+        declared = json.loads(notebook.read_text())["metadata"].get("kit", {}).get("charts")
+        assert bool(declared) == draws, notebook.name

@@ -37,6 +37,7 @@ PASSWORD = "smoke-test-password"
 USERS = ("alice", "bob")
 START = "00-start-here.ipynb"
 AIM = "02-aim.ipynb"
+CHARTS = "03-change-package.ipynb"
 
 
 def missing(reason: str) -> None:
@@ -326,6 +327,28 @@ def test_two_users_work_on_one_collaborative_in_postgresql(hub, sessions, browse
     with Store.open(hub["database"]) as store:
         aim = store.get(Aim, "aim-team-riverside", Actor.system()).record
     assert aim.for_whom == unique
+
+
+def test_charts_draw_under_the_hub_with_bokehjs_from_the_users_server(hub, sessions, browser):
+    """Under the hub Voilà runs as a server extension: ``kit.serving`` (enabled by the hub's
+    configuration) serves BokehJS there too, so a chart page draws with no CDN."""
+    url = hub["url"]
+    context, page = browser_page(browser, sessions["alice"], url)
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith((url, "data:")) else None,
+    )
+    try:
+        open_app(page, url, "alice", CHARTS, join="RIV-2026")
+        page.wait_for_selector(".kit-cp-chart canvas", timeout=60_000)
+        assert page.evaluate("typeof window.Bokeh") == "object"
+        assert "Traceback" not in page.inner_text("body")
+        assert outside == []
+    finally:
+        with contextlib.suppress(Exception):
+            page.close(run_before_unload=True)
+        context.close()
 
 
 def test_a_user_cannot_open_another_users_server(hub, sessions):

@@ -93,7 +93,13 @@ def test_a_bad_value_is_a_message_beside_its_field(store):
 
 def test_edits_wait_for_typing_to_pause(store):
     async def scenario():
-        shell, view = open_app(store)
+        shell = setup.app(store=store, params=FACILITATOR)
+        # in a kernel (a running loop) the app's body is built once the page's cell has ended
+        assert shell.content is None
+        assert "Opening your work" in texts(shell.body)
+        await asyncio.sleep(0)
+        view = shell.content
+        assert isinstance(view, SetupView), shell.alert.text
         view.charter_inputs["sponsor"].value = "The regional board"
         assert shell.save_state.state == "pending"
         assert collaborative(store).sponsor == "Regional Patient Safety Collaborative"

@@ -1,0 +1,50 @@
+"""The app shell's plumbing that decides how a page loads: deferred body, where BokehJS comes from."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from kit.envnames import BOKEH_FROM_PAGE
+from kit.ui.app import page_has_bokeh
+from kit.ui.widgets import after_this_cell
+
+
+def test_without_a_running_loop_the_action_runs_at_once():
+    done: list[str] = []
+    after_this_cell(lambda: done.append("built"))
+    assert done == ["built"]
+
+
+def test_in_a_kernel_the_action_waits_for_the_cell_to_end():
+    done: list[str] = []
+
+    async def cell():
+        after_this_cell(lambda: done.append("built"))
+        done.append("cell ended")
+        await asyncio.sleep(0)
+        done.append("next message")
+
+    asyncio.run(cell())
+    assert done == ["cell ended", "built", "next message"]
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({BOKEH_FROM_PAGE: "1", "VOILA_KERNEL_ID": "k"}, True),  # bts-kit serve, preheated
+        ({BOKEH_FROM_PAGE: "1", "VOILA_BASE_URL": "/"}, True),  # bts-kit serve, cold kernel
+        ({BOKEH_FROM_PAGE: "1"}, False),  # JupyterLab beside the hub: no template there
+        ({"VOILA_KERNEL_ID": "k"}, False),  # plain Voilà with its own template
+        ({}, False),  # a notebook in JupyterLab
+    ],
+)
+def test_the_kernel_skips_its_inline_bokehjs_only_under_the_kits_template(
+    monkeypatch, environment, expected
+):
+    for name in (BOKEH_FROM_PAGE, "VOILA_KERNEL_ID", "VOILA_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert page_has_bokeh() is expected
