@@ -7,10 +7,12 @@ meet; ``guarded`` makes every failure a sentence on screen and a line in the log
 from __future__ import annotations
 
 import asyncio
+import atexit
 import datetime as dt
 import functools
 import html
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -155,6 +157,8 @@ class Debouncer:
 
     In a kernel the asyncio loop is running and the timer is real; without a loop (a plain
     script or a test) the action runs at once, so behaviour never depends on timing in tests.
+    An edit still waiting when the kernel shuts down (the participant closed the tab, and the
+    page asked the server to stop its kernel) is saved on the way out: ``flush_pending``.
     """
 
     def __init__(self, action: Callable[[], None], delay: float = 0.8) -> None:
@@ -172,9 +176,11 @@ class Debouncer:
             self.action()
             return
         self._handle = loop.call_later(self.delay, self._fire)
+        _PENDING.add(self)
 
     def _fire(self) -> None:
         self._handle = None
+        _PENDING.discard(self)
         self.action()
 
     @property
@@ -186,7 +192,32 @@ class Debouncer:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+            _PENDING.discard(self)
             self.action()
+
+
+#: debouncers with an edit waiting for typing to pause
+_PENDING: weakref.WeakSet[Debouncer] = weakref.WeakSet()
+
+
+def flush_pending() -> int:
+    """Run every edit still waiting for typing to pause; returns how many ran.
+
+    Registered with ``atexit``: ipykernel stops its loop on a shutdown request and the
+    interpreter then exits normally, so an edit typed just before the tab closed reaches the
+    store instead of dying with its timer. A failing save is logged, and the others still run.
+    """
+    ran = 0
+    for debouncer in list(_PENDING):
+        try:
+            debouncer.flush()
+            ran += 1
+        except Exception:
+            log.exception("an edit waiting to be saved could not be saved at shutdown")
+    return ran
+
+
+atexit.register(flush_pending)
 
 
 def field_error(widget: w.Widget) -> w.HTML:

@@ -133,3 +133,20 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     assert "Reduce falls with harm from 3.9 to 2.5" in page.inner_text(".kit-aim-sentence")
     assert page.locator(".kit-aim-history option").count() >= 2  # the demo aim and ours
     check_no_page_errors(page)
+
+
+def test_an_edit_typed_just_before_the_tab_closes_is_saved(page, kit_server):
+    """The autosave waits 0.8 s for typing to pause; closing the tab sooner used to lose the
+    edit. Now the kernel saves pending edits as it shuts down (``kit.ui.widgets.flush_pending``)."""
+    wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
+    open_app(page, kit_server, NOTEBOOK, join="NOR-2026")
+    page.wait_for_selector(".kit-aim-where input")
+    words = f"Northfield wards A and B ({time.monotonic_ns() % 100000})"
+    fill(page, "kit-aim-where", words)
+    page.wait_for_timeout(150)  # the value has reached the kernel; the autosave has not run
+    assert "Saved" not in page.inner_text(".kit-save-state")
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 30
+    while stored_aim(kit_server, "team-northfield").where != words:
+        assert time.monotonic() < deadline, "the edit typed before the tab closed was lost"
+        time.sleep(0.5)

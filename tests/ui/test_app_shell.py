@@ -48,3 +48,38 @@ def test_the_kernel_skips_its_inline_bokehjs_only_under_the_kits_template(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert page_has_bokeh() is expected
+
+
+def test_an_edit_waiting_for_typing_to_pause_is_saved_when_the_kernel_shuts_down():
+    from kit.ui.widgets import Debouncer, flush_pending
+
+    saved: list[str] = []
+
+    async def typing():
+        debouncer = Debouncer(lambda: saved.append("the last words"), delay=60)
+        debouncer()
+        assert debouncer.pending and saved == []
+        # the tab closes: ipykernel stops its loop and the interpreter runs its atexit hooks
+        assert flush_pending() == 1
+        assert not debouncer.pending
+        assert flush_pending() == 0  # nothing is saved twice
+
+    asyncio.run(typing())
+    assert saved == ["the last words"]
+
+
+def test_one_failing_save_at_shutdown_does_not_stop_the_others():
+    from kit.ui.widgets import Debouncer, flush_pending
+
+    saved: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("database gone")
+
+    async def typing():
+        Debouncer(broken, delay=60)()
+        Debouncer(lambda: saved.append("kept"), delay=60)()
+        flush_pending()
+
+    asyncio.run(typing())
+    assert saved == ["kept"]
