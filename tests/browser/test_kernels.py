@@ -152,3 +152,28 @@ def test_a_pool_kernel_idle_past_every_timeout_still_serves_its_page(
         )
     finally:
         page.close(run_before_unload=True)
+
+
+def test_a_room_arriving_at_once_gets_every_page(culling_server, browser_context):
+    """Four participants open the start page together against a pool of one: the first takes
+    the preheated kernel and, the pool being empty, each refill starts at once
+    (``kit.serving.install_refill_policy``), so every page loads and none waits on a delay."""
+    server = culling_server
+    assert wait_for_kernels(server, server.expected_kernels, 90) == server.expected_kernels
+    pages = []
+    try:
+        for _ in range(4):
+            page = browser_context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            page.kit_page_errors = errors
+            page.goto(f"{server.url}voila/render/{START}?join=RIV-2026", wait_until="commit")
+            pages.append(page)
+        for page in pages:
+            page.wait_for_selector(".kit-start .kit-journey-step", timeout=120_000)
+            assert "Signed in as" in page.inner_text(".kit-header")
+            check_no_page_errors(page)
+    finally:
+        for page in pages:
+            page.close(run_before_unload=True)
+    assert wait_for_kernels(server, server.expected_kernels, 60) == server.expected_kernels
