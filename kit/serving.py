@@ -14,12 +14,15 @@ for abandoned pages only.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
+
+from kit.envnames import BOKEH_FROM_PAGE
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 TEMPLATE = "bts-kit"
@@ -73,6 +76,11 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 def _load_jupyter_server_extension(serverapp) -> None:
     serverapp.web_app.add_handlers(".*$", bokeh_handlers(serverapp.base_url))
+    # the kit's template loads the script, so the app kernels this server starts (they inherit
+    # its environment) can skip their inline copy; with another template they keep it
+    voila = serverapp.config.get("VoilaConfiguration", {})
+    if voila.get("template") == TEMPLATE:
+        os.environ.setdefault(BOKEH_FROM_PAGE, "1")
     # Voilà as a server extension fills in MathJax on a CDN, and its page then loads it, when
     # the server names no MathJax URL or configuration (standalone Voilà sets both to None and
     # loads none). The kit's apps typeset no LaTeX, and a room without internet must not reach

@@ -72,9 +72,6 @@ c.Spawner.environment = {
     "KIT_SESSION_SECRET": SESSION_SECRET,
     "JUPYTER_PATH": os.pathsep.join(filter(None, [str(SHARE), os.environ.get("JUPYTER_PATH")])),
     "PYTHONUNBUFFERED": "1",
-    # the kit's template loads BokehJS as a script file served by kit.serving (enabled below),
-    # so the app kernels skip their inline copy
-    "KIT_BOKEH_FROM_PAGE": "1",
 }
 c.Spawner.notebook_dir = str(NOTEBOOKS)
 c.Spawner.default_url = "/voila/render/00-start-here.ipynb"
@@ -94,7 +91,8 @@ c.Spawner.args = [
     # participants use the apps, not a terminal
     "--ServerApp.terminals_enabled=False",
     "--ServerApp.tornado_settings=compress_response=True",
-    # kit.serving as a server extension: serves BokehJS to the kit's chart pages
+    # kit.serving as a server extension: serves BokehJS to the kit's chart pages (no CDN) and
+    # tells the app kernels so, and keeps Voila's pages from fetching MathJax from a CDN
     "--ServerApp.jpserver_extensions=kit.serving=True",
 ]
 if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
@@ -65,9 +66,56 @@ def test_the_cell_waiting_for_its_visitor_has_no_executor_timeout():
 def test_the_server_tells_kernels_that_the_page_brings_bokehjs(monkeypatch):
     monkeypatch.delenv(BOKEH_FROM_PAGE, raising=False)
     assert serve_environment("sqlite:///x.db")[BOKEH_FROM_PAGE] == "1"
-    hub_config = (ROOT / "facilitator-guide" / "hosting" / "jupyterhub_config.py").read_text()
-    assert f'"{BOKEH_FROM_PAGE}": "1"' in hub_config
-    assert "--ServerApp.jpserver_extensions=kit.serving=True" in hub_config
+
+
+def test_every_hosting_path_enables_the_kits_server_extension():
+    hosting = ROOT / "facilitator-guide" / "hosting"
+    assert (
+        "--ServerApp.jpserver_extensions=kit.serving=True"
+        in (hosting / "jupyterhub_config.py").read_text()
+    )
+    assert "kit.serving: true" in (hosting / "z2jh-values.yaml").read_text()
+    assert '"jpserver_extensions": {"kit.serving": True}' in (ROOT / "postBuild").read_text()
+
+
+class FakeWebApp:
+    def __init__(self) -> None:
+        self.settings: dict = {}
+        self.routes: list = []
+
+    def add_handlers(self, host: str, handlers: list) -> None:
+        self.routes += handlers
+
+
+class FakeServerApp:
+    def __init__(self, template: str) -> None:
+        from traitlets.config import Config
+
+        self.base_url = "/user/alice/"
+        self.web_app = FakeWebApp()
+        self.config = Config({"VoilaConfiguration": {"template": template}})
+
+
+def test_as_a_server_extension_it_serves_bokehjs_and_fetches_no_mathjax(monkeypatch):
+    from kit.serving import BokehScriptHandler, _load_jupyter_server_extension
+
+    monkeypatch.delenv(BOKEH_FROM_PAGE, raising=False)
+    server = FakeServerApp(TEMPLATE)
+    _load_jupyter_server_extension(server)
+    [(route, handler, options)] = server.web_app.routes
+    assert route == "/user/alice/voila/kit/bokeh/(.*)" and handler is BokehScriptHandler
+    assert (Path(options["path"]) / "bokeh.min.js").exists()
+    assert server.web_app.settings["mathjax_url"] is None
+    assert server.web_app.settings["mathjax_config"] is None
+    assert os.environ[BOKEH_FROM_PAGE] == "1"  # kernels started by this server inherit it
+
+
+def test_under_another_template_kernels_keep_their_own_bokehjs(monkeypatch):
+    from kit.serving import _load_jupyter_server_extension
+
+    monkeypatch.delenv(BOKEH_FROM_PAGE, raising=False)
+    _load_jupyter_server_extension(FakeServerApp("lab"))
+    assert BOKEH_FROM_PAGE not in os.environ
 
 
 class FakePoolManager:

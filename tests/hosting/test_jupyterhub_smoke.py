@@ -335,14 +335,18 @@ def test_charts_draw_under_the_hub_with_bokehjs_from_the_users_server(hub, sessi
     url = hub["url"]
     context, page = browser_page(browser, sessions["alice"], url)
     outside: list[str] = []
+    documents: list = []
     page.on(
         "request",
         lambda r: outside.append(r.url) if not r.url.startswith((url, "data:")) else None,
     )
+    page.on("response", lambda r: documents.append(r) if f"/render/{CHARTS}" in r.url else None)
     try:
         open_app(page, url, "alice", CHARTS, join="RIV-2026")
         page.wait_for_selector(".kit-cp-chart canvas", timeout=60_000)
         assert page.evaluate("typeof window.Bokeh") == "object"
+        # the kernel knew the page had BokehJS and sent no inline copy (2.8 MB)
+        assert len(documents[-1].body()) < 300_000
         assert "Traceback" not in page.inner_text("body")
         assert outside == []
     finally:
