@@ -218,9 +218,11 @@ class AppShell(w.VBox):
 def page_has_bokeh() -> bool:
     """True when this kernel serves a page whose template already loaded BokehJS.
 
-    ``bts-kit serve`` and the hosting configuration set ``KIT_BOKEH_FROM_PAGE`` for the kit's
-    template, which loads the script on every app whose notebook declares charts; Voilà marks
-    its kernels with ``VOILA_*`` variables. In JupyterLab neither holds, and the app loads its own.
+    The server sets ``KIT_BOKEH_FROM_PAGE`` when it serves the kit's template, which loads the
+    script on every app whose notebook declares charts: ``bts-kit serve`` always, and
+    ``kit.serving`` as a server extension (JupyterHub, Binder) when Voilà uses that template.
+    Voilà marks its kernels with ``VOILA_*`` variables; in JupyterLab they are absent, and the
+    app loads its own copy.
     """
     under_voila = "VOILA_KERNEL_ID" in os.environ or "VOILA_BASE_URL" in os.environ
     return under_voila and os.environ.get(BOKEH_FROM_PAGE) == "1"
