@@ -79,6 +79,8 @@ class _Any:
 
 
 ANY: Any = _Any()
+#: ``_check_replace`` looks the actor's collaborative up itself
+_LOOK_UP: Any = object()
 
 
 @dataclass(frozen=True)
@@ -517,13 +519,17 @@ class Store:
 
     # --- records -------------------------------------------------------------------------
 
-    def _check_replace(self, conn, actor: Actor, cls, kind: str, existing, record):
+    def _check_replace(
+        self, conn, actor: Actor, cls, kind: str, existing, record, actor_collaborative=_LOOK_UP
+    ):
         """May ``actor`` put ``record`` where ``existing`` stands (if anything does)?
 
         Both sides are checked: the stored record may not belong to someone else, and the
         new one may not be moved into someone else's scope. Returns the new record's scope.
+        An import passes the actor's collaborative, looked up once for all its records.
         """
-        actor_collaborative = self._actor_collaborative(conn, actor)
+        if actor_collaborative is _LOOK_UP:
+            actor_collaborative = self._actor_collaborative(conn, actor)
         if existing is not None:  # deleted or not, it may not be someone else's
             check_read(actor, kind, existing.scope, actor_collaborative)
             check_write(
@@ -801,20 +807,13 @@ class Store:
                 record = self._record(cls, given.model_dump(mode="json"))
                 data = record.model_dump(mode="json")
                 existing = self._load(conn, kind, record.id)
-                if existing is not None:
+                if existing is not None and existing.data == data and not existing.deleted:
                     check_read(actor, kind, existing.scope, actor_collaborative)
-                    if existing.data == data and not existing.deleted:
-                        counts["unchanged"] += 1
-                        continue
-                    check_write(
-                        actor,
-                        kind,
-                        cls.model_construct(**existing.data),
-                        existing.scope,
-                        actor_collaborative,
-                    )
-                scope = self._scope(conn, kind, record)
-                check_write(actor, kind, record, scope, actor_collaborative)
+                    counts["unchanged"] += 1
+                    continue
+                scope = self._check_replace(
+                    conn, actor, cls, kind, existing, record, actor_collaborative
+                )
                 if isinstance(record, Observation):
                     self._check_observation(conn, record, scope, measures)
                     self._check_period_free(conn, record)

@@ -489,3 +489,34 @@ def notebook_folder(tmp: Path, notebooks: dict[str, str], *, copy_apps: bool = F
         }
         (folder / name).write_text(json.dumps(notebook))
     return folder
+
+
+def screenshot_path(name: str) -> Path:
+    """Where a walkthrough saves its screenshot: the README's images when refreshing them on
+    request (``KIT_UPDATE_SCREENSHOTS=1``), else the test artifacts, so a test run leaves the
+    work tree clean."""
+    folder = ROOT / "facilitator-guide" / "images"
+    return (folder if os.environ.get("KIT_UPDATE_SCREENSHOTS") else ARTIFACTS) / name
+
+
+def tall_screenshot(page, path: Path, top_css: str, height: int = 1500) -> None:
+    """The app from ``top_css`` down, in a window tall enough for a README picture."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.set_viewport_size({"width": 1280, "height": height})
+    page.locator(top_css).first.evaluate("element => element.scrollIntoView()")
+    page.wait_for_timeout(500)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def wait_for_kernel_pool(server: KitServer, notebook: str, fills: int, timeout: float = 180):
+    """Wait until Voilà has preheated a kernel for ``notebook`` ``fills`` times in all.
+
+    On a busy machine a cold kernel can take longer than a page's timeout; a visitor who
+    arrives after the pool is filled gets the page in a couple of seconds.
+    """
+    line = f"Kernel pool of {notebook} is filled"
+    deadline = time.monotonic() + timeout
+    while server.log().count(line) < fills and time.monotonic() < deadline:
+        time.sleep(0.5)

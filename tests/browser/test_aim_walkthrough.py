@@ -4,42 +4,28 @@ passes, reloads the page and finds it saved. Chromium against a real ``bts-kit s
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
-from pathlib import Path
 
 import pytest
 
-from .conftest import check_no_page_errors, header_text, open_app
+from .conftest import (
+    check_no_page_errors,
+    header_text,
+    open_app,
+    screenshot_path,
+    tall_screenshot,
+    wait_for_kernel_pool,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-# The README's screenshot is refreshed only on request (KIT_UPDATE_SCREENSHOTS=1), so a test
-# run leaves the work tree clean; otherwise it goes with the other test artifacts.
-SCREENSHOT = (
-    ROOT / "facilitator-guide" / "images"
-    if os.environ.get("KIT_UPDATE_SCREENSHOTS")
-    else ROOT / "test-artifacts"
-) / "02-aim.png"
+SCREENSHOT = screenshot_path("02-aim.png")
 NOTEBOOK = "02-aim.ipynb"
 TARGET_DATE = dt.date.today() + dt.timedelta(days=300)
 
 
 def fill(page, css: str, value: str) -> None:
     page.fill(f".{css} input, .{css} textarea", value)
-
-
-def wait_for_kernel_pool(server, notebook: str, fills: int, timeout: float = 180) -> None:
-    """Wait until Voila has preheated a kernel for this notebook ``fills`` times in all.
-
-    On a busy machine a cold kernel can take longer than a page's timeout; a visitor who
-    arrives after the pool is filled gets the page in a couple of seconds.
-    """
-    line = f"Kernel pool of {notebook} is filled"
-    deadline = time.monotonic() + timeout
-    while server.log().count(line) < fills and time.monotonic() < deadline:
-        time.sleep(0.5)
 
 
 def wait_for_text(page, css: str, text: str, timeout: float = 20_000) -> None:
@@ -49,18 +35,6 @@ def wait_for_text(page, css: str, text: str, timeout: float = 20_000) -> None:
         arg=[css, text],
         timeout=timeout,
     )
-
-
-def take_screenshot(page, path: Path) -> None:
-    """The app from its top, tall enough to show the sentence, feedback and builder."""
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.set_viewport_size({"width": 1280, "height": 1500})
-    page.locator(".kit-header").scroll_into_view_if_needed()
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def stored_aim(server, team_id: str):
@@ -111,7 +85,7 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     assert "[" not in sentence
     wait_for_text(page, "kit-save-state", "Saved")
     check_no_page_errors(page)
-    take_screenshot(page, SCREENSHOT)
+    tall_screenshot(page, SCREENSHOT, ".kit-header")
 
     saved = stored_aim(kit_server, "team-stanne")
     assert (saved.what, saved.baseline, saved.target, saved.by_when) == (

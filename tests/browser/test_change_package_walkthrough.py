@@ -4,24 +4,22 @@ drawn, reloads the page and finds it all there. Chromium against a real ``bts-ki
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import check_no_page_errors, header_text, open_app
+from .conftest import (
+    check_no_page_errors,
+    header_text,
+    open_app,
+    screenshot_path,
+    tall_screenshot,
+    wait_for_kernel_pool,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-# The README's screenshot is refreshed only on request (KIT_UPDATE_SCREENSHOTS=1), so a test
-# run leaves the work tree clean; otherwise it goes with the other test artifacts.
-SCREENSHOT = (
-    ROOT / "facilitator-guide" / "images"
-    if os.environ.get("KIT_UPDATE_SCREENSHOTS")
-    else ROOT / "test-artifacts"
-) / "03-change-package.png"
+SCREENSHOT = screenshot_path("03-change-package.png")
 NOTEBOOK = "03-change-package.ipynb"
 
 PRIMARIES = [
@@ -54,18 +52,6 @@ IDEAS = {
     "Five-minute post-fall huddle": (["Huddle after every fall"], "Use reminders"),
     "Monthly falls story at handover": (["Huddle after every fall"], None),
 }
-
-
-def wait_for_kernel_pool(server, notebook: str, fills: int, timeout: float = 180) -> None:
-    """Wait until Voila has preheated a kernel for this notebook ``fills`` times in all.
-
-    On a busy machine a cold kernel can take longer than a page's timeout; a visitor who
-    arrives after the pool is filled gets the page in a couple of seconds.
-    """
-    line = f"Kernel pool of {notebook} is filled"
-    deadline = time.monotonic() + timeout
-    while server.log().count(line) < fills and time.monotonic() < deadline:
-        time.sleep(0.5)
 
 
 def wait_for_text(page, css: str, text: str, timeout: float = 30_000) -> None:
@@ -107,16 +93,6 @@ def bokeh_box_count(page) -> int:
             return -1;
         }"""
     )
-
-
-def take_screenshot(page, path: Path) -> None:
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.set_viewport_size({"width": 1280, "height": 1500})
-    page.locator(".kit-cp-heading").evaluate("element => element.scrollIntoView()")
-    page.wait_for_timeout(500)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def stored_diagram(server, team_id: str):
@@ -169,7 +145,7 @@ def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, k
     )
     wait_for_text(page, "kit-save-state", "Saved")
     check_no_page_errors(page)
-    take_screenshot(page, SCREENSHOT)
+    tall_screenshot(page, SCREENSHOT, ".kit-cp-heading")
 
     diagram = stored_diagram(kit_server, "team-stanne")
     by_text = {s.text: s for s in diagram.secondary_drivers}

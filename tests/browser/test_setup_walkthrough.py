@@ -4,24 +4,23 @@ Chromium against a real ``bts-kit serve``."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import FACILITATOR_PASSCODE, check_no_page_errors, header_text, open_app, sign_in
+from .conftest import (
+    FACILITATOR_PASSCODE,
+    check_no_page_errors,
+    header_text,
+    open_app,
+    screenshot_path,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-# The README's screenshot is refreshed only on request (KIT_UPDATE_SCREENSHOTS=1), so a test
-# run leaves the work tree clean; otherwise it goes with the other test artifacts.
-SCREENSHOT = (
-    ROOT / "facilitator-guide" / "images"
-    if os.environ.get("KIT_UPDATE_SCREENSHOTS")
-    else ROOT / "test-artifacts"
-) / "01-setup-and-topic.png"
+SCREENSHOT = screenshot_path("01-setup-and-topic.png")
 NOTEBOOK = "01-setup-and-topic.ipynb"
 #: how long the app must stay in place after signing in before the test types into it
 SETTLE_MS = 12_000
