@@ -26,9 +26,10 @@ serve: install
 test: install-test
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
-lint:
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check kit tests
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format kit tests

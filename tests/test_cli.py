@@ -24,7 +24,9 @@ def run(db: str, *args: str, capsys) -> tuple[int, str, str]:
 
 
 def test_init_creates_a_collaborative_and_passcode(db, capsys) -> None:
-    code, out, _ = run(db, "init", "--name", "Sepsis 2027", "--passcode", "long-enough", capsys=capsys)
+    code, out, _ = run(
+        db, "init", "--name", "Sepsis 2027", "--passcode", "long-enough", capsys=capsys
+    )
     assert code == 0 and "Sepsis 2027" in out
     from kit.qi import Collaborative
     from kit.store import Actor, Store
@@ -64,7 +66,14 @@ def test_import_observations_from_csv(db, tmp_path, capsys) -> None:
     csv = tmp_path / "falls.csv"
     csv.write_text("period,numerator,denominator\n2027-01,3,880\n2027-02,2,850\n")
     code, out, err = run(
-        db, "import", str(csv), "--measure", "Falls per 1,000 patient-days", "--team", "Riverside General, Ward 7", capsys=capsys
+        db,
+        "import",
+        str(csv),
+        "--measure",
+        "Falls per 1,000 patient-days",
+        "--team",
+        "Riverside General, Ward 7",
+        capsys=capsys,
     )
     assert code == 0, err
     assert "Imported 2" in out
@@ -76,9 +85,20 @@ def test_import_errors_are_one_clear_line(db, tmp_path, capsys) -> None:
     assert code == 2 and "no file" in err
     bad = tmp_path / "bad.csv"
     bad.write_text("period,numerator,denominator\n2027-01,9,3\n")
-    code, _, err = run(db, "import", str(bad), "--measure", "m-assess", "--team", "team-riverside", capsys=capsys)
+    code, _, err = run(
+        db, "import", str(bad), "--measure", "m-assess", "--team", "team-riverside", capsys=capsys
+    )
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) >= 1
-    code, _, err = run(db, "import", str(bad), "--measure", "No such measure", "--team", "team-riverside", capsys=capsys)
+    code, _, err = run(
+        db,
+        "import",
+        str(bad),
+        "--measure",
+        "No such measure",
+        "--team",
+        "team-riverside",
+        capsys=capsys,
+    )
     assert code == 2 and "No measure called" in err
 
 

@@ -11,7 +11,11 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 # PyPI and conda-forge spell a few names differently.
-CONDA_NAMES = {"pyyaml": "pyyaml", "jupyter-bokeh": "jupyter_bokeh", "jupyter-server": "jupyter_server"}
+CONDA_NAMES = {
+    "pyyaml": "pyyaml",
+    "jupyter-bokeh": "jupyter_bokeh",
+    "jupyter-server": "jupyter_server",
+}
 
 
 def _normal(name: str) -> str:
@@ -51,7 +55,9 @@ def test_environment_yml_matches_pyproject() -> None:
         f"only in environment.yml: {sorted(set(conda) - set(pyproject))}"
     )
     for name, spec in pyproject.items():
-        assert conda[name] == spec, f"{name}: pyproject says {spec!r}, environment.yml {conda[name]!r}"
+        assert conda[name] == spec, (
+            f"{name}: pyproject says {spec!r}, environment.yml {conda[name]!r}"
+        )
     assert "-e ." in pip or "." in pip, "environment.yml must install the kit itself with pip"
 
 
