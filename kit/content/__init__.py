@@ -11,6 +11,7 @@ cached and shared), copy before changing anything.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,8 +21,14 @@ import yaml
 from kit.errors import KitInputError
 
 __all__ = [
+    "ASSESSMENT_SCORES",
+    "agenda",
+    "agendas",
     "aim_prompts",
+    "assessment_levels",
     "assessment_scale",
+    "collaborative_facts",
+    "collaborative_length",
     "change_concept_keys",
     "change_concepts",
     "find_change_concept",
@@ -105,9 +112,104 @@ def assessment_scale() -> dict[str, Any]:
     return load("assessment_scale")
 
 
-def glossary() -> dict[str, dict[str, str]]:
-    """Term key -> ``{"term", "definition"}`` for tooltips and the facilitator guide."""
+def glossary() -> dict[str, dict[str, Any]]:
+    """Term key -> ``{"term", "definition", "source"}`` for tooltips and the facilitator guide.
+
+    ``source`` is a key (or list of keys) of the file's ``sources``; ``load("glossary")``
+    gives the citations.
+    """
     return load("glossary")["terms"]
+
+
+#: every score the assessment scale allows: 1.0 to 5.0 in steps of 0.5
+ASSESSMENT_SCORES: tuple[float, ...] = tuple(1.0 + i / 2 for i in range(9))
+
+
+def _assessment_score(raw: object) -> float:
+    """A level's score as a float, refused unless it is one of ``ASSESSMENT_SCORES``."""
+    try:
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+            raise TypeError(raw)
+        score = float(raw)
+    except (TypeError, ValueError):
+        raise KitInputError(f"'{raw}' is not a score on the assessment scale.") from None
+    if score not in ASSESSMENT_SCORES:
+        raise KitInputError(
+            f"{raw} is not a level of the assessment scale: use 1.0 to 5.0 in steps of 0.5."
+        )
+    return score
+
+
+def assessment_levels(
+    overrides: Mapping[Any, str | Mapping[str, str]] | None = None,
+) -> list[dict[str, Any]]:
+    """The nine levels with a collaborative's own wording merged over the kit's defaults.
+
+    Collaboratives reword the scale for their topic (IHI's template expects it), so the
+    wording is data the collaborative owns; the scores never change. ``overrides`` maps a
+    score (1.0-5.0 in 0.5 steps, as a number or a string such as ``"2.5"``) to a new
+    description, or to a mapping with ``label`` and/or ``description``. Each returned level
+    has ``score``, ``label``, ``description``, ``source`` and ``customised`` (True when the
+    collaborative changed its wording). Pure: the shared defaults are never modified.
+    Raises ``KitInputError`` for a score off the scale or empty wording.
+    """
+    levels = [
+        {**level, "score": float(level["score"]), "customised": False}
+        for level in assessment_scale()["levels"]
+    ]
+    by_score = {level["score"]: level for level in levels}
+    for raw_score, wording in (overrides or {}).items():
+        level = by_score[_assessment_score(raw_score)]
+        fields = {"description": wording} if isinstance(wording, str) else dict(wording)
+        unknown = set(fields) - {"label", "description"}
+        if unknown:
+            raise KitInputError(
+                f"Level {level['score']:.1f} can change only its label and description, "
+                f"not {', '.join(sorted(unknown))}."
+            )
+        for field, text in fields.items():
+            if not isinstance(text, str) or not text.strip():
+                raise KitInputError(f"The {field} of level {level['score']:.1f} cannot be empty.")
+            level[field] = " ".join(text.split())
+        level["customised"] = True
+    return levels
+
+
+def collaborative_facts() -> dict[str, Any]:
+    """Facts about a collaborative's shape (length, teams, sessions), each with its source."""
+    return load("collaborative")["facts"]
+
+
+def collaborative_length() -> dict[str, Any]:
+    """The length of a collaborative: ``{"min", "max", "wording", "source", ...}`` in months.
+
+    One figure for every page that states it (the start page, the aim builder, the guide).
+    """
+    return collaborative_facts()["length_months"]
+
+
+def agendas() -> dict[str, Any]:
+    """Timed agenda templates by meeting key (``prework``, ``ls1``, ``ls2``, ``ls3``,
+    ``congress``), each with its variants (two days by default, a shorter one that says what
+    it cuts). The learning-session app and the facilitator guide read the same file."""
+    return load("agendas")["agendas"]
+
+
+def agenda(meeting: str, variant: str | None = None) -> dict[str, Any]:
+    """One meeting's agenda variant (its default when ``variant`` is None)."""
+    meetings = agendas()
+    if meeting not in meetings:
+        raise KitInputError(
+            f"There is no agenda for '{meeting}'; choose one of {', '.join(meetings)}."
+        )
+    template = meetings[meeting]
+    key = variant or template["default_variant"]
+    if key not in template["variants"]:
+        raise KitInputError(
+            f"'{template['name']}' has no '{key}' agenda; choose one of "
+            f"{', '.join(template['variants'])}."
+        )
+    return template["variants"][key]
 
 
 def aim_prompts() -> dict[str, Any]:
