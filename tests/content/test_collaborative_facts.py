@@ -54,6 +54,7 @@ NOT_YET_AGREED = {
     "kit/steps/setup/model.py": "timeline check docstring says 6-18 months",
     "kit/steps/setup/view.py": "timeline warning says 6 to 18 months",
     "kit/qi/aims.py": "MAX_MONTHS_AHEAD comment says 6-18 months",
+    "kit/qi/team.py": "timeline check MIN_MONTHS/MAX_MONTHS and its docstring say 6-18 months",
 }
 
 
