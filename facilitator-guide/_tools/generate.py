@@ -19,7 +19,6 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 GUIDE = Path(__file__).resolve().parents[1]
 ROOT = GUIDE.parent
@@ -79,7 +78,7 @@ def agenda_tables(key: str) -> str:
     lines = [GENERATED.format("agendas.yaml")]
     if template.get("note"):
         lines += [f"*{_cell(template['note'])}*", ""]
-    for variant_key, variant in template["variants"].items():
+    for variant in template["variants"].values():
         lines.append(f"**{variant['label']}: {_duration(variant['length_minutes'])}**")
         lines.append("")
         if variant.get("cuts"):
@@ -105,7 +104,6 @@ def agenda_tables(key: str) -> str:
                 elapsed += block["minutes"]
             lines.append(f"| {_clock(day['starts'], elapsed)} | | End | | | |")
             lines.append("")
-        del variant_key
     return "\n".join(lines)
 
 

@@ -1,0 +1,37 @@
+"""The guide's generated parts (the glossary page, the agenda tables) are what the content
+files say today, so the guide, the apps' tooltips and the learning-session app agree."""
+
+from __future__ import annotations
+
+import kit.content as content
+from tests.guide.guide_pages import GUIDE, generator
+
+
+def test_generated_pages_are_current() -> None:
+    stale = [str(p.relative_to(GUIDE)) for p in generator().stale()]
+    assert stale == [], "run: python facilitator-guide/_tools/generate.py"
+
+
+def test_every_glossary_term_is_on_the_glossary_page() -> None:
+    page = (GUIDE / "glossary.md").read_text(encoding="utf-8")
+    for entry in content.glossary().values():
+        assert f"### {entry['term']}\n" in page
+        assert " ".join(entry["definition"].split()) in page
+
+
+def test_every_agenda_appears_in_the_journey_pages() -> None:
+    journey = "\n".join(p.read_text(encoding="utf-8") for p in (GUIDE / "journey").glob("*.md"))
+    for key in content.agendas():
+        assert f"<!-- agenda:{key} -->" in journey
+    for meeting in content.agendas().values():
+        for variant in meeting["variants"].values():
+            for day in variant["days"]:
+                for block in day["blocks"]:
+                    assert f"| {block['minutes']} | {block['title']} |" in journey
+
+
+def test_the_agenda_table_times_follow_the_minutes() -> None:
+    table = generator().agenda_tables("ls1")
+    assert "| 09:00 | 30 | Welcome: the collaborative aim; all teach, all learn |" in table
+    assert "| 16:30 | | End |" in table
+    assert "**One day: 7 h 30 min**" in table and "What this version cuts" in table
