@@ -23,39 +23,32 @@ def notebook_files() -> set[str]:
     return {f"notebooks/{path.name}" for path in NOTEBOOKS.glob("*.ipynb")}
 
 
-def _ids_in(data: Any, key_words: tuple[str, ...]) -> set[str]:
-    """Two-digit ids found under any of ``key_words`` in a YAML tree of unknown shape."""
-    found: set[str] = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(key, str) and re.fullmatch(r"\d\d", key):
-                found.add(key)
-            if key in key_words and isinstance(value, str | int):
-                found.add(f"{int(value):02d}" if str(value).isdigit() else str(value))
-            found |= _ids_in(value, key_words)
-    elif isinstance(data, list):
-        for item in data:
-            found |= _ids_in(item, key_words)
-    return found
+def _apps_file() -> dict[str, Any]:
+    """``kit/content/apps.yaml`` as data, or an empty mapping while it does not exist."""
+    apps_file = CONTENT / "apps.yaml"
+    if not apps_file.is_file():
+        return {}
+    data = yaml.safe_load(apps_file.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
 
 
 def app_ids() -> set[str]:
-    """Ids of the apps that exist: from ``apps.yaml`` when present, else the notebooks."""
-    from_notebooks = {name[len("notebooks/") :][:2] for name in notebook_files()}
-    apps_file = CONTENT / "apps.yaml"
-    if not apps_file.is_file():
-        return from_notebooks
-    listed = _ids_in(yaml.safe_load(apps_file.read_text(encoding="utf-8")), ("id", "app"))
-    return {i for i in listed if re.fullmatch(r"\d\d", i)} or from_notebooks
+    """Ids (``"00"``-``"10"``) of the apps that exist: the number of each notebook listed in
+    ``apps.yaml`` that is really in notebooks/, or every notebook while there is no list."""
+    present = {name[len("notebooks/") :][:2]: name for name in notebook_files()}
+    listed = [a.get("notebook", "") for a in _apps_file().get("apps", []) if isinstance(a, dict)]
+    if not listed:
+        return set(present)
+    return {
+        str(nb)[:2]
+        for nb in listed
+        if re.fullmatch(r"\d\d-.+\.ipynb", str(nb)) and f"notebooks/{nb}" in notebook_files()
+    }
 
 
 def exercise_ids() -> set[str]:
-    """Ids of the exercises that exist (listed in ``apps.yaml`` under ``exercises``)."""
-    apps_file = CONTENT / "apps.yaml"
-    if not apps_file.is_file():
-        return set()
-    data = yaml.safe_load(apps_file.read_text(encoding="utf-8")) or {}
-    exercises = data.get("exercises", []) if isinstance(data, dict) else []
+    """Ids of the exercises that exist (``apps.yaml``'s ``exercises`` list; none before it)."""
+    exercises = _apps_file().get("exercises") or []
     if isinstance(exercises, dict):
         return {str(k) for k in exercises}
-    return {str(e.get("id", e.get("key"))) for e in exercises if isinstance(e, dict)}
+    return {str(e.get("id")) for e in exercises if isinstance(e, dict) and e.get("id")}
