@@ -75,3 +75,17 @@ def test_every_app_notebook_and_exercise_named_exists(page: Path) -> None:
 def test_the_guide_names_every_app_that_exists() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in pages())
     assert app_ids() <= set(APP.findall(text))
+
+
+IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def test_every_screenshot_comes_from_a_browser_test() -> None:
+    """Screenshots stay true because the browser walkthroughs write them
+    (``screenshot_path("...")`` in tests/browser, refreshed with KIT_UPDATE_SCREENSHOTS=1)."""
+    browser = "\n".join(
+        p.read_text(encoding="utf-8") for p in (GUIDE.parent / "tests" / "browser").glob("*.py")
+    )
+    written = set(re.findall(r"screenshot_path\(\s*\"([^\"]+)\"", browser))
+    shown = {Path(t).name for page in pages() for t in IMAGE.findall(prose(page.read_text()))}
+    assert shown and shown <= written, shown - written
