@@ -35,3 +35,16 @@ def test_the_agenda_table_times_follow_the_minutes() -> None:
     assert "| 09:00 | 30 | Welcome: the collaborative aim; all teach, all learn |" in table
     assert "| 16:30 | | End |" in table
     assert "**One day: 7 h 30 min**" in table and "What this version cuts" in table
+
+
+def test_every_stage_of_the_journey_has_the_same_sections() -> None:
+    """Each stage page says what it is for, which apps support it, what the facilitator should
+    know, what to expect and what tends to go wrong (issue 16's list for the journey)."""
+    for page in sorted((GUIDE / "journey").glob("*.md")):
+        if page.name == "README.md":
+            continue
+        headings = {line[3:].strip() for line in page.read_text().splitlines() if line[:3] == "## "}
+        assert {"Apps", "Facilitator notes", "Expected outputs", "What tends to go wrong"} <= (
+            headings
+        ), page.name
+        assert "Purpose" in headings or "What every action period has" in headings, page.name
