@@ -48,13 +48,13 @@ def test_the_length_has_one_figure_and_a_source() -> None:
     assert "Breakthrough Series" in citation and "2003" in citation
 
 
-#: files outside the content area that still print another range when this test was written;
-#: strict xfail, so the test fails as soon as one agrees and the entry must be removed
+#: places outside the content area that still printed another range when this test was
+#: written (a path, or a folder ending in "/"); their own engineers change them to read
+#: kit.content.collaborative_length()
 NOT_YET_AGREED = {
-    "kit/steps/setup/model.py": "timeline check docstring says 6-18 months",
-    "kit/steps/setup/view.py": "timeline warning says 6 to 18 months",
-    "kit/qi/aims.py": "MAX_MONTHS_AHEAD comment says 6-18 months",
-    "kit/qi/team.py": "timeline check MIN_MONTHS/MAX_MONTHS and its docstring say 6-18 months",
+    "kit/steps/setup/": "the timeline check's docstring and heading say 6 to 18 months",
+    "kit/qi/team.py": "MIN_MONTHS/MAX_MONTHS and the timeline warning say 6 to 18 months",
+    "kit/qi/aims.py": "MAX_MONTHS_AHEAD's comment says 6-18 months",
 }
 
 
@@ -67,23 +67,21 @@ def _wrong_ranges(text: str) -> list[str]:
     ]
 
 
-def _cases() -> list[object]:
-    return [
-        pytest.param(
-            name,
-            text,
-            id=name,
-            marks=[pytest.mark.xfail(strict=True, reason=NOT_YET_AGREED[name])]
-            if name in NOT_YET_AGREED
-            else [],
-        )
-        for name, text in _texts()
-    ]
+def _pending(name: str) -> bool:
+    return any(name == p or (p.endswith("/") and name.startswith(p)) for p in NOT_YET_AGREED)
 
 
-@pytest.mark.parametrize("name,text", _cases())
-def test_every_month_range_the_kit_prints_is_that_figure(name: str, text: str) -> None:
-    assert _wrong_ranges(text) == [], name
+def test_every_month_range_the_kit_prints_is_that_figure() -> None:
+    wrong = {name: _wrong_ranges(text) for name, text in _texts() if not _pending(name)}
+    assert {name: words for name, words in wrong.items() if words} == {}
+
+
+@pytest.mark.xfail(strict=True, reason="; ".join(NOT_YET_AGREED.values()))
+def test_the_places_outside_the_content_area_agree_too() -> None:
+    """Fails (as expected) until every place in NOT_YET_AGREED prints the same figure; then it
+    passes, strict xfail turns that into a failure, and the list and this marker go."""
+    wrong = {name: _wrong_ranges(text) for name, text in _texts() if _pending(name)}
+    assert {name: words for name, words in wrong.items() if words} == {}
 
 
 def test_the_kit_states_the_length_somewhere() -> None:
