@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
 
-.PHONY: serve test install install-test lint format benchmark notebooks-clean demo-workbook docs
+.PHONY: serve test install install-test lint format benchmark notebooks-clean demo-workbook
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Breakthrough Kit needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -42,6 +42,7 @@ demo-workbook: install
 	$(BIN)/python -m kit.demo datasets/demo-collaborative.json
 
 ## make docs: regenerate the facilitator guide's glossary and agenda tables, then serve the guide at http://127.0.0.1:8000/.
+.PHONY: docs
 docs: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python facilitator-guide/_tools/generate.py
