@@ -70,12 +70,6 @@ def _duration(minutes: int) -> str:
     return f"{hours} h" + (f" {rest:02d} min" if rest else "")
 
 
-def _clock(start: str, minutes: int) -> str:
-    hours, mins = (int(part) for part in start.split(":"))
-    total = hours * 60 + mins + minutes
-    return f"{total // 60:02d}:{total % 60:02d}"
-
-
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
@@ -88,7 +82,7 @@ def agenda_tables(key: str) -> str:
     lines = [GENERATED.format("agendas.yaml")]
     if template.get("note"):
         lines += [f"*{_cell(template['note'])}*", ""]
-    for variant in template["variants"].values():
+    for variant_key, variant in template["variants"].items():
         lines.append(f"**{variant['label']}: {_duration(variant['length_minutes'])}**")
         lines.append("")
         if variant.get("cuts"):
@@ -96,23 +90,21 @@ def agenda_tables(key: str) -> str:
             lines.append("")
             lines += [f"- {_cell(cut)}" for cut in variant["cuts"]]
             lines.append("")
-        many_days = len(variant["days"]) > 1
-        for number, day in enumerate(variant["days"], start=1):
-            if many_days:
+        timetable = content.agenda_timetable(key, variant_key)
+        for number, (day, blocks) in enumerate(zip(variant["days"], timetable, strict=True), start=1):
+            if len(timetable) > 1:
                 lines += [f"*Day {number} ({_duration(day['minutes'])})*", ""]
             lines.append("| time | minutes | block | kind | lead | app |")
             lines.append("|---|---|---|---|---|---|")
-            elapsed = 0
-            for block in day["blocks"]:
+            for block in blocks:
                 app = block.get("app")
                 app_text = f"app {app} ({apps.get(app, '?')})" if app else ""
                 lines.append(
-                    f"| {_clock(day['starts'], elapsed)} | {block['minutes']} "
+                    f"| {block['starts']} | {block['minutes']} "
                     f"| {_cell(block['title'])} | {kinds[block['kind']]} "
                     f"| {roles[block['lead']]} | {app_text} |"
                 )
-                elapsed += block["minutes"]
-            lines.append(f"| {_clock(day['starts'], elapsed)} | | End | | | |")
+            lines.append(f"| {blocks[-1]['ends']} | | End | | | |")
             lines.append("")
     return "\n".join(lines)
 

@@ -23,6 +23,7 @@ from kit.errors import KitInputError
 __all__ = [
     "ASSESSMENT_SCORES",
     "agenda",
+    "agenda_timetable",
     "agendas",
     "aim_prompts",
     "assessment_levels",
@@ -215,3 +216,33 @@ def agenda(meeting: str, variant: str | None = None) -> dict[str, Any]:
 def aim_prompts() -> dict[str, Any]:
     """Help text for each element of the aim builder."""
     return load("aim_prompts")
+
+
+def _clock(start: str, minutes: int) -> str:
+    hours, mins = (int(part) for part in start.split(":"))
+    total = hours * 60 + mins + minutes
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def agenda_timetable(meeting: str, variant: str | None = None) -> list[list[dict[str, Any]]]:
+    """The agenda's days as lists of blocks with their clock times (``starts``, ``ends``).
+
+    The guide's tables and the learning-session app's timers both need the times; computing
+    them here from each day's start and the blocks' minutes keeps the two the same. Each
+    block is a copy of the template's (``kind``, ``title``, ``minutes``, ``lead``, optional
+    ``app``/``exercise``) with the two times added.
+    """
+    days = []
+    for day in agenda(meeting, variant)["days"]:
+        elapsed, blocks = 0, []
+        for block in day["blocks"]:
+            blocks.append(
+                {
+                    **block,
+                    "starts": _clock(day["starts"], elapsed),
+                    "ends": _clock(day["starts"], elapsed + block["minutes"]),
+                }
+            )
+            elapsed += block["minutes"]
+        days.append(blocks)
+    return days

@@ -84,3 +84,19 @@ def test_unknown_meetings_and_variants_are_named_in_the_message() -> None:
         content.agenda("ls4")
     with pytest.raises(KitInputError, match="has no 'three_day' agenda"):
         content.agenda("ls1", "three_day")
+
+
+def test_the_timetable_runs_from_the_day_start_without_gaps() -> None:
+    days = content.agenda_timetable("ls1")
+    assert len(days) == 2
+    first = days[0]
+    assert first[0]["starts"] == "09:00" and first[0]["ends"] == "09:30"
+    for before, after in zip(first[:-1], first[1:], strict=True):
+        assert before["ends"] == after["starts"]
+    assert first[-1]["ends"] == "16:30"
+    assert content.agenda_timetable("prework")[0][0]["starts"] == "13:00"
+
+
+def test_the_timetable_does_not_change_the_shared_templates() -> None:
+    content.agenda_timetable("ls2", "one_day")
+    assert "starts" not in content.agenda("ls2", "one_day")["days"][0]["blocks"][0]
