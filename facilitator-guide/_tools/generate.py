@@ -91,7 +91,9 @@ def agenda_tables(key: str) -> str:
             lines += [f"- {_cell(cut)}" for cut in variant["cuts"]]
             lines.append("")
         timetable = content.agenda_timetable(key, variant_key)
-        for number, (day, blocks) in enumerate(zip(variant["days"], timetable, strict=True), start=1):
+        for number, (day, blocks) in enumerate(
+            zip(variant["days"], timetable, strict=True), start=1
+        ):
             if len(timetable) > 1:
                 lines += [f"*Day {number} ({_duration(day['minutes'])})*", ""]
             lines.append("| time | minutes | block | kind | lead | app |")
