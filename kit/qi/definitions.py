@@ -70,7 +70,7 @@ _STOP = {
     "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "and", "or", "who",
     "which", "that", "were", "was", "is", "are", "had", "have", "has", "month", "week",
     "quarter", "each", "per", "all", "number", "total", "count", "within", "during", "from",
-    "their", "a", "as", "not", "no",
+    "their", "as", "not", "no",
 }  # fmt: skip
 
 
@@ -141,7 +141,9 @@ def check_numerator(measure: Measure) -> list[Finding]:
     """Every measure counts something; name exactly what."""
     if measure.definition.numerator:
         return []
-    what = "the value recorded each period" if measure_type(measure) == "value" else "what is counted"
+    what = (
+        "the value recorded each period" if measure_type(measure) == "value" else "what is counted"
+    )
     return [
         Finding(
             "numerator_missing",

@@ -239,7 +239,7 @@ def measure_library() -> tuple[LibraryMeasure, ...]:
                 key=key,
                 name=item["name"],
                 topic=topic,
-                topic_name=topics.get(topic, topic),
+                topic_name=str(topics.get(topic) or topic),
                 measure_kind=item["measure_kind"],
                 fields=item,
                 source=source,

@@ -104,8 +104,14 @@ def check_plan(cycle: PDSACycle) -> list[Finding]:
     findings = []
     for name, question in PLAN_FIELDS.items():
         if not getattr(cycle, name):
-            severity = "missing" if name == "prediction" else "advice"
-            findings.append(Finding(f"{name}_missing", question, name, severity))
+            findings.append(
+                Finding(
+                    f"{name}_missing",
+                    question,
+                    name,
+                    "missing" if name == "prediction" else "advice",
+                )
+            )
     if not cycle.scale:
         findings.append(
             Finding(

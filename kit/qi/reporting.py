@@ -114,7 +114,7 @@ def due_date(settings: ReportingSettings, period: dt.date) -> dt.date:
 
 
 def period_label(settings: ReportingSettings, period: dt.date) -> str:
-    """"March 2026", or "Week of 2 Mar 2026" for weekly reporting."""
+    """ "March 2026", or "Week of 2 Mar 2026" for weekly reporting."""
     start = period_start(settings, period)
     if settings.period == "weekly":
         return f"Week of {start.day} {start:%b %Y}"
@@ -128,9 +128,7 @@ def period_of(report: MonthlyReport, settings: ReportingSettings) -> dt.date:
     return report.month
 
 
-def reporting_periods(
-    settings: ReportingSettings, first: dt.date, last: dt.date
-) -> list[dt.date]:
+def reporting_periods(settings: ReportingSettings, first: dt.date, last: dt.date) -> list[dt.date]:
     """The start of every period from the one holding ``first`` to the one holding ``last``."""
     periods = []
     current = period_start(settings, first)
@@ -247,7 +245,7 @@ def report_statuses(
                 status=status,
                 overdue=is_overdue,
                 days_overdue=late_days if is_overdue else 0,
-                report_id=(report or sent).id if (report or sent) else None,
+                report_id=report.id if report else None,
                 submitted_late=bool(sent_day and sent_day > due),
             )
         )

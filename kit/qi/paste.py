@@ -1,0 +1,486 @@
+"""A block pasted from a spreadsheet, read into a preview with a message for every row.
+
+When cells are copied from Excel, LibreOffice or Google Sheets, the clipboard holds rows
+separated by line breaks (Windows ones from Excel) and cells separated by tabs, with a cell
+quoted when it holds a tab or a line break. The data-entry grid shows what the kit read
+before anything is saved, so nothing is guessed silently:
+
+- A **header row** is optional. With one, columns are found by name (``period``/``month``/
+  ``date``/``week``, ``value``, ``numerator``, ``denominator``, ``note``, as in file import);
+  without one, they are taken in the order period, value (or numerator, denominator), note,
+  and the preview says so.
+- **Extra columns** are ignored and named in the preview; **ragged rows** (too few cells) are
+  errors for that row only; extra cells on a row are named in its messages.
+- **Blank lines** are skipped and counted.
+- **Decimal commas** (12,5) are read as decimals when the block shows it; a block whose
+  commas could be either (1,250 alone) asks, through :attr:`PastePreview.questions`.
+- **Dates** follow file import (``kit.qi.periods``): a slash date that could be day/month or
+  month/day, with nothing in the block to settle it, asks instead of guessing.
+
+The caller answers a question by parsing again with ``day_first=`` or ``decimal_comma=``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kit.errors import KitInputError
+from kit.qi.definitions import is_proportion
+from kit.qi.periods import (
+    SLASH_DATE,
+    file_period,
+    is_blank,
+    parse_number,
+    parse_period,
+    shown,
+)
+from kit.qi.periods import day_first as detect_day_first
+from kit.qi.records import Measure, Observation
+from kit.qi.validation import check
+
+__all__ = ["MAX_PASTE_ROWS", "PastePreview", "PasteRow", "Question", "parse_paste"]
+
+#: a paste is a few years of data at most; larger blocks belong in a file upload
+MAX_PASTE_ROWS = 2000
+
+RowStatus = Literal["new", "change", "same", "error", "ask"]
+
+_ALIASES = {
+    "period": "period",
+    "month": "period",
+    "date": "period",
+    "week": "period",
+    "quarter": "period",
+    "value": "value",
+    "numerator": "numerator",
+    "num": "numerator",
+    "denominator": "denominator",
+    "denom": "denominator",
+    "den": "denominator",
+    "note": "note",
+    "notes": "note",
+    "comment": "note",
+    "comments": "note",
+}
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_DOT_DECIMAL = re.compile(r"[+-]?\d*\.\d+")
+
+
+@dataclass(frozen=True)
+class Question:
+    """Something the block does not settle: ``key`` is the keyword argument that answers it,
+    ``options`` maps each answer to its wording."""
+
+    key: Literal["day_first", "decimal_comma"]
+    text: str
+    options: dict[bool, str]
+
+
+@dataclass(frozen=True)
+class PasteRow:
+    """One pasted line as read: ``line`` counts from 1 within the block, blank lines included."""
+
+    line: int
+    cells: tuple[str, ...]
+    status: RowStatus
+    messages: tuple[str, ...] = ()
+    observation: Observation | None = None
+
+    @property
+    def period(self) -> dt.date | None:
+        return self.observation.period if self.observation else None
+
+
+@dataclass(frozen=True)
+class PastePreview:
+    """What a paste would do; save ``observations()`` only when ``ready``."""
+
+    rows: tuple[PasteRow, ...]
+    columns: tuple[str, ...]
+    header: bool
+    messages: tuple[str, ...] = ()
+    questions: tuple[Question, ...] = ()
+    missing_periods: tuple[dt.date, ...] = field(default=())
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def ready(self) -> bool:
+        """Every row read, nothing to ask, and something to save."""
+        return (
+            not self.questions
+            and not any(r.status in ("error", "ask") for r in self.rows)
+            and any(r.status in ("new", "change") for r in self.rows)
+        )
+
+    def observations(self) -> list[Observation]:
+        """The rows that add or change a value (rows equal to what is stored are left out)."""
+        return [r.observation for r in self.rows if r.status in ("new", "change") and r.observation]
+
+
+# --- reading the block ----------------------------------------------------------------------
+
+
+def _split(text: str) -> list[list[str]]:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", strict=False)
+    return [[cell.strip() for cell in row] for row in reader]
+
+
+def _expected(measure: Measure) -> list[str]:
+    return ["numerator", "denominator"] if measure.has_denominator else ["value"]
+
+
+def _header_roles(cells: Sequence[str]) -> list[str] | None:
+    """Column roles from a header row, or ``None`` when the row is data."""
+    names = [re.sub(r"[\s_]+", " ", c).strip().lower() for c in cells]
+    if not any(name in _ALIASES for name in names):
+        return None
+    if cells and not is_blank(cells[0]):
+        try:
+            parse_period(cells[0], True)
+            return None
+        except (ValueError, LookupError, OverflowError):
+            pass
+    return [_ALIASES.get(name, "ignored") for name in names]
+
+
+def _positional_roles(width: int, measure: Measure, rows: list[list[str]]) -> list[str]:
+    """Columns in the order period, value(s), note; any further column is ignored."""
+    roles = ["period", *_expected(measure)]
+    if width > len(roles):
+        roles.append("note")
+    return (roles + ["ignored"] * width)[:width]
+
+
+def _column_messages(
+    roles: list[str], header: bool, measure: Measure, rows: list[list[str]]
+) -> list[str]:
+    messages = []
+    if not header:
+        wanted = ", ".join(r for r in roles if r != "ignored")
+        messages.append(f"No header row: the columns were read as {wanted}.")
+    for index, role in enumerate(roles):
+        if role != "ignored":
+            continue
+        cells = [row[index] for row in rows if index < len(row) and row[index]]
+        numeric = cells and all(_looks_numeric(c) for c in cells)
+        hint = ""
+        if numeric and not measure.has_denominator and "value" in roles:
+            hint = (
+                f" It holds numbers, but '{measure.name}' takes one value per period; if these "
+                "are numerators and denominators, the measure needs a denominator."
+            )
+        messages.append(f"Column {index + 1} was not used.{hint}")
+    return messages
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[+-]?[\d.,\s\u00a0]+", text)) and any(c.isdigit() for c in text)
+
+
+def _decimal_comma(cells: list[str]) -> bool | None:
+    """True/False when the block shows how commas are used; ``None`` when it must ask."""
+    decimal = thousands = ambiguous = False
+    for raw in cells:
+        text = raw.replace(" ", "").replace("\u00a0", "")
+        if "," not in text:
+            if _DOT_DECIMAL.fullmatch(text):
+                thousands = True
+            continue
+        if _THOUSANDS.fullmatch(text):
+            if "." in text or text.count(",") > 1:
+                thousands = True
+            else:
+                ambiguous = True
+        elif _DECIMAL_COMMA.fullmatch(text):
+            decimal = True
+    if decimal and not thousands:
+        return True
+    if thousands and not decimal:
+        return False
+    if decimal and thousands:
+        return None
+    return None if ambiguous else False
+
+
+def _cell(cells: Sequence[str], roles: Sequence[str], role: str) -> str:
+    return cells[roles.index(role)] if role in roles and roles.index(role) < len(cells) else ""
+
+
+# --- one row --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    measure: Measure
+    team_id: str
+    roles: list[str]
+    day_first: bool | None
+    decimal_comma: bool | None
+    existing: Mapping[dt.date, Observation]
+    seen: dict[dt.date, int]
+
+
+@dataclass
+class _Notes:
+    """A row's problems: ``errors`` must be fixed in the sheet, ``asks`` wait for an answer."""
+
+    errors: list[str] = field(default_factory=list)
+    asks: list[str] = field(default_factory=list)
+
+
+def _label(period: dt.date, frequency: str) -> str:
+    return f"the week of {period:%d %b %Y}" if frequency == "weekly" else f"{period:%b %Y}"
+
+
+def _read_period(cell: str, line: int, ctx: _Context, notes: _Notes) -> dt.date | None:
+    if not cell:
+        notes.errors.append(f"Line {line}: the period is empty.")
+        return None
+    try:
+        day = parse_period(cell, ctx.day_first)
+    except LookupError:
+        notes.asks.append(
+            f"Line {line}: '{shown(cell)}' could be day/month or month/day; answer the "
+            "question above."
+        )
+        return None
+    except (ValueError, OverflowError):
+        notes.errors.append(
+            f"Line {line}: '{shown(cell)}' is not a period the kit can read; write it like "
+            "2026-03 or Mar 2026."
+        )
+        return None
+    return file_period(day, ctx.measure.definition.frequency)
+
+
+def _read_numbers(
+    cells: Sequence[str], line: int, ctx: _Context, notes: _Notes
+) -> dict[str, float]:
+    numbers: dict[str, float] = {}
+    for name in _expected(ctx.measure):
+        cell = _cell(cells, ctx.roles, name)
+        if not cell:
+            notes.errors.append(f"Line {line}: the {name} is missing.")
+            continue
+        if ctx.decimal_comma is None and "," in cell:
+            notes.asks.append(
+                f"Line {line}: '{shown(cell)}' could be a decimal or a thousands figure; "
+                "answer the question above."
+            )
+            continue
+        try:
+            numbers[name] = parse_number(cell, bool(ctx.decimal_comma))
+        except ValueError:
+            notes.errors.append(f"Line {line}: '{shown(cell)}' in {name} is not a number.")
+            continue
+        if numbers[name] < 0 and name != "value":
+            notes.errors.append(
+                f"Line {line}: the {name} is negative; a count cannot be below zero."
+            )
+    if ctx.measure.has_denominator and numbers.get("denominator") == 0:
+        notes.errors.append(
+            f"Line {line}: the denominator is 0; a period with nothing to count has no value, "
+            "so leave it out."
+        )
+    return numbers
+
+
+def _read_row(cells: list[str], line: int, ctx: _Context) -> PasteRow:
+    notes = _Notes()
+    extra = [c for c in cells[len(ctx.roles) :] if c]
+    period = _read_period(_cell(cells, ctx.roles, "period"), line, ctx, notes)
+    numbers = _read_numbers(cells, line, ctx, notes)
+    frequency = ctx.measure.definition.frequency
+    if period is not None:
+        if period in ctx.seen:
+            notes.errors.append(
+                f"Line {line}: {_label(period, frequency)} is pasted twice "
+                f"(also line {ctx.seen[period]})."
+            )
+        else:
+            ctx.seen[period] = line
+    unused = (
+        [
+            f"Line {line}: cells after the last column were not used ({', '.join(map(shown, extra))})."
+        ]
+        if extra
+        else []
+    )
+    if notes.errors or notes.asks or period is None:
+        status: RowStatus = "error" if notes.errors else "ask"
+        return PasteRow(line, tuple(cells), status, tuple(notes.errors + notes.asks + unused))
+    try:
+        observation = check(
+            Observation,
+            {
+                "measure_id": ctx.measure.id,
+                "team_id": ctx.team_id,
+                "period": period,
+                "note": _cell(cells, ctx.roles, "note"),
+                **numbers,
+            },
+        )
+        if is_proportion(ctx.measure):
+            observation.check_proportion()
+    except (KitInputError, ValueError) as error:
+        return PasteRow(line, tuple(cells), "error", (f"Line {line}: {error}", *unused))
+    return _compare(observation, line, cells, ctx, unused)
+
+
+def _compare(
+    observation: Observation, line: int, cells: list[str], ctx: _Context, notes: list[str]
+) -> PasteRow:
+    stored = ctx.existing.get(observation.period)
+    if stored is None:
+        return PasteRow(line, tuple(cells), "new", tuple(notes), observation)
+    fields = ("value", "numerator", "denominator")
+    if all(getattr(stored, f) == getattr(observation, f) for f in fields) and (
+        stored.note == observation.note or not observation.note
+    ):
+        when = _label(observation.period, ctx.measure.definition.frequency)
+        message = f"Line {line}: {when} already holds this value."
+        return PasteRow(line, tuple(cells), "same", (message, *notes), stored)
+    when = _label(observation.period, ctx.measure.definition.frequency)
+    message = (
+        f"Line {line}: replaces {_as_text(stored)} for {when} with "
+        f"{_as_text(observation)} (the old value stays in the history)."
+    )
+    kept = observation.model_copy(update={"id": stored.id})
+    return PasteRow(line, tuple(cells), "change", (message, *notes), kept)
+
+
+def _as_text(observation: Observation) -> str:
+    if observation.value is not None:
+        return f"{observation.value:g}"
+    return f"{observation.numerator:g}/{observation.denominator:g}"
+
+
+# --- the whole block ------------------------------------------------------------------------
+
+
+def _questions(period_cells: list[str], number_cells: list[str], ctx: _Context) -> list[Question]:
+    questions = []
+    if ctx.day_first is None and any(SLASH_DATE.fullmatch(c) for c in period_cells):
+        example = next(c for c in period_cells if SLASH_DATE.fullmatch(c))
+        questions.append(
+            Question(
+                "day_first",
+                f"Is '{example}' day/month/year or month/day/year? Nothing in the pasted "
+                "dates settles it.",
+                {True: "Day first (31/01/2026)", False: "Month first (01/31/2026)"},
+            )
+        )
+    if ctx.decimal_comma is None and any("," in c for c in number_cells):
+        example = next(c for c in number_cells if "," in c)
+        questions.append(
+            Question(
+                "decimal_comma",
+                f"Is the comma in '{example}' a decimal comma or a thousands separator?",
+                {True: f"Decimal comma ({example} is a decimal)", False: "Thousands separator"},
+            )
+        )
+    return questions
+
+
+def _missing_periods(periods: list[dt.date], frequency: str) -> list[dt.date]:
+    if frequency == "weekly" or len(periods) < 2:
+        return []
+    step = 3 if frequency == "quarterly" else 1
+    first, last = min(periods), max(periods)
+    have, gaps = set(periods), []
+    current = first
+    while current < last:
+        months = current.month - 1 + step
+        current = dt.date(current.year + months // 12, months % 12 + 1, 1)
+        if current not in have and current < last:
+            gaps.append(current)
+    return gaps
+
+
+def parse_paste(
+    text: str,
+    *,
+    measure: Measure,
+    team_id: str,
+    existing: Mapping[dt.date, Observation] | None = None,
+    day_first: bool | None = None,
+    decimal_comma: bool | None = None,
+) -> PastePreview:
+    """Read a pasted block for one measure and team into a preview; nothing is saved here.
+
+    ``existing`` holds what is stored for the measure and team, by period, so the preview can
+    say which rows add a value, which change one and which repeat it. ``day_first`` and
+    ``decimal_comma`` answer the preview's questions; left ``None``, they are decided from the
+    block when it settles them, and asked about when it does not.
+    Raises ``KitInputError`` for an empty block or one too large to be a paste.
+    """
+    lines = _split(text)
+    numbered = [(i + 1, row) for i, row in enumerate(lines) if any(row)]
+    if not numbered:
+        raise KitInputError("Nothing was pasted: copy the cells in the spreadsheet first.")
+    if len(numbered) > MAX_PASTE_ROWS:
+        raise KitInputError(
+            f"The block has {len(numbered):,} rows; paste at most {MAX_PASTE_ROWS:,}, or "
+            "upload the file instead."
+        )
+    messages = []
+    skipped = len(lines) - len(numbered)
+    if skipped:
+        messages.append(f"{skipped} blank line{'s were' if skipped > 1 else ' was'} skipped.")
+    roles = _header_roles(numbered[0][1])
+    header = roles is not None
+    data = numbered[1:] if header else numbered
+    width = max(len(row) for _, row in numbered)
+    if roles is None:
+        roles = _positional_roles(width, measure, [row for _, row in data])
+    else:
+        roles += ["ignored"] * (width - len(roles))
+    needed = ["period", *_expected(measure)]
+    missing = [name for name in needed if name not in roles]
+    if missing:
+        kind = "a numerator and a denominator" if measure.has_denominator else "one value"
+        raise KitInputError(
+            f"The header row has no {', '.join(missing)} column: '{measure.name}' is reported "
+            f"as {kind} per period, so name the columns {', '.join(needed)} (and optionally "
+            "note), or paste without the header row."
+        )
+    if not data:
+        raise KitInputError("Only a header row was pasted: copy the rows of data too.")
+    messages += _column_messages(roles, header, measure, [row for _, row in data])
+    period_cells = [_cell(row, roles, "period") for _, row in data]
+    number_cells = [_cell(row, roles, n) for _, row in data for n in _expected(measure)]
+    ctx = _Context(
+        measure=measure,
+        team_id=team_id,
+        roles=roles,
+        day_first=day_first if day_first is not None else detect_day_first(period_cells),
+        decimal_comma=decimal_comma if decimal_comma is not None else _decimal_comma(number_cells),
+        existing=existing or {},
+        seen={},
+    )
+    questions = _questions(period_cells, number_cells, ctx)
+    rows = tuple(_read_row(row, line, ctx) for line, row in data)
+    gaps = _missing_periods(list(ctx.seen), measure.definition.frequency)
+    if gaps:
+        listed = ", ".join(f"{g:%b %Y}" for g in gaps[:6]) + (" ..." if len(gaps) > 6 else "")
+        messages.append(f"No data pasted for {listed}; those periods stay empty.")
+    return PastePreview(
+        rows=rows,
+        columns=tuple(roles),
+        header=header,
+        messages=tuple(messages),
+        questions=tuple(questions),
+        missing_periods=tuple(gaps),
+    )
