@@ -35,7 +35,6 @@ from kit.qi.definitions import is_proportion
 from kit.qi.periods import (
     SLASH_DATE,
     file_period,
-    is_blank,
     parse_number,
     parse_period,
     shown,
@@ -141,21 +140,23 @@ def _expected(measure: Measure) -> list[str]:
     return ["numerator", "denominator"] if measure.has_denominator else ["value"]
 
 
-def _header_roles(cells: Sequence[str]) -> list[str] | None:
-    """Column roles from a header row, or ``None`` when the row is data."""
-    names = [re.sub(r"[\s_]+", " ", c).strip().lower() for c in cells]
-    if not any(name in _ALIASES for name in names):
-        return None
-    if cells and not is_blank(cells[0]):
-        try:
-            parse_period(cells[0], True)
-            return None
-        except (ValueError, LookupError, OverflowError):
-            pass
-    return [_ALIASES.get(name, "ignored") for name in names]
+def _is_period(text: str) -> bool:
+    try:
+        parse_period(text, True)
+    except (ValueError, LookupError, OverflowError):
+        return False
+    return True
 
 
-def _positional_roles(width: int, measure: Measure, rows: list[list[str]]) -> list[str]:
+def _is_header(cells: Sequence[str], measure: Measure) -> bool:
+    """A first row is a header when it holds no period and no numbers where data would."""
+    if cells and cells[0] and _is_period(cells[0]):
+        return False
+    values = cells[1 : 1 + len(_expected(measure))]
+    return not any(_looks_numeric(c) for c in values if c)
+
+
+def _positional_roles(width: int, measure: Measure) -> list[str]:
     """Columns in the order period, value(s), note; any further column is ignored."""
     roles = ["period", *_expected(measure)]
     if width > len(roles):
@@ -163,13 +164,49 @@ def _positional_roles(width: int, measure: Measure, rows: list[list[str]]) -> li
     return (roles + ["ignored"] * width)[:width]
 
 
-def _column_messages(
-    roles: list[str], header: bool, measure: Measure, rows: list[list[str]]
-) -> list[str]:
-    messages = []
-    if not header:
+def _columns(
+    first: Sequence[str], width: int, measure: Measure
+) -> tuple[list[str], bool, list[str]]:
+    """Each column's role, whether the first row is a header, and what to tell the person.
+
+    A header's names are used when they include the columns the measure needs. A header of
+    the spreadsheet's own names (Month, Falls, Bed-days) is read by position, and the preview
+    says so. A header that names some of the kit's columns but not all is refused, because
+    reading it by position would contradict its own names.
+    """
+    needed = ["period", *_expected(measure)]
+    if not _is_header(first, measure):
+        roles = _positional_roles(width, measure)
         wanted = ", ".join(r for r in roles if r != "ignored")
-        messages.append(f"No header row: the columns were read as {wanted}.")
+        return roles, False, [f"No header row: the columns were read as {wanted}."]
+    names = [re.sub(r"[\s_]+", " ", c).strip().lower() for c in first]
+    named = [_ALIASES.get(name, "ignored") for name in names]
+    named += ["ignored"] * (width - len(named))
+    if all(role in named for role in needed):
+        return named, True, []
+    if any(role in named for role in ("value", "numerator", "denominator")):
+        kind = "a numerator and a denominator" if measure.has_denominator else "one value"
+        missing = [role for role in needed if role not in named]
+        raise KitInputError(
+            f"The header row has no {', '.join(missing)} column: '{measure.name}' is reported "
+            f"as {kind} per period, so name the columns {', '.join(needed)} (and optionally "
+            "note), or paste without the header row."
+        )
+    roles = _positional_roles(width, measure)
+    wanted = ", ".join(r for r in roles if r != "ignored")
+    quoted = ", ".join(f"'{shown(c)}'" for c in first if c)
+    return (
+        roles,
+        True,
+        [
+            f"The first row ({quoted}) was read as a header and skipped; the columns were "
+            f"read in order as {wanted}."
+        ],
+    )
+
+
+def _column_messages(roles: list[str], measure: Measure, rows: list[list[str]]) -> list[str]:
+    messages = []
     for index, role in enumerate(roles):
         if role != "ignored":
             continue
@@ -439,26 +476,13 @@ def parse_paste(
     skipped = len(lines) - len(numbered)
     if skipped:
         messages.append(f"{skipped} blank line{'s were' if skipped > 1 else ' was'} skipped.")
-    roles = _header_roles(numbered[0][1])
-    header = roles is not None
-    data = numbered[1:] if header else numbered
     width = max(len(row) for _, row in numbered)
-    if roles is None:
-        roles = _positional_roles(width, measure, [row for _, row in data])
-    else:
-        roles += ["ignored"] * (width - len(roles))
-    needed = ["period", *_expected(measure)]
-    missing = [name for name in needed if name not in roles]
-    if missing:
-        kind = "a numerator and a denominator" if measure.has_denominator else "one value"
-        raise KitInputError(
-            f"The header row has no {', '.join(missing)} column: '{measure.name}' is reported "
-            f"as {kind} per period, so name the columns {', '.join(needed)} (and optionally "
-            "note), or paste without the header row."
-        )
+    roles, header, column_notes = _columns(numbered[0][1], width, measure)
+    messages += column_notes
+    data = numbered[1:] if header else numbered
     if not data:
         raise KitInputError("Only a header row was pasted: copy the rows of data too.")
-    messages += _column_messages(roles, header, measure, [row for _, row in data])
+    messages += _column_messages(roles, measure, [row for _, row in data])
     period_cells = [_cell(row, roles, "period") for _, row in data]
     number_cells = [_cell(row, roles, n) for _, row in data for n in _expected(measure)]
     ctx = _Context(
