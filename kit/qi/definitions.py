@@ -100,6 +100,11 @@ def _per(measure: Measure) -> bool:
     return bool(re.search(r"\bper\b", measure.unit, re.I)) and "%" not in measure.unit
 
 
+def _scaled_rate(unit: str) -> bool:
+    """A unit like "per 1,000 patient-days": a count against exposure, not an average."""
+    return bool(re.search(r"\bper\s+(\d[\d,\s.]*|hundred|thousand|million)\b", unit, re.I))
+
+
 def unit_multiplier(unit: str) -> float | None:
     """The multiplier a unit implies: "%" -> 100, "per 1,000 patient-days" -> 1000.
 
@@ -159,7 +164,7 @@ def check_denominator(measure: Measure) -> list[Finding]:
     """Proportions and rates need a denominator; one-value measures should not carry one."""
     text = measure.definition.denominator
     kind = measure_type(measure)
-    if kind == "rate" and not measure.has_denominator:
+    if (kind == "rate" or _scaled_rate(measure.unit)) and not measure.has_denominator:
         return [
             Finding(
                 "rate_without_denominator",
