@@ -138,8 +138,9 @@ def check_size(
         return [
             Finding(
                 "too_few",
-                f"The family has {count} measure{'s' if count != 1 else ''}; most teams need "
-                "at least an outcome, a process and a balancing measure.",
+                f"The family has {count} measure{'s' if count != 1 else ''}; a family usually "
+                f"has at least {min_measures}, so that outcome, process and balancing are all "
+                "covered.",
             )
         ]
     return []

@@ -92,9 +92,7 @@ def test_a_facilitator_adopts_a_core_measure_for_every_team() -> None:
 
 def test_an_operational_definition_object_can_replace_the_definition() -> None:
     definition = OperationalDefinition(numerator="Our count", denominator="Our days")
-    measure = adopt_measure(
-        "falls_rate", collaborative_id="c", team_id="t", definition=definition
-    )
+    measure = adopt_measure("falls_rate", collaborative_id="c", team_id="t", definition=definition)
     assert measure.definition.numerator == "Our count"
     assert measure.definition.data_source == ""
 
