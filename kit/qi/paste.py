@@ -9,8 +9,8 @@ before anything is saved, so nothing is guessed silently:
   ``date``/``week``, ``value``, ``numerator``, ``denominator``, ``note``, as in file import);
   without one, they are taken in the order period, value (or numerator, denominator), note,
   and the preview says so.
-- **Extra columns** are ignored and named in the preview; **ragged rows** (too few cells) are
-  errors for that row only; extra cells on a row are named in its messages.
+- **Extra columns** (including cells beyond the last column on only some rows) are ignored and
+  named in the preview; **ragged rows** (too few cells) are errors for that row only.
 - **Blank lines** are skipped and counted.
 - **Decimal commas** (12,5) are read as decimals when the block shows it; a block whose
   commas could be either (1,250 alone) asks, through :attr:`PastePreview.questions`.
@@ -180,11 +180,13 @@ def _columns(
         wanted = ", ".join(r for r in roles if r != "ignored")
         return roles, False, [f"No header row: the columns were read as {wanted}."]
     names = [re.sub(r"[\s_]+", " ", c).strip().lower() for c in first]
-    named = [_ALIASES.get(name, "ignored") for name in names]
+    usable = {*needed, "note"}
+    aliases = [_ALIASES.get(name) for name in names]
+    named = [role if role in usable else "ignored" for role in aliases]
     named += ["ignored"] * (width - len(named))
     if all(role in named for role in needed):
         return named, True, []
-    if any(role in named for role in ("value", "numerator", "denominator")):
+    if any(role in aliases for role in ("value", "numerator", "denominator")):
         kind = "a numerator and a denominator" if measure.has_denominator else "one value"
         missing = [role for role in needed if role not in named]
         raise KitInputError(
@@ -336,7 +338,6 @@ def _read_numbers(
 
 def _read_row(cells: list[str], line: int, ctx: _Context) -> PasteRow:
     notes = _Notes()
-    extra = [c for c in cells[len(ctx.roles) :] if c]
     period = _read_period(_cell(cells, ctx.roles, "period"), line, ctx, notes)
     numbers = _read_numbers(cells, line, ctx, notes)
     frequency = ctx.measure.definition.frequency
@@ -348,16 +349,9 @@ def _read_row(cells: list[str], line: int, ctx: _Context) -> PasteRow:
             )
         else:
             ctx.seen[period] = line
-    unused = (
-        [
-            f"Line {line}: cells after the last column were not used ({', '.join(map(shown, extra))})."
-        ]
-        if extra
-        else []
-    )
     if notes.errors or notes.asks or period is None:
         status: RowStatus = "error" if notes.errors else "ask"
-        return PasteRow(line, tuple(cells), status, tuple(notes.errors + notes.asks + unused))
+        return PasteRow(line, tuple(cells), status, tuple(notes.errors + notes.asks))
     try:
         observation = check(
             Observation,
@@ -372,30 +366,28 @@ def _read_row(cells: list[str], line: int, ctx: _Context) -> PasteRow:
         if is_proportion(ctx.measure):
             observation.check_proportion()
     except (KitInputError, ValueError) as error:
-        return PasteRow(line, tuple(cells), "error", (f"Line {line}: {error}", *unused))
-    return _compare(observation, line, cells, ctx, unused)
+        return PasteRow(line, tuple(cells), "error", (f"Line {line}: {error}",))
+    return _compare(observation, line, cells, ctx)
 
 
-def _compare(
-    observation: Observation, line: int, cells: list[str], ctx: _Context, notes: list[str]
-) -> PasteRow:
+def _compare(observation: Observation, line: int, cells: list[str], ctx: _Context) -> PasteRow:
     stored = ctx.existing.get(observation.period)
     if stored is None:
-        return PasteRow(line, tuple(cells), "new", tuple(notes), observation)
+        return PasteRow(line, tuple(cells), "new", (), observation)
     fields = ("value", "numerator", "denominator")
     if all(getattr(stored, f) == getattr(observation, f) for f in fields) and (
         stored.note == observation.note or not observation.note
     ):
         when = _label(observation.period, ctx.measure.definition.frequency)
         message = f"Line {line}: {when} already holds this value."
-        return PasteRow(line, tuple(cells), "same", (message, *notes), stored)
+        return PasteRow(line, tuple(cells), "same", (message,), stored)
     when = _label(observation.period, ctx.measure.definition.frequency)
     message = (
         f"Line {line}: replaces {_as_text(stored)} for {when} with "
         f"{_as_text(observation)} (the old value stays in the history)."
     )
     kept = observation.model_copy(update={"id": stored.id})
-    return PasteRow(line, tuple(cells), "change", (message, *notes), kept)
+    return PasteRow(line, tuple(cells), "change", (message,), kept)
 
 
 def _as_text(observation: Observation) -> str:

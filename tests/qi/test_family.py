@@ -94,3 +94,22 @@ def test_a_team_measure_named_like_a_core_measure_is_flagged() -> None:
     fam = family_for_team([core, copy, m("process"), m("balancing")], "t1", "c")
     finding = next(f for f in check_family(fam) if f.code == "duplicate_name")
     assert "core measure of the collaborative" in finding.message
+
+
+def test_the_issue_13_modules_stay_pure() -> None:
+    """Like ``test_purity``: the new model modules load no widgets, Bokeh or database."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import kit.qi.family, kit.qi.definitions, kit.qi.pdsa, kit.qi.reporting\n"
+        "import kit.qi.paste, kit.qi.periods\n"
+        "kit.qi.family.measure_library()\n"
+        "bad = {'ipywidgets', 'bokeh', 'sqlalchemy', 'psycopg', 'jupyter_bokeh', 'traitlets'}\n"
+        "print(','.join(sorted({n.split('.')[0] for n in sys.modules} & bad)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""
