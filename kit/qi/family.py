@@ -36,6 +36,7 @@ __all__ = [
     "LibraryMeasure",
     "adopt_measure",
     "check_family",
+    "check_removal",
     "family_for_team",
     "library_entry",
     "measure_library",
@@ -191,6 +192,21 @@ def check_family(
         *check_size(family, min_measures=min_measures, max_measures=max_measures),
         *check_duplicates(family),
     ]
+
+
+def check_removal(family: Family, measure_id: str) -> None:
+    """Refuse to take a core measure out of a team's family: the facilitator set it for all.
+
+    Raises ``KitInputError``; a team's own measures may be removed.
+    """
+    for m in family.core:
+        if m.id == measure_id:
+            raise KitInputError(
+                f"'{m.name}' is a core measure of the collaborative: every team reports it, so "
+                "it cannot be removed here. Ask the facilitator if it does not fit your setting."
+            )
+    if not any(m.id == measure_id for m in family.own):
+        raise KitInputError("That measure is not in this team's family.")
 
 
 # --- the measure library --------------------------------------------------------------------

@@ -319,8 +319,16 @@ def _read_numbers(
                 "answer the question above."
             )
             continue
+        percent = cell.endswith("%")
+        if percent and (name != "value" or "%" not in ctx.measure.unit):
+            notes.errors.append(
+                f"Line {line}: '{shown(cell)}' is a percentage, but the {name} of "
+                f"'{ctx.measure.name}' is "
+                + ("a count." if name != "value" else f"in {ctx.measure.unit or 'its own unit'}.")
+            )
+            continue
         try:
-            numbers[name] = parse_number(cell, bool(ctx.decimal_comma))
+            numbers[name] = parse_number(cell.removesuffix("%"), bool(ctx.decimal_comma))
         except ValueError:
             notes.errors.append(f"Line {line}: '{shown(cell)}' in {name} is not a number.")
             continue
@@ -424,8 +432,13 @@ def _questions(period_cells: list[str], number_cells: list[str], ctx: _Context) 
 
 
 def _missing_periods(periods: list[dt.date], frequency: str) -> list[dt.date]:
-    if frequency == "weekly" or len(periods) < 2:
+    if len(periods) < 2:
         return []
+    if frequency == "weekly":
+        first, last = min(periods), max(periods)
+        have = set(periods)
+        days = range(7, (last - first).days, 7)
+        return [d for d in (first + dt.timedelta(days=n) for n in days) if d not in have]
     step = 3 if frequency == "quarterly" else 1
     first, last = min(periods), max(periods)
     have, gaps = set(periods), []
@@ -490,7 +503,10 @@ def parse_paste(
     rows = tuple(_read_row(row, line, ctx) for line, row in data)
     gaps = _missing_periods(list(ctx.seen), measure.definition.frequency)
     if gaps:
-        listed = ", ".join(f"{g:%b %Y}" for g in gaps[:6]) + (" ..." if len(gaps) > 6 else "")
+        frequency = measure.definition.frequency
+        listed = ", ".join(_label(g, frequency) for g in gaps[:6]) + (
+            " ..." if len(gaps) > 6 else ""
+        )
         messages.append(f"No data pasted for {listed}; those periods stay empty.")
     return PastePreview(
         rows=rows,

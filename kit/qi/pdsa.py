@@ -18,6 +18,7 @@ change idea's cycles in order, with their scale, for the ramp view.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -32,9 +33,11 @@ from kit.qi.validation import friendly_messages
 __all__ = [
     "PLAN_FIELDS",
     "SCALES",
+    "CycleAnnotation",
     "Ramp",
     "RampStep",
     "check_plan",
+    "cycle_annotations",
     "check_study",
     "next_cycle",
     "ramps",
@@ -219,7 +222,7 @@ def next_cycle(
         id=new_id(),
         team_id=cycle.team_id,
         change_idea_id=cycle.change_idea_id,
-        title=title or f"{cycle.title} (next cycle)"[:200],
+        title=title or _next_title(cycle.title),
         objective=cycle.objective,
         questions=cycle.questions,
         plan_who=cycle.plan_who,
@@ -231,6 +234,15 @@ def next_cycle(
         previous_id=cycle.id,
         start=start,
     )
+
+
+def _next_title(title: str) -> str:
+    """ "Checklist" -> "Checklist (cycle 2)" -> "Checklist (cycle 3)"."""
+    match = re.search(r" \(cycle (\d+)\)$", title)
+    number = int(match[1]) + 1 if match else 2
+    base = title[: match.start()] if match else title
+    suffix = f" (cycle {number})"
+    return base[: 200 - len(suffix)] + suffix
 
 
 # --- ramps ----------------------------------------------------------------------------------
@@ -318,3 +330,43 @@ def ramps(cycles: Iterable[PDSACycle], change_ideas: Iterable[ChangeIdea] = ()) 
         label = ideas[key] if key is not None else "Not linked to a change idea"
         result.append(Ramp(key, label, steps))
     return result
+
+
+# --- chart annotations ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleAnnotation:
+    """A cycle as a mark on a linked measure's chart: where it goes and what it says."""
+
+    cycle_id: str
+    day: dt.date
+    end: dt.date | None
+    label: str
+    stage: Stage
+    act: str | None
+
+
+def cycle_annotations(cycles: Iterable[PDSACycle], measure_id: str) -> list[CycleAnnotation]:
+    """The cycles linked to one measure, in date order, for its chart.
+
+    A cycle is placed at its start date; one not yet dated has no place on a time axis and is
+    left out (the ramp view still shows it).
+    """
+    marks = []
+    for c in cycles:
+        if measure_id not in c.measure_ids or c.start is None:
+            continue
+        decision = f" - {c.act}" if c.act else ""
+        scale = f" ({scale_label(c.scale).lower()})" if c.scale else ""
+        marks.append(
+            CycleAnnotation(
+                cycle_id=c.id,
+                day=c.start,
+                end=c.end,
+                label=f"PDSA: {c.title}{scale}{decision}",
+                stage=stage(c),
+                act=c.act,
+            )
+        )
+    return sorted(marks, key=lambda a: (a.day, a.label))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kit.qi.family import Family, check_family, family_for_team
+from kit.errors import KitInputError
+from kit.qi.family import Family, check_family, check_removal, family_for_team
 from kit.qi.records import Measure
 
 
@@ -86,6 +87,17 @@ def test_core_measures_come_first_and_every_team_gets_them() -> None:
     theirs = family_for_team(measures, "t2", "c")
     assert [x.name for x in theirs.core] == [x.name for x in mine.core]
     assert [x.name for x in theirs.own] == ["Their own"]
+
+
+def test_a_team_removes_its_own_measures_but_not_core_ones() -> None:
+    core = m("outcome", "Falls", team_id=None)
+    own = m("process", "Risk assessed")
+    fam = family_for_team([core, own], "t1", "c")
+    check_removal(fam, own.id)
+    with pytest.raises(KitInputError, match="core measure of the collaborative"):
+        check_removal(fam, core.id)
+    with pytest.raises(KitInputError, match="not in this team's family"):
+        check_removal(fam, "elsewhere")
 
 
 def test_a_team_measure_named_like_a_core_measure_is_flagged() -> None:

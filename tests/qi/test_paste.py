@@ -296,3 +296,33 @@ def test_gaps_between_pasted_months_are_flagged() -> None:
     assert preview.missing_periods == (D(2026, 3, 1), D(2026, 4, 1))
     assert "No data pasted for Mar 2026, Apr 2026; those periods stay empty." in preview.messages
     assert preview.ready
+
+
+def test_weekly_gaps_are_flagged_by_week() -> None:
+    weekly = VALUE.model_copy(
+        update={"definition": VALUE.definition.model_copy(update={"frequency": "weekly"})}
+    )
+    preview = paste("2026-03-02\t12\n2026-03-09\t13\n2026-03-23\t14", weekly)
+    assert preview.missing_periods == (D(2026, 3, 16),)
+    assert (
+        "No data pasted for the week of 16 Mar 2026; those periods stay empty." in preview.messages
+    )
+
+
+@pytest.mark.parametrize(
+    ("measure", "cell", "status", "words"),
+    [
+        (VALUE.model_copy(update={"unit": "% of patients"}), "45%", "new", None),
+        (VALUE, "45%", "error", "is a percentage, but the value"),
+        (RATE, "45%\t900", "error", "is a percentage, but the numerator"),
+    ],
+)
+def test_percent_cells_are_read_only_where_the_unit_is_a_percentage(
+    measure: Measure, cell: str, status: str, words: str | None
+) -> None:
+    preview = paste(f"2026-01\t{cell}", measure)
+    assert statuses(preview) == [status]
+    if words:
+        assert words in preview.rows[0].messages[0]
+    else:
+        assert preview.observations()[0].value == 45

@@ -12,6 +12,7 @@ from kit.qi.pdsa import (
     SCALES,
     check_plan,
     check_study,
+    cycle_annotations,
     next_cycle,
     ramps,
     record_act,
@@ -177,6 +178,10 @@ def test_adapt_starts_the_next_cycle_linked_to_the_previous_one() -> None:
     # a new cycle needs its own prediction, and has done nothing yet
     assert second.prediction == "" and second.do_notes == "" and second.act is None
     assert stage(second) == "plan"
+    assert second.title == "Checklist, one nurse, one shift (cycle 2)"
+    third = next_cycle(second.model_copy(update={"act": "adapt"}))
+    assert third.title == "Checklist, one nurse, one shift (cycle 3)"
+    assert next_cycle(first, title="Admission pack, one ward").title == "Admission pack, one ward"
 
 
 def test_adopt_may_continue_the_ramp_at_a_larger_scale() -> None:
@@ -241,3 +246,17 @@ def test_ramps_leave_out_change_ideas_without_cycles() -> None:
     ideas = [ChangeIdea(id="ci-1", text="Falls checklist"), ChangeIdea(id="ci-9", text="Unused")]
     assert [r.change_idea_id for r in ramps([cycle()], ideas)] == ["ci-1"]
     assert ramps([], ideas) == []
+
+
+def test_cycles_become_annotations_on_their_linked_measures_charts() -> None:
+    first = record_act(studied(), "adapt", "Admission pack")
+    second = next_cycle(first, scale="one_ward", start=D(2026, 3, 9))
+    undated = next_cycle(first)
+    other = cycle(title="Huddle", measure_ids=["m-falls"], start=D(2026, 3, 1))
+    marks = cycle_annotations([second, other, undated, first], "m-assess")
+    assert [(a.day, a.label) for a in marks] == [
+        (D(2026, 3, 2), "PDSA: Checklist, one nurse, one shift (one shift) - adapt"),
+        (D(2026, 3, 9), "PDSA: Checklist, one nurse, one shift (cycle 2) (one ward or clinic)"),
+    ]
+    assert [a.cycle_id for a in cycle_annotations([other], "m-falls")] == [other.id]
+    assert cycle_annotations([other], "m-none") == []
