@@ -70,6 +70,8 @@ _ALIASES = {
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _DOT_DECIMAL = re.compile(r"[+-]?\d*\.\d+")
+#: 1.250,5: a dot between thousands and a decimal comma, as continental spreadsheets show them
+_DOTTED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+,\d+")
 
 
 @dataclass(frozen=True)
@@ -156,16 +158,22 @@ def _is_header(cells: Sequence[str], measure: Measure) -> bool:
     return not any(_looks_numeric(c) for c in values if c)
 
 
-def _positional_roles(width: int, measure: Measure) -> list[str]:
-    """Columns in the order period, value(s), note; any further column is ignored."""
+def _positional_roles(width: int, measure: Measure, rows: Sequence[Sequence[str]]) -> list[str]:
+    """Columns in the order period, value(s), note; any further column is ignored.
+
+    The column after the values is a note only when it holds some text: a column of numbers
+    there (a rate the spreadsheet worked out, say) is not a note, so it is ignored and said.
+    """
     roles = ["period", *_expected(measure)]
     if width > len(roles):
-        roles.append("note")
+        index = len(roles)
+        cells = [row[index] for row in rows if index < len(row) and row[index]]
+        roles.append("ignored" if cells and all(map(_looks_numeric, cells)) else "note")
     return (roles + ["ignored"] * width)[:width]
 
 
 def _columns(
-    first: Sequence[str], width: int, measure: Measure
+    first: Sequence[str], width: int, measure: Measure, rows: Sequence[Sequence[str]]
 ) -> tuple[list[str], bool, list[str]]:
     """Each column's role, whether the first row is a header, and what to tell the person.
 
@@ -176,7 +184,7 @@ def _columns(
     """
     needed = ["period", *_expected(measure)]
     if not _is_header(first, measure):
-        roles = _positional_roles(width, measure)
+        roles = _positional_roles(width, measure, rows)
         wanted = ", ".join(r for r in roles if r != "ignored")
         return roles, False, [f"No header row: the columns were read as {wanted}."]
     names = [re.sub(r"[\s_]+", " ", c).strip().lower() for c in first]
@@ -194,7 +202,7 @@ def _columns(
             f"as {kind} per period, so name the columns {', '.join(needed)} (and optionally "
             "note), or paste without the header row."
         )
-    roles = _positional_roles(width, measure)
+    roles = _positional_roles(width, measure, rows[1:])
     wanted = ", ".join(r for r in roles if r != "ignored")
     quoted = ", ".join(f"'{shown(c)}'" for c in first if c)
     return (
@@ -207,7 +215,9 @@ def _columns(
     )
 
 
-def _column_messages(roles: list[str], measure: Measure, rows: list[list[str]]) -> list[str]:
+def _column_messages(
+    roles: list[str], measure: Measure, rows: list[list[str]], header: Sequence[str] | None
+) -> list[str]:
     messages = []
     for index, role in enumerate(roles):
         if role != "ignored":
@@ -215,12 +225,19 @@ def _column_messages(roles: list[str], measure: Measure, rows: list[list[str]]) 
         cells = [row[index] for row in rows if index < len(row) and row[index]]
         numeric = cells and all(_looks_numeric(c) for c in cells)
         hint = ""
-        if numeric and not measure.has_denominator and "value" in roles:
+        if numeric and not measure.has_denominator:
             hint = (
                 f" It holds numbers, but '{measure.name}' takes one value per period; if these "
                 "are numerators and denominators, the measure needs a denominator."
             )
-        messages.append(f"Column {index + 1} was not used.{hint}")
+        elif numeric:
+            hint = " It holds numbers; notes are text."
+        name = (
+            f" ('{shown(header[index])}')"
+            if header and index < len(header) and header[index]
+            else ""
+        )
+        messages.append(f"Column {index + 1}{name} was not used.{hint}")
     return messages
 
 
@@ -237,7 +254,9 @@ def _decimal_comma(cells: list[str]) -> bool | None:
             if _DOT_DECIMAL.fullmatch(text):
                 thousands = True
             continue
-        if _THOUSANDS.fullmatch(text):
+        if _DOTTED_THOUSANDS.fullmatch(text) or re.fullmatch(r"[+-]?0,\d+", text):
+            decimal = True
+        elif _THOUSANDS.fullmatch(text):
             if "." in text or text.count(",") > 1:
                 thousands = True
             else:
@@ -328,7 +347,10 @@ def _read_numbers(
             )
             continue
         try:
-            numbers[name] = parse_number(cell.removesuffix("%"), bool(ctx.decimal_comma))
+            text = cell.removesuffix("%")
+            if ctx.decimal_comma and _DOTTED_THOUSANDS.fullmatch(text.replace(" ", "")):
+                text = text.replace(".", "")
+            numbers[name] = parse_number(text, bool(ctx.decimal_comma))
         except ValueError:
             notes.errors.append(f"Line {line}: '{shown(cell)}' in {name} is not a number.")
             continue
@@ -482,12 +504,15 @@ def parse_paste(
     if skipped:
         messages.append(f"{skipped} blank line{'s were' if skipped > 1 else ' was'} skipped.")
     width = max(len(row) for _, row in numbered)
-    roles, header, column_notes = _columns(numbered[0][1], width, measure)
+    roles, header, column_notes = _columns(
+        numbered[0][1], width, measure, [row for _, row in numbered]
+    )
     messages += column_notes
     data = numbered[1:] if header else numbered
     if not data:
         raise KitInputError("Only a header row was pasted: copy the rows of data too.")
-    messages += _column_messages(roles, measure, [row for _, row in data])
+    names = numbered[0][1] if header else None
+    messages += _column_messages(roles, measure, [row for _, row in data], names)
     period_cells = [_cell(row, roles, "period") for _, row in data]
     number_cells = [_cell(row, roles, n) for _, row in data for n in _expected(measure)]
     ctx = _Context(

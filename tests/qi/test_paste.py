@@ -148,25 +148,33 @@ def test_extra_columns_are_named_not_silently_used() -> None:
     text = "period\tward\tnumerator\tdenominator\tstaff\n2026-01\tW7\t3\t900\tAnn\n"
     preview = paste(text)
     assert preview.columns == ("period", "ignored", "numerator", "denominator", "ignored")
-    assert preview.messages == ("Column 2 was not used.", "Column 5 was not used.")
+    assert preview.messages == (
+        "Column 2 ('ward') was not used.",
+        "Column 5 ('staff') was not used.",
+    )
     assert values(preview) == [(D(2026, 1, 1), 3, 900)]
 
 
 def test_numbers_in_an_unused_column_get_a_hint() -> None:
-    preview = paste("2026-01\t3\t900\tnote\textra\n2026-02\t4\t880\tnote\t12", VALUE)
-    assert preview.columns == ("period", "value", "note", "ignored", "ignored")
-    assert "Column 3 was not used" not in " ".join(preview.messages)
+    # a one-value measure pasted as numerator and denominator: the third column is not a note
     preview = paste("2026-01\t3\t900\n2026-02\t4\t880", VALUE)
-    assert preview.columns == ("period", "value", "note")
-    preview = paste("period\tvalue\tdenominator\n2026-01\t3\t900", VALUE)
+    assert preview.columns == ("period", "value", "ignored")
+    assert any("Column 3 was not used. It holds numbers" in m for m in preview.messages)
     assert any("takes one value per period" in m for m in preview.messages)
+    preview = paste("period\tvalue\tdenominator\n2026-01\t3\t900", VALUE)
+    assert any("Column 3 ('denominator') was not used" in m for m in preview.messages)
+    # text after the values is a note, and the preview says it was read as one
+    preview = paste("2026-01\t3\tnew lead\textra\n2026-02\t4\t\t12", VALUE)
+    assert preview.columns == ("period", "value", "note", "ignored")
+    assert "No header row: the columns were read as period, value, note." in preview.messages
+    assert [o.note for o in preview.observations()] == ["new lead", ""]
 
 
 def test_cells_beyond_the_header_on_one_row_are_named() -> None:
     preview = paste("period\tvalue\n2026-01\t12\n2026-02\t14\toops", VALUE)
     assert statuses(preview) == ["new", "new"]
     assert preview.columns == ("period", "value", "ignored")
-    assert preview.messages == ("Column 3 was not used.",)
+    assert preview.messages == ("Column 3 was not used.",)  # no header name to quote
 
 
 def test_a_header_that_contradicts_the_measure_is_refused() -> None:
@@ -204,6 +212,8 @@ def test_a_block_too_large_for_a_paste_is_refused() -> None:
         (["1,250.5", "1,250"], [1250.5, 1250.0]),  # the block shows thousands separators
         (["12.5", "1,250"], [12.5, 1250.0]),
         (["1,250,000", "3"], [1250000.0, 3.0]),
+        (["0,250", "1,5"], [0.25, 1.5]),  # a thousands group never follows a lone 0
+        (["1.250,5", "980"], [1250.5, 980.0]),  # continental: dot for thousands
         (["12", "14"], [12.0, 14.0]),
     ],
 )
@@ -296,6 +306,13 @@ def test_gaps_between_pasted_months_are_flagged() -> None:
     assert preview.missing_periods == (D(2026, 3, 1), D(2026, 4, 1))
     assert "No data pasted for Mar 2026, Apr 2026; those periods stay empty." in preview.messages
     assert preview.ready
+
+
+def test_a_column_of_numbers_after_the_values_is_not_taken_for_a_note() -> None:
+    preview = paste("2026-01\t3\t900\t3.33\n2026-02\t4\t880\t4.55")
+    assert preview.columns == ("period", "numerator", "denominator", "ignored")
+    assert "Column 4 was not used. It holds numbers; notes are text." in preview.messages
+    assert [o.note for o in preview.observations()] == ["", ""]
 
 
 def test_weekly_gaps_are_flagged_by_week() -> None:
