@@ -82,15 +82,19 @@ def is_rate(measure: Measure) -> bool:
 
 
 def is_proportion(measure: Measure) -> bool:
-    """A part of a whole: numerator and denominator, and not a rate.
+    """Numerator and denominator on any chart but a U chart: the numerator can never exceed
+    the denominator.
 
-    Same rule as the store's check that a numerator never exceeds its denominator.
+    The same rule as ``is_proportion`` in ``kit/store/store.py``, which refuses such rows when
+    they are saved, so a preview never accepts what the store will refuse. A measure with a
+    rate's unit on a run chart is therefore both (see :func:`check_unit_and_multiplier`).
     """
-    return measure.has_denominator and not is_rate(measure)
+    return measure.has_denominator and measure.chart not in _RATE_CHARTS
 
 
 def measure_type(measure: Measure) -> Literal["proportion", "rate", "value"]:
-    """How the measure is reported, in the three words the form and the help text use."""
+    """How the measure reads, in the three words the form and the help text use (a rate's
+    unit makes it a rate, whatever the chart)."""
     if is_rate(measure):
         return "rate"
     return "proportion" if is_proportion(measure) else "value"
@@ -201,8 +205,8 @@ def check_denominator(measure: Measure) -> list[Finding]:
 def check_subset(measure: Measure) -> list[Finding]:
     """A proportion's numerator counts some of the denominator's cases, in the same words."""
     numerator, denominator = measure.definition.numerator, measure.definition.denominator
-    if not (is_proportion(measure) and numerator and denominator):
-        return []
+    if not (is_proportion(measure) and numerator and denominator) or _per(measure):
+        return []  # a rate's unit on a proportion has its own finding
     if _words(numerator) & _words(denominator):
         return []
     return [
@@ -338,12 +342,14 @@ def check_unit_and_multiplier(measure: Measure) -> list[Finding]:
             )
         ]
     if is_proportion(measure) and _per(measure):
+        chart = "a run chart" if measure.chart == "run" else f"a {measure.chart.upper()} chart"
         return [
             Finding(
                 "proportion_with_rate_unit",
-                f"'{measure.unit}' reads as a rate (events per exposure), but the chart is "
-                "for a proportion; use a U chart for events per patient-day, or a unit "
-                "like '% of patients'.",
+                f"'{measure.unit}' reads as a rate (events per exposure), but on {chart} "
+                "the kit treats the measure as a proportion, "
+                "whose numerator can never exceed its denominator. Choose a U chart for events "
+                "per patient-day, or a unit like '% of patients'.",
                 "unit",
                 "ambiguous",
             )

@@ -168,20 +168,21 @@ def test_unit_multiplier_reads_the_scale_from_the_unit(unit: str, expected: floa
 
 
 @pytest.mark.parametrize(
-    ("fields", "kind"),
+    ("fields", "kind", "proportion"),
     [
-        ({}, "proportion"),
-        ({"chart": "u", "unit": "falls per 1,000 patient-days", "multiply": 1000}, "rate"),
-        ({"chart": "run", "unit": "falls per 1,000 patient-days", "multiply": 1000}, "rate"),
-        ({"chart": "run", "unit": "%"}, "proportion"),
-        ({"chart": "i", "has_denominator": False, "unit": "days", "multiply": 1}, "value"),
+        ({}, "proportion", True),
+        ({"chart": "u", "unit": "falls per 1,000 patient-days", "multiply": 1000}, "rate", False),
+        # the store refuses numerator > denominator on any chart but U: so does the preview
+        ({"chart": "run", "unit": "falls per 1,000 patient-days", "multiply": 1000}, "rate", True),
+        ({"chart": "run", "unit": "%"}, "proportion", True),
+        ({"chart": "i", "has_denominator": False, "unit": "days", "multiply": 1}, "value", False),
     ],
 )
-def test_measure_type(fields: dict[str, Any], kind: str) -> None:
+def test_measure_type(fields: dict[str, Any], kind: str, proportion: bool) -> None:
     m = measure(**fields)
     assert measure_type(m) == kind
     assert is_rate(m) == (kind == "rate")
-    assert is_proportion(m) == (kind == "proportion")
+    assert is_proportion(m) is proportion
 
 
 def test_an_average_per_visit_is_not_taken_for_a_rate() -> None:
@@ -198,6 +199,18 @@ def test_an_average_per_visit_is_not_taken_for_a_rate() -> None:
     assert review_definition(m) == []
 
 
-def test_a_p_chart_with_a_rate_unit_is_flagged() -> None:
-    m = measure(unit="falls per patient", multiply=1)
-    assert "proportion_with_rate_unit" in codes(m)
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"unit": "falls per patient", "multiply": 1}, "on a P chart the kit treats"),
+        (
+            {"chart": "run", "unit": "falls per 1,000 patient-days", "multiply": 1000},
+            "on a run chart the kit treats",
+        ),
+    ],
+)
+def test_a_rate_unit_on_a_proportion_chart_is_flagged(fields: dict[str, Any], words: str) -> None:
+    m = measure({"numerator": "Falls", "denominator": "Patient-days"}, **fields)
+    findings = review_definition(m)
+    assert [f.code for f in findings] == ["proportion_with_rate_unit"]
+    assert words in findings[0].message and "U chart" in findings[0].message
