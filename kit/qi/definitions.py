@@ -242,9 +242,14 @@ def check_scope(measure: Measure) -> list[Finding]:
 
 
 def check_baseline_and_target(measure: Measure) -> list[Finding]:
-    """A target sits on the improving side of the baseline, and percentages stay in 0-100."""
+    """A target sits on the improving side of the baseline, and percentages stay in 0-100.
+
+    A balancing measure's target is a line not to cross (keep restraint use at today's level
+    while falls come down), so it may equal the baseline or allow some slack.
+    """
     findings = []
     baseline, target = measure.baseline, measure.target
+    balancing = measure.measure_kind == "balancing"
     if baseline is None:
         findings.append(
             Finding(
@@ -258,12 +263,14 @@ def check_baseline_and_target(measure: Measure) -> list[Finding]:
         findings.append(
             Finding(
                 "target_missing",
-                "Set a target, taken from the team's aim, so the chart can show it.",
+                "Set the level this measure should not cross, so the chart can show it."
+                if balancing
+                else "Set a target, taken from the team's aim, so the chart can show it.",
                 "target",
                 "missing",
             )
         )
-    if baseline is not None and target is not None:
+    if baseline is not None and target is not None and not balancing:
         better = target < baseline if measure.direction == "down" else target > baseline
         if target == baseline:
             findings.append(

@@ -185,6 +185,15 @@ def test_measure_type(fields: dict[str, Any], kind: str, proportion: bool) -> No
     assert is_proportion(m) is proportion
 
 
+@pytest.mark.parametrize("target", [40, 45, 35])
+def test_a_balancing_measures_target_is_a_line_not_to_cross(target: float) -> None:
+    m = measure(measure_kind="balancing", direction="down", target=target)
+    assert review_definition(m) == []
+    missing = review_definition(measure(measure_kind="balancing", target=None))
+    assert [f.code for f in missing] == ["target_missing"]
+    assert "should not cross" in missing[0].message
+
+
 def test_an_average_per_visit_is_not_taken_for_a_rate() -> None:
     m = measure(
         {"numerator": "Minutes from arrival to first assessment, averaged", "denominator": ""},
