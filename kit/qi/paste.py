@@ -35,6 +35,7 @@ from kit.qi.definitions import is_proportion
 from kit.qi.periods import (
     SLASH_DATE,
     file_period,
+    missing_periods,
     parse_number,
     parse_period,
     shown,
@@ -453,26 +454,6 @@ def _questions(period_cells: list[str], number_cells: list[str], ctx: _Context) 
     return questions
 
 
-def _missing_periods(periods: list[dt.date], frequency: str) -> list[dt.date]:
-    if len(periods) < 2:
-        return []
-    if frequency == "weekly":
-        first, last = min(periods), max(periods)
-        have = set(periods)
-        days = range(7, (last - first).days, 7)
-        return [d for d in (first + dt.timedelta(days=n) for n in days) if d not in have]
-    step = 3 if frequency == "quarterly" else 1
-    first, last = min(periods), max(periods)
-    have, gaps = set(periods), []
-    current = first
-    while current < last:
-        months = current.month - 1 + step
-        current = dt.date(current.year + months // 12, months % 12 + 1, 1)
-        if current not in have and current < last:
-            gaps.append(current)
-    return gaps
-
-
 def parse_paste(
     text: str,
     *,
@@ -526,7 +507,7 @@ def parse_paste(
     )
     questions = _questions(period_cells, number_cells, ctx)
     rows = tuple(_read_row(row, line, ctx) for line, row in data)
-    gaps = _missing_periods(list(ctx.seen), measure.definition.frequency)
+    gaps = missing_periods(list(ctx.seen), measure.definition.frequency)
     if gaps:
         frequency = measure.definition.frequency
         listed = ", ".join(_label(g, frequency) for g in gaps[:6]) + (

@@ -19,8 +19,10 @@ __all__ = [
     "MONTHS",
     "SLASH_DATE",
     "day_first",
+    "expected_periods",
     "file_period",
     "is_blank",
+    "missing_periods",
     "parse_number",
     "parse_period",
     "shown",
@@ -144,3 +146,37 @@ def shown(value: Any) -> str:
     """A cell as quoted in a message: trimmed, at most 30 characters."""
     text = str(value).strip()
     return text if len(text) <= 30 else text[:27] + "..."
+
+
+def expected_periods(frequency: str, first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every period a measure should have data for, from the one holding ``first`` to the one
+    holding ``last``, filed as :func:`file_period` files them (weeks step 7 days from ``first``).
+    """
+    periods: list[dt.date] = []
+    current = file_period(first, frequency)
+    end = file_period(last, frequency)
+    step = {"monthly": 1, "quarterly": 3}.get(frequency)
+    while current <= end:
+        periods.append(current)
+        if step is None:
+            current += dt.timedelta(days=7)
+        else:
+            months = current.month - 1 + step
+            current = dt.date(current.year + months // 12, months % 12 + 1, 1)
+    return periods
+
+
+def missing_periods(
+    have: Sequence[dt.date],
+    frequency: str,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> list[dt.date]:
+    """The periods from ``first`` to ``last`` (default: the earliest and latest in ``have``)
+    with no data, for the data-entry grid's "missing" flags."""
+    if not have and (first is None or last is None):
+        return []
+    start = first if first is not None else min(have)
+    end = last if last is not None else max(have)
+    present = set(have)
+    return [p for p in expected_periods(frequency, start, end) if p not in present]
