@@ -22,13 +22,22 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from kit.content import assessment_scale
 from kit.errors import KitInputError
 from kit.qi.definitions import Finding
-from kit.qi.records import Collaborative, MonthlyReport, ReportingSettings, new_id
+from kit.qi.records import (
+    Assessment,
+    Collaborative,
+    MonthlyReport,
+    ReportingSettings,
+    new_id,
+)
 from kit.qi.validation import friendly_messages
 
 __all__ = [
     "REPORT_SECTIONS",
+    "AssessmentLevel",
+    "assessment_levels",
     "Completeness",
     "PeriodStatus",
     "completeness",
@@ -43,6 +52,7 @@ __all__ = [
     "report_statuses",
     "reporting_periods",
     "reporting_window",
+    "self_assessment",
     "submit_report",
     "versions",
 ]
@@ -310,3 +320,48 @@ def edit_report(report: MonthlyReport, **changes: Any) -> MonthlyReport:
             previous_id=report.id,
         )
     return _validated(data)
+
+
+# --- the team's self-assessment -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentLevel:
+    """One level of the collaborative's assessment scale, in the collaborative's wording."""
+
+    score: float
+    label: str
+    description: str
+
+
+def assessment_levels() -> list[AssessmentLevel]:
+    """The scale's levels, 1.0 to 5.0 in halves, as worded in ``kit/content/assessment_scale.yaml``
+    (IHI, "Assessment Scale for Collaboratives", paraphrased; collaboratives reword it there)."""
+    return [
+        AssessmentLevel(float(level["score"]), str(level["label"]), str(level["description"]))
+        for level in assessment_scale()["levels"]
+    ]
+
+
+def self_assessment(
+    report: MonthlyReport, score: float, rater: str, *, rated_at: dt.datetime, note: str = ""
+) -> Assessment:
+    """The team's own score for the report's month, marked as the team's and by whom.
+
+    Faculty score the same month from the report; keeping who rated and when on every score
+    lets the two be compared without a score ever looking automatic.
+    """
+    try:
+        return Assessment.model_validate(
+            {
+                "team_id": report.team_id,
+                "month": report.month,
+                "score": score,
+                "rated_by": "team",
+                "rater": rater,
+                "rated_at": rated_at,
+                "note": note,
+            }
+        )
+    except ValidationError as error:
+        raise KitInputError(" ".join(friendly_messages(Assessment, error))) from None

@@ -11,6 +11,7 @@ from kit.errors import KitInputError
 from kit.qi.records import Collaborative, Milestone, MonthlyReport, ReportingSettings
 from kit.qi.reporting import (
     REPORT_SECTIONS,
+    assessment_levels,
     completeness,
     due_date,
     edit_report,
@@ -22,6 +23,7 @@ from kit.qi.reporting import (
     report_statuses,
     reporting_periods,
     reporting_window,
+    self_assessment,
     submit_report,
     versions,
 )
@@ -265,3 +267,27 @@ def test_bookkeeping_fields_cannot_be_edited(field: str) -> None:
 def test_edits_are_validated_in_plain_words() -> None:
     with pytest.raises(KitInputError, match="too long"):
         edit_report(report(), learned="x" * 5000)
+
+
+# --- self-assessment ----------------------------------------------------------------------
+
+
+def test_the_scale_has_nine_worded_levels() -> None:
+    levels = assessment_levels()
+    assert [lv.score for lv in levels] == [1 + i / 2 for i in range(9)]
+    assert all(lv.label and lv.description for lv in levels)
+
+
+def test_a_self_assessment_is_marked_as_the_teams_with_who_and_when() -> None:
+    score = self_assessment(report(), 2.5, "Ann Lee", rated_at=NOW, note="First cycles done")
+    assert (score.rated_by, score.rater, score.rated_at) == ("team", "Ann Lee", NOW)
+    assert (score.team_id, score.month, score.score) == ("t1", D(2026, 3, 1), 2.5)
+
+
+@pytest.mark.parametrize(
+    ("score", "rater", "words"),
+    [(2.7, "Ann", "not on the scale"), (6, "Ann", "not on the scale"), (3, "", "cannot be empty")],
+)
+def test_a_self_assessment_off_the_scale_is_refused(score: float, rater: str, words: str) -> None:
+    with pytest.raises(KitInputError, match=words):
+        self_assessment(report(), score, rater, rated_at=NOW)
