@@ -88,6 +88,18 @@ class FacultyMember(BaseModel):
     role: FacultyRole = Field(title="Faculty role")
 
 
+class ReportingSettings(BaseModel):
+    """When teams report: each period's report is due a number of days after the period ends.
+
+    Weekly periods start on Monday; monthly periods on the first of the month
+    (``kit.qi.reporting`` turns these settings into due dates and overdue flags).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    period: Literal["monthly", "weekly"] = Field(default="monthly", title="Reporting period")
+    due_days: int = Field(default=10, ge=0, le=60, title="Days after the period ends")
+
+
 class Collaborative(Record):
     """The collaborative's charter and timeline; one per database is the common case."""
 
@@ -98,6 +110,9 @@ class Collaborative(Record):
     sponsor: Text = Field(default="", title="Sponsor")
     faculty: list[FacultyMember] = Field(default_factory=list, title="Faculty")
     timeline: list[Milestone] = Field(default_factory=list, title="Timeline")
+    reporting: ReportingSettings = Field(
+        default_factory=ReportingSettings, title="Reporting settings"
+    )
 
     @model_validator(mode="after")
     def _timeline_in_order(self) -> Collaborative:
@@ -354,6 +369,8 @@ class Measure(Record):
     unit: str = Field(default="", max_length=80, title="Unit")
     has_denominator: bool = Field(default=False, title="Reported as numerator and denominator")
     direction: Literal["up", "down"] = Field(title="Direction of improvement")
+    #: the measure-library entry this measure was adopted from (``kit.qi.family``), if any
+    library_key: str | None = Field(default=None, max_length=60, title="Library measure")
     chart: ChartType = Field(default="run", title="Chart")
     multiply: float = Field(default=1, gt=0, title="Multiply by")
     baseline: float | None = Field(default=None, title="Baseline")
@@ -426,16 +443,28 @@ class PDSACycle(Record):
     data_plan: Text = Field(default="", title="Data to collect")
     do_notes: Text = Field(default="", title="Do: what happened")
     study_notes: Text = Field(default="", title="Study: compared with the prediction")
+    prediction_held: Literal["yes", "partly", "no"] | None = Field(
+        default=None, title="Did the result match the prediction?"
+    )
     act: Literal["adopt", "adapt", "abandon"] | None = Field(default=None, title="Act")
     act_notes: Text = Field(default="", title="Act: next cycle")
     measure_ids: list[str] = Field(default_factory=list, title="Linked measures")
     start: dt.date | None = Field(default=None, title="Start")
     end: dt.date | None = Field(default=None, title="End")
+    #: how big the test is (``kit.qi.pdsa.SCALES``): ramps start small and grow
+    scale: str = Field(default="", max_length=60, title="Scale")
+    #: the cycle this one follows in its ramp (set when "adapt" starts the next cycle)
+    previous_id: str | None = Field(default=None, title="Follows cycle")
 
     @model_validator(mode="after")
     def _dates(self) -> PDSACycle:
         if self.start and self.end and self.end < self.start:
             raise ValueError("The cycle ends before it starts.")
+        if self.do_notes and not self.prediction:
+            raise ValueError(
+                "Write a prediction in the plan before recording what happened (Do): "
+                "without one there is nothing to learn from."
+            )
         if self.act and not self.study_notes:
             raise ValueError(
                 "Write what you learned (Study) before deciding to adopt, adapt or abandon."
@@ -474,20 +503,46 @@ class Assessment(Record):
 
 
 class MonthlyReport(Record):
+    """A team's report for one period (a month, or a week when the collaborative reports weekly).
+
+    A submitted report is locked: assigning to it raises, and ``kit.qi.reporting.edit_report``
+    makes the edit a new version (``previous_id``, ``version_number``) so the faculty's copy
+    stays as it was sent.
+    """
+
     kind: ClassVar[str] = "monthly_report"
     team_id: str = Field(title="Team")
     month: dt.date = Field(title="Month")
-    accomplishments: Text = Field(default="", title="Accomplishments")
+    #: Monday of the reported week, for collaboratives that report weekly
+    week: dt.date | None = Field(default=None, title="Week")
+    accomplishments: Text = Field(default="", title="Results")
     changes_tested: Text = Field(default="", title="Changes tested")
-    challenges: Text = Field(default="", title="Challenges")
-    next_steps: Text = Field(default="", title="Plans for next month")
-    asks: Text = Field(default="", title="What we need from faculty")
+    learned: Text = Field(default="", title="What we learned")
+    challenges: Text = Field(default="", title="Barriers")
+    next_steps: Text = Field(default="", title="Next steps")
+    asks: Text = Field(default="", title="Help needed from faculty")
     submitted: bool = Field(default=False, title="Submitted")
+    submitted_at: dt.datetime | None = Field(default=None, title="Submitted at")
+    version_number: int = Field(default=1, ge=1, title="Version")
+    previous_id: str | None = Field(default=None, title="Replaces report")
 
     @field_validator("month")
     @classmethod
     def _first_of_month(cls, value: dt.date) -> dt.date:
         return value.replace(day=1)
+
+    @field_validator("week")
+    @classmethod
+    def _monday(cls, value: dt.date | None) -> dt.date | None:
+        return None if value is None else value - dt.timedelta(days=value.weekday())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "submitted", False) and name in type(self).model_fields:
+            raise ValueError(
+                "This report has been submitted to the faculty and is locked; edit it as a "
+                "new version instead."
+            )
+        super().__setattr__(name, value)
 
 
 #: every kind of record the store and workbooks know, by name

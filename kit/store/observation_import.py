@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import KitInputError
+from kit.qi.periods import day_first as _day_first
+from kit.qi.periods import file_period as _file_period
+from kit.qi.periods import is_blank as _blank
+from kit.qi.periods import parse_number as _number
+from kit.qi.periods import parse_period as _parse_period
+from kit.qi.periods import shown as _shown
 from kit.qi.records import Measure, Observation
 from kit.qi.validation import check
 from kit.store.access import Actor
@@ -61,14 +66,6 @@ _ALIASES = {
     "comments": "note",
 }
 _COUNT_CHARTS = {"c", "u", "up", "p", "pp", "g", "t"}
-_MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (
-        dt.date(2000, number, 1).strftime("%b").lower(),
-        dt.date(2000, number, 1).strftime("%B").lower(),
-    )
-} | {"sept": 9}
 
 
 @dataclass
@@ -207,105 +204,6 @@ def _csv_rows(raw: bytes, label: str) -> list[tuple[int, list[Any]]]:
     except csv.Error as error:
         raise _fail(label, f"The file is not a readable CSV file ({error}).") from None
     return rows
-
-
-# --- cells ---------------------------------------------------------------------------------
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _number(value: Any, decimal_comma: bool) -> float:
-    """A cell as a finite number, or ValueError."""
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text) and not decimal_comma:
-            text = text.replace(",", "")
-        elif decimal_comma and re.fullmatch(r"[+-]?\d+,\d+", text):
-            text = text.replace(",", ".")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-            raise ValueError
-        number = float(text)
-    if not math.isfinite(number):
-        raise ValueError
-    return number
-
-
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[T ].*)?")
-_SLASH = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
-_MONTH_YEAR = re.compile(r"(\d{1,2})[/.\-](\d{4})")
-_NAMED = re.compile(r"([A-Za-z]+)\.?[\s\-/,]*(\d{4}|\d{2})")
-_NAMED_DAY = re.compile(r"(\d{1,2})[\s\-/]+([A-Za-z]+)\.?[\s\-/,]*(\d{4}|\d{2})")
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def _parse_period(value: Any, day_first: bool | None) -> dt.date:
-    """A cell as a date; ``day_first`` settles slash dates (None: they are ambiguous)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if match := _ISO.fullmatch(text):
-        year, month, day = match.groups()
-        return dt.date(int(year), int(month), int(day or 1))
-    if match := _SLASH.fullmatch(text):
-        first, second, year = int(match[1]), int(match[2]), _year(match[3])
-        if day_first is None:
-            raise LookupError
-        day, month = (first, second) if day_first else (second, first)
-        return dt.date(year, month, day)
-    if match := _MONTH_YEAR.fullmatch(text):
-        return dt.date(int(match[2]), int(match[1]), 1)
-    if (match := _NAMED.fullmatch(text)) and match[1].lower() in _MONTHS:
-        return dt.date(_year(match[2]), _MONTHS[match[1].lower()], 1)
-    if (match := _NAMED_DAY.fullmatch(text)) and match[2].lower() in _MONTHS:
-        return dt.date(_year(match[3]), _MONTHS[match[2].lower()], int(match[1]))
-    raise ValueError
-
-
-def _day_first(cells: Sequence[Any]) -> bool | None:
-    """Decide how to read slash dates from the whole column (see the module docstring)."""
-    pairs = [
-        (int(m[1]), int(m[2]))
-        for c in cells
-        if isinstance(c, str) and (m := _SLASH.fullmatch(c.strip()))
-    ]
-    if not pairs:
-        return None
-    if any(a > 12 for a, _ in pairs) and not any(b > 12 for _, b in pairs):
-        return True
-    if any(b > 12 for _, b in pairs) and not any(a > 12 for a, _ in pairs):
-        return False
-    firsts = {a for a, _ in pairs}
-    seconds = {b for _, b in pairs}
-    if len(pairs) > 1 and len(firsts) == 1 and len(seconds) > 1:
-        return True
-    if len(pairs) > 1 and len(seconds) == 1 and len(firsts) > 1:
-        return False
-    return None
-
-
-def _file_period(day: dt.date, frequency: str) -> dt.date:
-    if frequency == "monthly":
-        return day.replace(day=1)
-    if frequency == "quarterly":
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return day
-
-
-def _shown(value: Any) -> str:
-    text = str(value).strip()
-    return text if len(text) <= 30 else text[:27] + "..."
 
 
 # --- parsing -------------------------------------------------------------------------------
