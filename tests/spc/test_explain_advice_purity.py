@@ -52,12 +52,39 @@ def test_crossings_and_runs_count_sentences():
     assert "only 4 runs" in text
 
 
-@pytest.mark.parametrize(
-    "rule", ["long_run", "shift", "trend", "sigma_signal", "two_of_three", "we3", "hugging"]
-)
-def test_every_rule_has_a_sentence(rule):
-    text = explain_signal(rule, count=8, side="below", start="March 2024", unit=("month", "months"))
-    assert text and text[0].isupper() and text.endswith(".")
+RULE_SENTENCES = {
+    # rule: (words naming the rule, with the count, the side and the start in place)
+    "long_run": "Eight months in a row were below the median",
+    "shift": "Eight months in a row were below the median",
+    "we4": "Eight months in a row were below the median",
+    "trend": "Eight months in a row went down",
+    "sigma_signal": "The value for March 2024 is below the lower limit",
+    "two_of_three": "Two of three months in a row were far below the median",
+    "we3": "Four of five months in a row were below the median by more than one",
+    "hugging": "Eight months in a row stayed very close to the median",
+}
+
+
+@pytest.mark.parametrize("rule", sorted(RULE_SENTENCES))
+@pytest.mark.parametrize("side", ["above", "below"])
+def test_every_rule_sentence_names_its_rule_side_count_and_start(rule, side):
+    text = explain_signal(
+        rule, count=8, side=side, start="March 2024", unit=("month", "months"), centre="median"
+    )
+    expected = RULE_SENTENCES[rule]
+    if rule == "trend":
+        expected = expected.replace("down", "up" if side == "above" else "down")
+    elif rule == "sigma_signal":
+        expected = expected.replace(
+            "below the lower", f"{side} the {'upper' if side == 'above' else 'lower'}"
+        )
+    elif rule != "hugging":
+        expected = expected.replace("below", side)
+    assert text.startswith(expected), text
+    assert "March 2024" in text
+    opposite = "below" if side == "above" else "above"
+    if rule not in ("hugging", "trend"):
+        assert opposite not in text
 
 
 @pytest.mark.parametrize(
