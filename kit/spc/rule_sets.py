@@ -191,7 +191,7 @@ def ihi(r: RuleInput) -> RuleOutcome:
         hugging_len = opts.threshold("hugging", 15)
         hug = r.scatter(R.hugging_rule(r.seq_group, ~a1 & ~b1 & finite, min_length=hugging_len))
         out.points.update(two_of_three=two, hugging=hug)
-        out.fired.append(Fired("two of three beyond 2 sigma", two, r.side))
+        out.fired.append(Fired("two of three near a limit", two, r.side))
         out.fired.append(Fired("fifteen hugging the centre line", hug, np.zeros(r.n, np.int8)))
         any_point = any_point | two | hug
     out.groups["runs_signal"] = r.any_per_group(any_point) | too_few | too_many
@@ -222,7 +222,7 @@ def nhs(r: RuleInput) -> RuleOutcome:
     out.points.update(shift=shift, trend=trend, two_of_three=two)
     out.fired.append(Fired("shift", shift, r.side))
     out.fired.append(Fired("trend", trend, _trend_sense(t_up, t_down)))
-    out.fired.append(Fired("two of three beyond 2 sigma", two, r.side))
+    out.fired.append(Fired("two of three near a limit", two, r.side))
     out.groups["runs_signal"] = r.any_per_group(shift | trend)
     return out
 
@@ -242,8 +242,8 @@ def western_electric(r: RuleInput) -> RuleOutcome:
     we4 = r.scatter(R.consecutive_rule(sg, seq_side, min_length=r.options.threshold("shift", 8)))
     out = RuleOutcome()
     out.points.update(we1=r.sigma_signal.copy(), we2=we2, we3=we3, we4=we4)
-    out.fired.append(Fired("two of three beyond 2 sigma", we2, r.side))
-    out.fired.append(Fired("four of five beyond 1 sigma", we3, r.side))
+    out.fired.append(Fired("two of three near a limit", we2, r.side))
+    out.fired.append(Fired("four of five away from the centre line", we3, r.side))
     out.fired.append(Fired("eight on one side", we4, r.side))
     out.groups["runs_signal"] = r.any_per_group(we4)
     return out
