@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -76,15 +77,15 @@ class RuleInput:
     run_chart: bool
     options: Options
 
-    @property
+    @cached_property
     def seq_group(self) -> np.ndarray:
         return self.group[self.seq]
 
-    @property
+    @cached_property
     def seq_values(self) -> np.ndarray:
         return self.values[self.seq]
 
-    @property
+    @cached_property
     def useful_group(self) -> np.ndarray:
         return self.group[self.useful]
 
