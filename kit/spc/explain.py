@@ -20,6 +20,7 @@ from kit.spc.events import OUTSIDE_RULES, RUN_RULES, Event, find_events
 from kit.spc.rule_sets import MIN_USEFUL_FOR_RUNS_TEST
 from kit.spc.wording import (
     be,
+    capital,
     count_of,
     decimal,
     label,
@@ -42,16 +43,42 @@ _EXTREME_POINT = (
 class _Words:
     """What every sentence of one result shares: period names, centre line, direction."""
 
-    def __init__(self, result: Any):
+    def __init__(
+        self,
+        unit: tuple[str, str],
+        centre: str,
+        direction: str | None,
+        labels: list[Any],
+        multi: bool = False,
+    ):
+        self.unit, self.centre, self.direction = unit, centre, direction
+        self.labels, self.multi = labels, multi
+
+    @classmethod
+    def of(cls, result: Any) -> _Words:
         pts = result.points
-        self.unit = unit_of(pts["x"]) if not pts.empty else ("point", "points")
-        self.centre = "median" if result.chart in ("run", "g") else "centre line"
-        self.direction = result.direction
-        self.labels = pts["x"].tolist() if not pts.empty else []
-        self.multi = len(result.phases) > 1
+        return cls(
+            unit=unit_of(pts["x"]) if not pts.empty else ("point", "points"),
+            centre="median" if result.chart in ("run", "g") else "centre line",
+            direction=result.direction,
+            labels=pts["x"].tolist(),
+            multi=len(result.phases) > 1,
+        )
 
     def at(self, row: int | None) -> str:
         return label(self.labels[row]) if row is not None else ""
+
+    def since(self, row: int | None) -> str:
+        """' from March 2024', or nothing when the period is not known."""
+        when = self.at(row)
+        return f" from {when}" if when else ""
+
+    def span(self, first: int, last: int) -> str:
+        """'From March 2024 to May 2024, ', 'In March 2024, ' or nothing."""
+        a, b = self.at(first), self.at(last)
+        if not a:
+            return ""
+        return f"From {a} to {b}, " if b and b != a else f"In {a}, "
 
     def where(self, phase: int) -> str:
         return f" in phase {phase + 1}" if self.multi else ""
@@ -105,10 +132,10 @@ def _evidence(e: Event, w: _Words) -> str:
 
 def _sustained(e: Event, w: _Words, runs_clause: str) -> str:
     move = "up" if e.change > 0 else "down"
-    lead = f"The measure moved {move} from {w.at(e.change_at)}{verdict(e.change, w.direction)}"
+    lead = f"The measure moved {move}{w.since(e.change_at)}{verdict(e.change, w.direction)}"
     if not e.has_run and not (e.before and e.after):
         return (
-            f"From {w.at(e.first)} to {w.at(e.last)}, {_evidence(e, w)}: an early warning that "
+            f"{capital(w.span(e.first, e.last) + _evidence(e, w))}: an early warning that "
             f"the measure may have moved {move}{verdict(e.change, w.direction)}{runs_clause}."
         )
     return f"{lead}: {_evidence(e, w)}, {_CHANCE}{runs_clause}."
@@ -116,20 +143,25 @@ def _sustained(e: Event, w: _Words, runs_clause: str) -> str:
 
 def _outside(e: Event, w: _Words) -> str:
     k = sum(e.counts.values())
+    tail = "alone; look for what was special about {}."
     if k == 1:
-        what = f"The value for {w.at(e.first)} is {_limit(e.side)}"
-    else:
-        what = f"The {number_word(k)} values from {w.at(e.first)} to {w.at(e.last)} are {_limit(e.side)}"
+        when = w.at(e.first)
+        what = f"The value for {when} is" if when else "One value is"
+        return (
+            f"{what} {_limit(e.side)}{verdict(e.side, w.direction)}: a value this far out is "
+            f"unlikely by chance {tail.format('it')}"
+        )
     return (
-        f"{what}{verdict(e.side, w.direction)}: a value this far out is unlikely by chance "
-        "alone; look for what was special about it."
+        f"{capital(w.span(e.first, e.last) + number_word(k))} values were {_limit(e.side)}"
+        f"{verdict(e.side, w.direction)}: values this far out are unlikely by chance "
+        f"{tail.format('them')}"
     )
 
 
 def _trend(e: Event, w: _Words) -> str:
     k = e.counts.get("trend", 0)
     return (
-        f"From {w.at(e.first)} to {w.at(e.last)}, {count_of(k, w.unit)} in a row went "
+        f"{capital(w.span(e.first, e.last) + count_of(k, w.unit))} in a row went "
         f"{'up' if e.side > 0 else 'down'}{verdict(e.side, w.direction)}: a steady drift like "
         f"this is unlikely by chance alone, so the process may be changing."
     )
@@ -138,7 +170,7 @@ def _trend(e: Event, w: _Words) -> str:
 def _hugging(e: Event, w: _Words) -> str:
     k = e.counts.get("hugging", 0)
     return (
-        f"From {w.at(e.first)} to {w.at(e.last)}, {count_of(k, w.unit)} in a row stayed within "
+        f"{capital(w.span(e.first, e.last) + count_of(k, w.unit))} in a row stayed within "
         f"a third of the way from the {w.centre} to the limits: less variation than the limits "
         "expect. Check whether the limits were computed from mixed data or whether the data "
         "were smoothed."
@@ -227,7 +259,7 @@ def explain(result: Any) -> list[str]:
     """Sentences for every event in an :class:`~kit.spc.SPCResult`, plus its messages."""
     if result.points.empty:
         return ["There are no data to read yet."]
-    w = _Words(result)
+    w = _Words.of(result)
     events = find_events(result.points, result.rules, result.chart)
     out: list[str] = []
     phases = {int(row["phase"]): row for _, row in result.phases.iterrows()}
@@ -287,9 +319,7 @@ def explain_signal(
     ``start`` (and ``end``) are period labels; ``direction`` ("up", "down" or None) is the
     measure's direction of improvement.
     """
-    w = _Words.__new__(_Words)
-    w.unit, w.centre, w.direction, w.multi = unit, centre, direction, False
-    w.labels = [start, end or start]
+    w = _Words(unit, centre, direction, [start, end or start])
     sign = 1 if side == "above" else -1
     kind = (
         "sustained"

@@ -2,7 +2,7 @@
 
 The reference below shares no code with ``kit.spc``: it walks each phase point by point with
 plain Python lists, ``statistics`` and ``math``, the way a participant would do it on paper
-(DOMAIN.md "Reading data over time"). Hundreds of seeded random series with missing values,
+(the formulas cited in ``kit/spc/chart_limits.py`` and ``kit/spc/rule_sets.py``). Hundreds of seeded random series with missing values,
 ties, zero denominators, phases, frozen baselines and exclusions must give the same centre
 lines, limits, runs statistics and rule flags from both.
 """

@@ -1,4 +1,4 @@
-"""Edge cases from DOMAIN.md "Reading data over time", for every chart type.
+"""Edge cases of the definitions in ``facilitator-guide/spc-deviations.md``, for every chart type.
 
 Missing values and zero denominators are "no point"; excluded points stay on the chart but
 leave the centre, limits and runs; identical values give sigma 0 with a message; limits are

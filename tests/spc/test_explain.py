@@ -233,7 +233,7 @@ def test_no_baseline_advice_once_the_baseline_is_split(kw):
         ("shift", "The measure moved {move} from March 2024: eight months in a row were {side} the median"),
         ("we4", "The measure moved {move} from March 2024: eight months in a row were {side} the median"),
         ("trend", "From March 2024 to May 2024, eight months in a row went {move}"),
-        ("sigma_signal", "The eight values from March 2024 to May 2024 are {side} the {limit} limit"),
+        ("sigma_signal", "From March 2024 to May 2024, eight values were {side} the {limit} limit"),
         ("two_of_three", "From March 2024 to May 2024, two of three months in a row were more than two thirds of the way from the median to the {limit} limit"),
         ("we3", "From March 2024 to May 2024, four of five months in a row were more than a third of the way from the median to the {limit} limit"),
         ("hugging", "From March 2024 to May 2024, eight months in a row stayed within a third of the way from the median to the limits"),
@@ -254,6 +254,14 @@ def test_one_value_outside_the_limits(side, where):
     text = explain_signal("sigma_signal", side=side, start="H", direction="up")
     assert text.startswith(f"The value for H is {where} limit")
     assert ("direction you want" in text) is (side == "above")
+
+
+def test_rule_sentences_without_periods_name_none():
+    for rule in ("long_run", "trend", "sigma_signal", "two_of_three", "hugging"):
+        text = explain_signal(rule, count=1, side="above")
+        assert " from ," not in text and "for  " not in text and "From  " not in text, text
+        assert text[0].isupper() and text.endswith("."), text
+    assert explain_signal("long_run").startswith("The measure moved up: one point in a row was")
 
 
 def test_unknown_rule_is_refused():
