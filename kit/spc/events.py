@@ -9,8 +9,9 @@ so that ``kit/spc/explain.py`` can say one sentence per event, dated at the chan
   of each other (3 points for two of three, 5 for four of five) join one event;
 - two sustained events on opposite sides that meet (nothing but neutral points between)
   are one step change, dated at the first point of the second;
-- a sustained event that starts at the first point of its phase and ends before the phase
-  does marks a change *after* it, dated at the next point.
+- a sustained event with less of its phase before it than after it is the earlier level:
+  the change is dated where it ends, at the next point; otherwise it is dated where it
+  starts.
 """
 
 from __future__ import annotations
@@ -121,6 +122,25 @@ class _Series:
         """Useful points from row ``a`` to row ``b`` (1 when b is a's next useful point)."""
         return int(self.pos[b] - self.pos[a])
 
+    def run_from(self, row: int, step: int = 1) -> int:
+        """Useful points in a row on ``row``'s side, from ``row`` on (``step=-1``: back)."""
+        side, phase, k = self.side[row], self.phase[row], 0
+        i = row
+        while 0 <= i < self.side.size and self.phase[i] == phase:
+            if not self.neutral[i]:
+                if self.side[i] != side:
+                    break
+                k += 1
+            i += step
+        return k
+
+    def run_before(self, row: int) -> int:
+        """Useful points in a row on one side just before ``row`` (same phase)."""
+        earlier = np.flatnonzero(
+            (self.phase == self.phase[row]) & ~self.neutral & (np.arange(self.side.size) < row)
+        )
+        return self.run_from(int(earlier[-1]), -1) if earlier.size else 0
+
     def useful_rows(self, phase: int) -> np.ndarray:
         return np.flatnonzero((self.phase == phase) & ~self.neutral)
 
@@ -182,42 +202,46 @@ def _merge_same_side(events: list[Event], s: _Series) -> list[Event]:
 
 
 def _date_changes(events: list[Event], s: _Series) -> list[Event]:
-    """Turn back-to-back opposite runs into one step, and date every sustained change."""
+    """Turn back-to-back opposite sustained events into one step, and date every change.
+
+    The counts before and after a change are read from the data (useful points in a row on
+    each side of it), so the sentence built from them is true whichever rules fired.
+    """
     out: list[Event] = []
     for e in events:
         if e.kind != "sustained":
             out.append(e)
             continue
         prev = next((p for p in reversed(out) if p.kind == "sustained"), None)
-        step = (
+        if (
             prev is not None
             and prev.phase == e.phase
             and prev.side == -e.side
-            and prev.has_run
-            and e.has_run
+            and (prev.has_run or e.has_run)
             and s.gap(prev.last, e.first) <= 1
-        )
-        if step and prev is not None:
+        ):
             chained = prev.before > 0 and prev.after > 0  # prev is itself a step
-            before = prev.after if chained else prev.run_count
-            step_event = Event("sustained", e.phase, e.side, e.first, e.last, dict(e.counts))
-            step_event.outside = dict(e.outside)
+            step = Event("sustained", e.phase, e.side, e.first, e.last, dict(e.counts))
+            step.outside = dict(e.outside)
             if not chained:
-                out.remove(prev)  # the earlier run is the first half of this step
-                step_event.counts = dict(prev.counts)
-                step_event.outside = dict(prev.outside)
-                step_event.first = prev.first
-                _add(step_event, e)
-            step_event.change_at, step_event.change = e.first, e.side
-            step_event.before, step_event.after = before, e.run_count
-            out.append(step_event)
+                out.remove(prev)  # the earlier event is the first half of this step
+                step.first, step.counts, step.outside = (
+                    prev.first,
+                    dict(prev.counts),
+                    dict(prev.outside),
+                )
+                _add(step, e)
+            step.change_at, step.change = e.first, e.side
+            step.before, step.after = s.run_before(e.first), s.run_from(e.first)
+            out.append(step)
             continue
         useful = s.useful_rows(e.phase)
         later = useful[useful > e.last]
-        if useful.size and e.first <= useful[0] and later.size:
-            # Nothing before it in the phase: the change is where the run ends.
+        if e.has_run and later.size and (useful < e.first).sum() < later.size:
+            # Less of the phase before the run than after it: the run is the earlier level,
+            # and the change is where it ends.
             e.change_at, e.change = int(later[0]), -e.side
-            e.before = e.run_count or sum(e.counts.values())
+            e.before = s.run_before(e.change_at)
         else:
             e.change_at, e.change = e.first, e.side
             e.after = e.run_count

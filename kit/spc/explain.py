@@ -233,11 +233,16 @@ def _mixed_baseline(e: Event, result: Any, w: _Words) -> str | None:
         return None
     when = w.at(e.change_at)
     before = int((rows < e.change_at).sum())
+    # A frozen baseline needs enough points of its own (the runs rules' 10, Perla et al. 2011).
+    freeze = (
+        f", or freeze the baseline on the {count_of(before, w.unit)} before it"
+        if before >= MIN_USEFUL_FOR_RUNS_TEST
+        else ""
+    )
     return (
         f"The limits{w.where(e.phase)} are computed from {w.unit[1]} both before and after the "
         f"change in {when}, so they fit neither and points fall outside them: start a new "
-        f"phase from {when}, so that each part gets its own centre line and limits, or freeze "
-        f"the baseline on the {count_of(before, w.unit)} before it."
+        f"phase from {when}, so that each part gets its own centre line and limits{freeze}."
     )
 
 
@@ -264,6 +269,7 @@ def explain(result: Any) -> list[str]:
     out: list[str] = []
     phases = {int(row["phase"]): row for _, row in result.phases.iterrows()}
     clause_used: set[int] = set()
+    advised: set[int] = set()
     for e in events:
         if e.kind == "sustained":
             clause = ""
@@ -271,9 +277,10 @@ def explain(result: Any) -> list[str]:
                 clause = _runs_clause(phases[e.phase], result.rules, w)[0]
                 clause_used.add(e.phase)
             out.append(_sustained(e, w, clause))
-            advice = _mixed_baseline(e, result, w)
+            advice = _mixed_baseline(e, result, w) if e.phase not in advised else None
             if advice:
-                out.append(advice)
+                out.append(advice)  # once per phase: the first change is where to split
+                advised.add(e.phase)
         elif e.kind == "outside":
             out.append(_outside(e, w))
         elif e.kind == "trend":

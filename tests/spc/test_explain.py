@@ -56,6 +56,19 @@ def test_one_step_change_is_one_sentence_dated_at_the_change(chart, rules):
     assert all(s.startswith("The limits are computed from") for s in others), others
 
 
+def test_a_short_first_level_flagged_by_other_rules_still_makes_one_step():
+    # Five low months (below the lower limit, too few for the 8-point shift rule), then a
+    # long run above: one step change, dated at the first high month.
+    num = [15, 14, 16, 15, 14] + [30, 31, 29, 30, 32, 31, 30, 29, 31, 30, 32, 30, 31, 29]
+    res = months(num, n=[50] * len(num), chart="p", rules="ihi", direction="up")
+    moved = [s for s in sentences(res) if "moved" in s]
+    assert len(moved) == 1, sentences(res)
+    assert moved[0].startswith("The measure moved up from June 2024, in the direction you want")
+    assert "the five months before it were all below the centre line" in moved[0]
+    assert "the fourteen from then on all above it" in moved[0]
+    assert sum("new phase" in s for s in sentences(res)) == 1
+
+
 def test_a_step_down_is_dated_at_the_change_too():
     res = months(HIGH + LOW)
     (sentence,) = sentences(res)
@@ -66,6 +79,15 @@ def test_a_long_run_at_the_start_is_dated_where_it_ends():
     y = [1, 1, 1, 1, 1, 1, 1, 1, 6, 4, 7, 3, 6, 5, 7, 4, 6, 3, 7, 5]
     (sentence,) = sentences(months(y))
     assert sentence.startswith("The measure moved up from September 2024:")
+    assert "the eight months up to then were all below the median" in sentence
+
+
+def test_a_long_run_near_the_start_is_the_earlier_level():
+    # Two ordinary months, eight low ones, then twelve ordinary months: the low months are
+    # the earlier level and the change is where they end, not where they start.
+    y = [7, 6] + [1] * 8 + [6, 4, 7, 3, 6, 5, 7, 4, 6, 3, 7, 5]
+    (sentence,) = [s for s in sentences(months(y)) if "moved" in s]
+    assert sentence.startswith("The measure moved up from November 2024:")
     assert "the eight months up to then were all below the median" in sentence
 
 
