@@ -3,8 +3,8 @@
 One sentence per event (``kit/spc/events.py`` groups the rules' flags into events): what
 was seen, dated at the change, whether it goes the way the measure should go, and why it is
 unlikely by chance alone. For example: "The measure moved down from March 2024, in the
-direction you want: the ten months before were all above the median and the ten from then
-on all below it, which is unlikely by chance alone." No statistical jargon ("sigma") and no
+direction you want: the ten months before it were all above the median and the ten from
+then on all below it, which is unlikely by chance alone." No statistical jargon ("sigma") and no
 code reach the participant; every rule's source is named in ``kit/spc/rule_sets.py`` and
 ``facilitator-guide/spc-deviations.md``.
 """
