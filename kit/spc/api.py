@@ -28,6 +28,7 @@ from kit.spc.inputs import (
     subgroups,
 )
 from kit.spc.tables import tables
+from kit.spc.wording import capital as _capital
 
 RULE_SET_NAMES = {
     "anhoej": "Anhøj rules",
@@ -115,7 +116,9 @@ class ManyResult:
             rules=self.rules,
             direction=self.direction,
             multiply=self.multiply,
-            messages=[m[len(str(key)) + 2 :] for m in self.messages if m.startswith(prefixes)],
+            messages=[
+                _capital(m[len(str(key)) + 2 :]) for m in self.messages if m.startswith(prefixes)
+            ],
         )
 
 

@@ -97,5 +97,7 @@ def tables(
             where.append(f"phase {int(gcols['phase'][gi]) + 1}")
         prefix = (", ".join(where) + ": ") if where else ""
         text = _MESSAGES[code]
-        messages.append(prefix + (text[0].upper() + text[1:] if not prefix else text))
+        line = prefix + text
+        # "Phase 2: ..." for one series; a team's name is left as it is ("ward a, phase 2: ...").
+        messages.append(line[:1].upper() + line[1:] if by is None else line)
     return points, phases, messages

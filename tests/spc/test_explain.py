@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.spc import analyze
+from kit.spc import analyze, analyze_many
 from kit.spc.explain import explain_signal
 from kit.spc.wording import count_of, times
 
@@ -323,3 +323,18 @@ def test_no_jargon_code_or_bad_plurals_in_any_explanation(seed):
                 assert word not in text.lower(), (word, text)
             labels = " ".join(map(str, res.points["rule"].cat.categories))
             assert "sigma" not in labels
+
+
+def test_every_sentence_and_message_starts_with_a_capital():
+    res = months([5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 5, 5, 5], chart="i", phase_starts=[10])
+    text = res.explain()
+    assert any(s.startswith("Phase 2: all values used for the centre line") for s in text)
+    assert all(s[0].isupper() and s.endswith(".") for s in text)
+
+
+def test_one_teams_messages_start_with_a_capital_and_keep_the_team_name():
+    frame = pd.DataFrame({"team": ["ward a"] * 6, "period": range(6), "value": [5, 6, 5, 5, 5, 5]})
+    many = analyze_many(frame, chart="i", phase_starts=[2])
+    assert any(m.startswith("ward a, phase 2: ") for m in many.messages)
+    one = many.series("ward a")
+    assert any(m.startswith("Phase 2: all values") for m in one.messages)
