@@ -338,3 +338,37 @@ def test_one_teams_messages_start_with_a_capital_and_keep_the_team_name():
     assert any(m.startswith("ward a, phase 2: ") for m in many.messages)
     one = many.series("ward a")
     assert any(m.startswith("Phase 2: all values") for m in one.messages)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_any_series_gets_whole_sentences_without_jargon(seed):
+    """Every chart and rule set, with gaps, phases, exclusions and frozen baselines."""
+    rng = np.random.default_rng(1000 + seed)
+    chart = str(rng.choice(["run", "i", "mr", "c", "g", "t", "p", "pp", "u", "up"]))
+    size = int(rng.integers(0, 30))
+    den = rng.integers(1, 60, size).astype(float)
+    if chart in ("p", "pp"):
+        y = rng.binomial(den.astype(int), rng.uniform(0.1, 0.9)).astype(float)
+    elif chart == "t":
+        y = rng.exponential(5, size) + 0.1
+    else:
+        y = rng.poisson(rng.uniform(0.2, 8), size).astype(float)
+    if size > 10:
+        y[size // 2 :] = np.minimum(den[size // 2 :], y[size // 2 :] * 2)  # a step up
+    if size:
+        y[rng.integers(0, size)] = np.nan
+    kw: dict = dict(
+        chart=chart, rules=str(rng.choice(["anhoej", "ihi", "nhs", "western_electric"]))
+    )
+    kw["direction"] = rng.choice(["up", "down", None])
+    if size > 4:
+        kw.update(phase_starts=[int(rng.integers(1, size))], exclude=[int(rng.integers(0, size))])
+    if rng.random() < 0.4:
+        kw["freeze"] = int(rng.integers(1, 15))
+    res = months(y, n=den if chart in ("p", "pp", "u", "up") else None, **kw)
+    text = res.explain()
+    assert text and all(s[0].isupper() and s.endswith(".") for s in text), text
+    joined = " ".join(text)
+    for bad in ("sigma", "1 times", " from ,", "  ", "nan", "None", "="):
+        assert bad not in joined, (bad, joined)
+    assert not BAD.search(joined), joined
