@@ -1,9 +1,9 @@
 """Pure statistics for reading data over time: run charts, Shewhart charts and their rules.
 
 Imports only numpy and pandas, so analysts can use it from a plain script and the apps can
-load it without widgets or Bokeh. ``../shared/DOMAIN.md`` ("Reading data over time") and
-``facilitator-guide/spc-deviations.md`` describe the rules and where they differ from
-qicharts2 and NHS Making Data Count.
+load it without widgets or Bokeh. ``facilitator-guide/spc-deviations.md`` describes the
+rules, where they differ from qicharts2 and NHS Making Data Count, and how the explanations
+word a chart; ``kit/spc/chart_limits.py`` and ``kit/spc/rule_sets.py`` cite each formula.
 """
 
 from kit.spc.advice import ChartAdvice, recommend_chart

@@ -1,4 +1,8 @@
-"""Which chart fits which kind of data, with the reason in plain words."""
+"""Which chart fits which kind of data, with the reason in plain words and its source.
+
+The reasons are shown to participants as they are: no statistical jargon ("sigma") and no
+code (option names) in them; ``facilitator-guide/spc-deviations.md`` has the options.
+"""
 
 from __future__ import annotations
 
@@ -14,31 +18,40 @@ class ChartAdvice:
     chart: str
     reason: str
     alternatives: tuple[str, ...] = ()
+    source: str = "Provost & Murray, The Health Care Data Guide (2011), chapter 5"
 
 
 _ADVICE = {
     "count": ChartAdvice(
         "c",
-        "You count events (falls, complaints) in periods that give the same opportunity for "
-        "them (the same ward, the same length of month). A C chart's limits come from the "
-        "Poisson model of counts. If the opportunity changes, count it too and use a U chart.",
+        "You count events (falls, complaints) in periods that give a similar opportunity for "
+        "them: the same ward with a similar census (occupied beds) over a similar number of "
+        "days. A C chart's limits come from the Poisson model of counts. Months differ in "
+        "length and wards fill and empty: when the opportunity changes much (beds opened or "
+        "closed, periods of different length), count it too (patient-days) and use a U chart.",
         ("u", "run"),
+        "Provost & Murray, The Health Care Data Guide (2011), chapters 5 and 6 (area of "
+        "opportunity); Montgomery, Introduction to Statistical Quality Control, section 7.3",
     ),
     "proportion": ChartAdvice(
         "p",
         "Each period has a numerator and a denominator of the same units (patients who got "
         "the bundle out of patients eligible). A P chart widens its limits when the "
         "denominator is small. With very large denominators (thousands a month) the limits "
-        "get too tight; then use P' (Laney).",
+        "get too tight; then use P' (Laney 2002).",
         ("pp", "run"),
+        "Provost & Murray, The Health Care Data Guide (2011), chapter 6; Laney, Quality "
+        "Engineering 2002;14(4):531-537",
     ),
     "rate": ChartAdvice(
         "u",
         "You count events over a varying exposure (infections per 1,000 line-days, falls "
-        "per 1,000 patient-days). A U chart adjusts its limits to each period's exposure; "
-        "use multiply=1000 to show the rate per 1,000. With very large exposures use U' "
-        "(Laney).",
+        "per 1,000 patient-days). A U chart adjusts its limits to each period's exposure, and "
+        "the chart can show the rate per 1,000 for easier reading. With very large exposures "
+        "use U' (Laney 2002).",
         ("up", "run"),
+        "Provost & Murray, The Health Care Data Guide (2011), chapter 6; Laney, Quality "
+        "Engineering 2002;14(4):531-537",
     ),
     "continuous": ChartAdvice(
         "i",
@@ -60,6 +73,8 @@ _ADVICE = {
         "the time between events instead: a T chart transforms the times so that limits "
         "make sense, and a longer time between harms is an improvement.",
         ("g", "run"),
+        "Provost & Murray, The Health Care Data Guide (2011), chapter 9; Nelson, J Qual "
+        "Technol 1994;26:239-240",
     ),
     "cases_between": ChartAdvice(
         "g",
@@ -67,12 +82,17 @@ _ADVICE = {
         "between them. A G chart plots those cases; its median line is used for runs and its "
         "upper limit shows an unusually long gap, which is good news for a harm.",
         ("t", "run"),
+        "Provost & Murray, The Health Care Data Guide (2011), chapter 9; Benneyan, Health Care "
+        "Manag Sci 2001;4:305-318",
     ),
     "few_points": ChartAdvice(
         "run",
-        "With fewer than about 15-20 points, limits are unreliable. A run chart needs no "
-        "distribution and its runs rules work from the first 10 points.",
+        "With fewer than about 15-20 points, control limits are only trial limits and "
+        "unreliable. A run chart needs no distribution and its runs rules can be read from "
+        "about 10 useful points; until then it is too early to judge.",
         (),
+        "Provost & Murray, The Health Care Data Guide (2011), chapters 3 and 5; Perla, Provost "
+        "& Murray, BMJ Qual Saf 2011;20:46-51",
     ),
 }
 

@@ -109,10 +109,10 @@ def _runs_pmf(n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
         out[ok] = row[k[ok]]
         return out
 
-    k = r // 2
-    even = 2 * np.exp(lc(c1, k - 1) + lc(c2, k - 1) - log_total)
-    odd = np.exp(lc(c1, k - 1) + lc(c2, k) - log_total) + np.exp(
-        lc(c1, k) + lc(c2, k - 1) - log_total
+    half = r // 2
+    even = 2 * np.exp(lc(c1, half - 1) + lc(c2, half - 1) - log_total)
+    odd = np.exp(lc(c1, half - 1) + lc(c2, half) - log_total) + np.exp(
+        lc(c1, half) + lc(c2, half - 1) - log_total
     )
     pmf = np.where(r % 2 == 0, even, odd)
     pmf[r < 2] = 0.0

@@ -8,16 +8,13 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from bokeh.embed import json_item
+from bokeh.models import ColumnDataSource, HoverTool, Span, Title
 
-pytest.importorskip("bokeh")
-
-from bokeh.embed import json_item  # noqa: E402
-from bokeh.models import ColumnDataSource, HoverTool, Span, Title  # noqa: E402
-
-from kit.charts import chart_data, small_multiples, spc_chart, theme, update_chart  # noqa: E402
-from kit.charts.spc import BASELINE, LINES, NOTES, PHASES, POINTS  # noqa: E402
-from kit.errors import KitInputError  # noqa: E402
-from kit.spc import analyze, analyze_many  # noqa: E402
+from kit.charts import chart_data, small_multiples, spc_chart, theme, update_chart
+from kit.charts.spc import BASELINE, LINES, NOTES, PHASES, POINTS
+from kit.errors import KitInputError
+from kit.spc import analyze, analyze_many
 
 X = pd.period_range("2024-01", periods=24, freq="M")
 RNG = np.random.default_rng(5)

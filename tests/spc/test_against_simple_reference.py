@@ -2,14 +2,10 @@
 
 The reference below shares no code with ``kit.spc``: it walks each phase point by point with
 plain Python lists, ``statistics`` and ``math``, the way a participant would do it on paper
-(DOMAIN.md "Reading data over time"). Hundreds of seeded random series with missing values,
+(the formulas cited in ``kit/spc/chart_limits.py`` and ``kit/spc/rule_sets.py``). Hundreds of seeded random series with missing values,
 ties, zero denominators, phases, frozen baselines and exclusions must give the same centre
 lines, limits, runs statistics and rule flags from both.
 """
-
-# The rule helpers inside the phase loop are called only within the iteration that defines
-# them, so late binding of loop variables (B023) cannot bite here.
-# ruff: noqa: B023
 
 from __future__ import annotations
 
@@ -92,6 +88,371 @@ def c4(n: float) -> float:
     return math.sqrt(2 / (n - 1)) * math.gamma(n / 2) / math.gamma((n - 1) / 2)
 
 
+class PhaseReference:
+    """One phase of one series, computed point by point with loops (no numpy, no kit.spc)."""
+
+    def __init__(self, chart, values, den, idx, exclude, freeze, screened):
+        self.chart = chart
+        self.m = len(idx)
+        self.excl = [i in exclude for i in idx]
+        self._values(values, den, idx)
+        self.base = [
+            self.valid[k] and not self.excl[k] and (freeze is None or k < freeze)
+            for k in range(self.m)
+        ]
+        self.bvals = [self.y[k] for k in range(self.m) if self.base[k]]
+        self._limits(screened)
+        self._runs()
+
+    # ---- the values each chart plots
+    def _values(self, values, den, idx):
+        chart, m = self.chart, self.m
+        if chart in ("xbar", "s"):
+            self.means, self.sds, self.sizes = [], [], []
+            for i in idx:
+                sub = [v for v in values[i] if not math.isnan(v)]
+                self.sizes.append(len(sub))
+                self.means.append(sum(sub) / len(sub) if sub else math.nan)
+                self.sds.append(statistics.stdev(sub) if len(sub) > 1 else math.nan)
+        raw = [values[i] for i in idx] if chart not in ("xbar", "s") else None
+        self.raw = raw
+        if chart in ("p", "pp", "u", "up"):
+            self.dd = dd = [den[i] for i in idx]
+            valid = [
+                (not math.isnan(v)) and (not math.isnan(d)) and d > 0
+                for v, d in zip(raw, dd, strict=True)
+            ]
+            y = [v / d if ok else math.nan for v, d, ok in zip(raw, dd, valid, strict=True)]
+        elif chart == "mr":
+            y = [math.nan] * m
+            for k in range(1, m):
+                if not math.isnan(raw[k]) and not math.isnan(raw[k - 1]):
+                    y[k] = abs(raw[k] - raw[k - 1])
+            self.excl = [self.excl[k] or (k > 0 and self.excl[k - 1]) for k in range(m)]
+            valid = [not math.isnan(v) for v in y]
+        elif chart == "xbar":
+            y = self.means
+            valid = [not math.isnan(v) for v in y]
+        elif chart == "s":
+            y = self.sds
+            valid = [(not math.isnan(v)) and s >= 2 for v, s in zip(y, self.sizes, strict=True)]
+        else:
+            y = list(raw)
+            valid = [not math.isnan(v) for v in y]
+        self.y, self.valid = y, valid
+
+    # ---- centre line and limits
+    def _limits(self, screened):
+        m = self.m
+        self.sig = [math.nan] * m
+        self.zc = [math.nan] * m
+        self.ucl = [math.nan] * m
+        self.lcl = [math.nan] * m
+        self.v = list(self.y)  # analysis scale
+        if not self.bvals:
+            self.cl_v = math.nan
+            self.cl = [math.nan] * m
+        elif self.chart == "run":
+            self.cl_v = statistics.median(self.bvals)
+            self.cl = [self.cl_v] * m
+            self.zc = self.cl
+        elif self.chart in ("i", "t"):
+            self._xmr_limits(screened)
+        elif self.chart in ("mr", "c", "g"):
+            self._count_limits()
+        elif self.chart in ("p", "pp", "u", "up"):
+            self._ratio_limits(screened)
+        else:
+            self._subgroup_limits()
+
+    def _xmr_limits(self, screened):
+        m, chart, y = self.m, self.chart, self.y
+        if chart == "t":
+            self.v = [
+                val ** (1 / 3.6) if ok else math.nan for val, ok in zip(y, self.valid, strict=True)
+            ]
+        bv = [self.v[k] for k in range(m) if self.base[k]]
+        cl_v = self.cl_v = sum(bv) / len(bv)
+        s = ref_mrbar(self.v, self.base, screened) / 1.128
+        self.zc = [cl_v] * m
+        self.sig = [s] * m
+        if math.isnan(s):  # fewer than two neighbouring points: no limits
+            self.cl = [cl_v**3.6 if chart == "t" else cl_v] * m
+        elif chart == "t":
+            self.cl = [cl_v**3.6] * m
+            hi = cl_v + 3 * s
+            lo = cl_v - 3 * s
+            self.ucl = [hi**3.6 if s > 0 else cl_v**3.6] * m
+            self.lcl = [(0.0 if lo < 0 else lo**3.6) if s > 0 else cl_v**3.6] * m
+        else:
+            self.cl = [cl_v] * m
+            self.ucl = [cl_v + 3 * s if s > 0 else cl_v] * m
+            self.lcl = [cl_v - 3 * s if s > 0 else cl_v] * m
+
+    def _count_limits(self):
+        m, bvals = self.m, self.bvals
+        if self.chart == "mr":
+            cl_v = self.cl_v = sum(bvals) / len(bvals)
+            self.cl = [cl_v] * m
+            self.ucl = [3.267 * cl_v] * m
+            self.lcl = [0.0 if cl_v > 0 else cl_v] * m
+            self.zc = self.cl
+            self.sig = [cl_v * 2.267 / 3] * m
+        elif self.chart == "c":
+            cl_v = self.cl_v = sum(bvals) / len(bvals)
+            self.cl = [cl_v] * m
+            s = math.sqrt(cl_v)
+            self.ucl = [cl_v + 3 * s] * m
+            self.lcl = [max(0.0, cl_v - 3 * s)] * m
+            self.zc, self.sig = self.cl, [s] * m
+        else:  # g
+            cl_v = self.cl_v = statistics.median(bvals)
+            self.cl = [cl_v] * m
+            mean = sum(bvals) / len(bvals)
+            s = math.sqrt(mean * (mean + 1))
+            self.ucl = [mean + 3 * s] * m
+            self.lcl = [0.0] * m
+            self.zc, self.sig = [mean] * m, [s] * m
+
+    def _ratio_limits(self, screened):
+        m, chart, raw, dd, base, sig = self.m, self.chart, self.raw, self.dd, self.base, self.sig
+        num = sum(raw[k] for k in range(m) if base[k])
+        dsum = sum(dd[k] for k in range(m) if base[k])
+        cl_v = self.cl_v = num / dsum
+        self.cl = [cl_v] * m
+        self.zc = self.cl
+        for k in range(m):
+            if self.valid[k]:
+                unit = cl_v * (1 - cl_v) if chart in ("p", "pp") else cl_v
+                sig[k] = math.sqrt(unit / dd[k])
+        if chart in ("pp", "up") and cl_v > 0 and (chart in ("u", "up") or cl_v < 1):
+            z = [(self.y[k] - cl_v) / sig[k] if base[k] else math.nan for k in range(m)]
+            sz = ref_mrbar(z, base, screened) / 1.128
+            sig = self.sig = [s * sz for s in sig]
+        for k in range(m):
+            if not self.valid[k]:
+                continue
+            if sig[k] == 0 or cl_v == 0 or (chart in ("p", "pp") and cl_v == 1):
+                self.ucl[k] = self.lcl[k] = cl_v
+                sig[k] = 0.0
+                continue
+            if math.isnan(sig[k]):
+                continue  # too few points for Laney's moving ranges: no limits
+            self.ucl[k] = cl_v + 3 * sig[k]
+            self.lcl[k] = max(0.0, cl_v - 3 * sig[k])
+            if chart in ("p", "pp"):
+                self.ucl[k] = min(1.0, self.ucl[k])
+
+    def _subgroup_limits(self):
+        m, base, sizes, sds, sig = self.m, self.base, self.sizes, self.sds, self.sig
+        bs = [k for k in range(m) if base[k] and sizes[k] >= 2 and not math.isnan(sds[k])]
+        if len({sizes[k] for k in bs}) == 1:
+            sbar = sum(sds[k] for k in bs) / len(bs)
+        elif bs:
+            sbar = math.sqrt(
+                sum((sizes[k] - 1) * sds[k] ** 2 for k in bs) / sum(sizes[k] - 1 for k in bs)
+            )
+        else:
+            sbar = math.nan
+        if self.chart == "xbar":
+            cl_v = self.cl_v = sum(sizes[k] * self.means[k] for k in range(m) if base[k]) / sum(
+                sizes[k] for k in range(m) if base[k]
+            )
+            self.cl = [cl_v] * m
+            for k in range(m):
+                if sizes[k] >= 2 and not math.isnan(sbar):
+                    a3 = 3 / (c4(sizes[k]) * math.sqrt(sizes[k]))
+                    sig[k] = a3 * sbar / 3
+                    self.ucl[k] = cl_v + a3 * sbar if sbar > 0 else cl_v
+                    self.lcl[k] = cl_v - a3 * sbar if sbar > 0 else cl_v
+        else:
+            self.cl_v = sbar
+            self.cl = [sbar] * m
+            for k in range(m):
+                if sizes[k] >= 2:
+                    c = c4(sizes[k])
+                    spread = 3 * math.sqrt(1 - c * c) / c
+                    sig[k] = sbar * spread / 3
+                    self.ucl[k] = (1 + spread) * sbar
+                    self.lcl[k] = max(0.0, 1 - spread) * sbar
+        self.zc = self.cl
+
+    # ---- outside the limits and the runs of useful points
+    def _runs(self):
+        m, chart, v = self.m, self.chart, self.v
+        centre_a = [
+            (val ** (1 / 3.6) if chart == "t" else val) if not math.isnan(val) else math.nan
+            for val in self.cl
+        ]
+        if chart == "t" and self.bvals:
+            centre_a = [self.cl_v] * m
+        self.centre_a = centre_a
+        # excluded points still count as outside the limits
+        self.outside = [
+            self.valid[k]
+            and not math.isnan(self.ucl[k])
+            and (self.y[k] > self.ucl[k] or self.y[k] < self.lcl[k])
+            for k in range(m)
+        ]
+        self.seq = [k for k in range(m) if self.valid[k] and not self.excl[k]]
+        self.useful = [k for k in self.seq if not math.isnan(centre_a[k]) and v[k] != centre_a[k]]
+        self.sides = [1 if v[k] > centre_a[k] else -1 for k in self.useful]
+        longest, crossings, cur = 0, 0, 0
+        runs: list[list[int]] = []
+        for j, k in enumerate(self.useful):
+            if j > 0 and self.sides[j] == self.sides[j - 1]:
+                cur += 1
+                runs[-1].append(k)
+            else:
+                if j > 0:
+                    crossings += 1
+                cur = 1
+                runs.append([k])
+            longest = max(longest, cur)
+        self.run_len_of = {k: len(run) for run in runs for k in run}
+        self.longest, self.crossings, self.nu = longest, crossings, len(self.useful)
+        self.lr_max, self.nc_min = ref_anhoej_limits(self.nu) if self.nu else (math.nan, math.nan)
+        self.zc_a = [centre_a[k] if chart != "g" else self.zc[k] for k in range(m)]
+        if chart in ("i", "t") and self.bvals:
+            self.zc_a = [self.cl_v] * m
+
+    # ---- the single rules
+    def consecutive(self, side_of: dict[int, int], order: list[int], need: int) -> list[bool]:
+        out = [False] * self.m
+        block: list[int] = []
+        for k in order + [None]:
+            s = side_of.get(k, 0) if k is not None else 0
+            if block and (k is None or s == 0 or s != side_of[block[-1]]):
+                if len(block) >= need:
+                    for q in block:
+                        out[q] = True
+                block = []
+            if k is not None and s != 0:
+                block.append(k)
+        return out
+
+    def trend(self, order: list[int], need: int, ties_break: bool) -> list[bool]:
+        out = [False] * self.m
+        v = self.v
+        pts = list(order)
+        kept = []
+        if not ties_break:  # a repeated value neither adds nor breaks
+            for k in pts:
+                if kept and v[k] == v[kept[-1]]:
+                    continue
+                kept.append(k)
+        else:
+            kept = pts
+        for direction in (1, -1):
+            start = 0
+            for j in range(1, len(kept) + 1):
+                going = j < len(kept) and (v[kept[j]] - v[kept[j - 1]]) * direction > 0
+                if not going:
+                    if j - start >= need:
+                        first, last = kept[start], kept[j - 1]
+                        for q in pts:
+                            if first <= q <= last:
+                                out[q] = True
+                    start = j
+        return out
+
+    def k_of_m(self, cond, k_need: int, window: int) -> list[bool]:
+        out = [False] * self.m
+        for end in range(window - 1, len(self.seq)):
+            win = self.seq[end - window + 1 : end + 1]
+            hits = [q for q in win if cond(q)]
+            if len(hits) >= k_need:
+                for q in hits:
+                    out[q] = True
+        return out
+
+    def beyond(self, q: int, s: float, side: int) -> bool:
+        if not (self.sig[q] > 0):
+            return False
+        return (self.v[q] - self.zc_a[q]) * side > s * self.sig[q]
+
+    def both_sides(self, k_need: int, window: int, s: float, within: float | None = None):
+        def cond(side):
+            return lambda q: (
+                self.beyond(q, s, side)
+                and not (within is not None and self.beyond(q, within, side))
+            )
+
+        up = self.k_of_m(cond(1), k_need, window)
+        down = self.k_of_m(cond(-1), k_need, window)
+        return [a_ or b_ for a_, b_ in zip(up, down, strict=True)]
+
+    def side_with_ties(self) -> dict[int, int]:
+        v, centre_a = self.v, self.centre_a
+        return {
+            k: (0 if v[k] == centre_a[k] else (1 if v[k] > centre_a[k] else -1))
+            for k in self.seq
+            if not math.isnan(centre_a[k])
+        }
+
+    # ---- the rule sets
+    def rule_flags(self, rules: str) -> tuple[dict, dict[str, list]]:
+        m = self.m
+        phase_row = dict(
+            n_useful=self.nu,
+            longest_run=self.longest,
+            n_crossings=self.crossings,
+            longest_run_max=self.lr_max,
+            n_crossings_min=self.nc_min,
+        )
+        flags: dict[str, list] = {}
+        if rules == "anhoej":
+            flags["long_run"] = [
+                k in self.run_len_of and self.run_len_of[k] > self.lr_max for k in range(m)
+            ]
+            phase_row["runs_signal"] = bool(self.nu) and (
+                self.longest > self.lr_max or self.crossings < self.nc_min
+            )
+        elif rules == "ihi":
+            run_chart = self.chart == "run"
+            side_of = dict(zip(self.useful, self.sides, strict=True))
+            flags["shift"] = self.consecutive(side_of, self.useful, 6 if run_chart else 8)
+            flags["trend"] = self.trend(self.seq, 5 if run_chart else 6, ties_break=False)
+            if self.nu:
+                lo, hi = ref_runs_limits(self.nu)
+                phase_row.update(n_runs=self.crossings + 1, runs_lower=lo, runs_upper=hi)
+            if not run_chart:
+                flags["two_of_three"] = self.both_sides(2, 3, 2)
+        elif rules == "nhs":
+            flags["shift"] = self.consecutive(self.side_with_ties(), self.seq, 7)
+            flags["trend"] = self.trend(self.seq, 7, ties_break=True)
+            flags["two_of_three"] = self.both_sides(2, 3, 2, within=3)
+            label = []
+            for k in range(m):
+                lab = None
+                for name, fl in (
+                    ("shift", flags["shift"]),
+                    ("two_of_three", flags["two_of_three"]),
+                    ("trend", flags["trend"]),
+                    ("outside", self.outside),
+                ):
+                    if fl[k]:
+                        lab = name
+                label.append(lab)
+            flags["special_cause"] = label
+        elif rules == "western_electric":
+            flags["we2"] = self.both_sides(2, 3, 2)
+            flags["we3"] = self.both_sides(4, 5, 1)
+            flags["we4"] = self.consecutive(self.side_with_ties(), self.seq, 8)
+        if self.chart == "mr":  # only the outside-limits rule is read on an MR chart
+            flags = {
+                k: (
+                    [None if lab != "outside" else lab for lab in fl]
+                    if k == "special_cause"
+                    else [False] * m
+                )
+                for k, fl in flags.items()
+            }
+            if "runs_signal" in phase_row:
+                phase_row["runs_signal"] = False
+        return phase_row, flags
+
+
 def reference(
     chart: str,
     values: list,
@@ -108,345 +469,13 @@ def reference(
     points: list[dict] = []
     phases: list[dict] = []
     for ph, (a, b) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
-        idx = list(range(a, b))
-        excl = [i in exclude for i in idx]
-        if chart in ("xbar", "s"):
-            means, sds, sizes = [], [], []
-            for i in idx:
-                sub = [v for v in values[i] if not math.isnan(v)]
-                sizes.append(len(sub))
-                means.append(sum(sub) / len(sub) if sub else math.nan)
-                sds.append(statistics.stdev(sub) if len(sub) > 1 else math.nan)
-        raw = [values[i] for i in idx] if chart not in ("xbar", "s") else None
-        if chart in ("p", "pp", "u", "up"):
-            dd = [den[i] for i in idx]
-            valid = [
-                (not math.isnan(v)) and (not math.isnan(d)) and d > 0
-                for v, d in zip(raw, dd, strict=True)
-            ]
-            y = [v / d if ok else math.nan for v, d, ok in zip(raw, dd, valid, strict=True)]
-        elif chart == "mr":
-            y = [math.nan] * len(idx)
-            for k in range(1, len(idx)):
-                if not math.isnan(raw[k]) and not math.isnan(raw[k - 1]):
-                    y[k] = abs(raw[k] - raw[k - 1])
-            excl = [excl[k] or (k > 0 and excl[k - 1]) for k in range(len(idx))]
-            valid = [not math.isnan(v) for v in y]
-        elif chart == "xbar":
-            y = means
-            valid = [not math.isnan(v) for v in y]
-        elif chart == "s":
-            y = sds
-            valid = [(not math.isnan(v)) and s >= 2 for v, s in zip(y, sizes, strict=True)]
-        else:
-            y = list(raw)
-            valid = [not math.isnan(v) for v in y]
-        base = [
-            valid[k] and not excl[k] and (freeze is None or k < freeze) for k in range(len(idx))
-        ]
-        bvals = [y[k] for k in range(len(idx)) if base[k]]
-        m = len(idx)
-        sig = [math.nan] * m
-        zc = [math.nan] * m
-        ucl = [math.nan] * m
-        lcl = [math.nan] * m
-        v = list(y)  # analysis scale
-        if not bvals:
-            cl_v = math.nan
-            cl = [math.nan] * m
-        elif chart == "run":
-            cl_v = statistics.median(bvals)
-            cl = [cl_v] * m
-            zc = cl
-        elif chart in ("i", "t"):
-            if chart == "t":
-                v = [val ** (1 / 3.6) if ok else math.nan for val, ok in zip(y, valid, strict=True)]
-            bv = [v[k] for k in range(m) if base[k]]
-            cl_v = sum(bv) / len(bv)
-            s = ref_mrbar(v, base, screened) / 1.128
-            zc = [cl_v] * m
-            sig = [s] * m
-            if math.isnan(s):  # fewer than two neighbouring points: no limits
-                cl = [cl_v**3.6 if chart == "t" else cl_v] * m
-            elif chart == "t":
-                cl = [cl_v**3.6] * m
-                hi = cl_v + 3 * s
-                lo = cl_v - 3 * s
-                ucl = [hi**3.6 if s > 0 else cl_v**3.6] * m
-                lcl = [(0.0 if lo < 0 else lo**3.6) if s > 0 else cl_v**3.6] * m
-            else:
-                cl = [cl_v] * m
-                ucl = [cl_v + 3 * s if s > 0 else cl_v] * m
-                lcl = [cl_v - 3 * s if s > 0 else cl_v] * m
-        elif chart == "mr":
-            cl_v = sum(bvals) / len(bvals)
-            cl = [cl_v] * m
-            ucl = [3.267 * cl_v] * m
-            lcl = [0.0 if cl_v > 0 else cl_v] * m
-            zc = cl
-            sig = [cl_v * 2.267 / 3] * m
-        elif chart == "c":
-            cl_v = sum(bvals) / len(bvals)
-            cl = [cl_v] * m
-            s = math.sqrt(cl_v)
-            ucl = [cl_v + 3 * s] * m
-            lcl = [max(0.0, cl_v - 3 * s)] * m
-            zc, sig = cl, [s] * m
-        elif chart == "g":
-            cl_v = statistics.median(bvals)
-            cl = [cl_v] * m
-            mean = sum(bvals) / len(bvals)
-            s = math.sqrt(mean * (mean + 1))
-            ucl = [mean + 3 * s] * m
-            lcl = [0.0] * m
-            zc, sig = [mean] * m, [s] * m
-        elif chart in ("p", "pp", "u", "up"):
-            num = sum(raw[k] for k in range(m) if base[k])
-            dsum = sum(dd[k] for k in range(m) if base[k])
-            cl_v = num / dsum
-            cl = [cl_v] * m
-            zc = cl
-            for k in range(m):
-                if valid[k]:
-                    unit = cl_v * (1 - cl_v) if chart in ("p", "pp") else cl_v
-                    sig[k] = math.sqrt(unit / dd[k])
-            if chart in ("pp", "up") and cl_v > 0 and (chart in ("u", "up") or cl_v < 1):
-                z = [(y[k] - cl_v) / sig[k] if base[k] else math.nan for k in range(m)]
-                sz = ref_mrbar(z, base, screened) / 1.128
-                sig = [s * sz for s in sig]
-            for k in range(m):
-                if not valid[k]:
-                    continue
-                if sig[k] == 0 or cl_v == 0 or (chart in ("p", "pp") and cl_v == 1):
-                    ucl[k] = lcl[k] = cl_v
-                    sig[k] = 0.0
-                    continue
-                if math.isnan(sig[k]):
-                    continue  # too few points for Laney's moving ranges: no limits
-                ucl[k] = cl_v + 3 * sig[k]
-                lcl[k] = max(0.0, cl_v - 3 * sig[k])
-                if chart in ("p", "pp"):
-                    ucl[k] = min(1.0, ucl[k])
-        elif chart in ("xbar", "s"):
-            bs = [k for k in range(m) if base[k] and sizes[k] >= 2 and not math.isnan(sds[k])]
-            if len({sizes[k] for k in bs}) == 1:
-                sbar = sum(sds[k] for k in bs) / len(bs)
-            elif bs:
-                sbar = math.sqrt(
-                    sum((sizes[k] - 1) * sds[k] ** 2 for k in bs) / sum(sizes[k] - 1 for k in bs)
-                )
-            else:
-                sbar = math.nan
-            if chart == "xbar":
-                cl_v = sum(sizes[k] * means[k] for k in range(m) if base[k]) / sum(
-                    sizes[k] for k in range(m) if base[k]
-                )
-                cl = [cl_v] * m
-                for k in range(m):
-                    if sizes[k] >= 2 and not math.isnan(sbar):
-                        a3 = 3 / (c4(sizes[k]) * math.sqrt(sizes[k]))
-                        sig[k] = a3 * sbar / 3
-                        ucl[k] = cl_v + a3 * sbar if sbar > 0 else cl_v
-                        lcl[k] = cl_v - a3 * sbar if sbar > 0 else cl_v
-            else:
-                cl_v = sbar
-                cl = [sbar] * m
-                for k in range(m):
-                    if sizes[k] >= 2:
-                        c = c4(sizes[k])
-                        spread = 3 * math.sqrt(1 - c * c) / c
-                        sig[k] = sbar * spread / 3
-                        ucl[k] = (1 + spread) * sbar
-                        lcl[k] = max(0.0, 1 - spread) * sbar
-            zc = cl
-        if chart in ("i", "t", "xbar", "s", "mr", "c") and bvals and sig[0] == 0:
-            pass
-        centre_a = [
-            (val ** (1 / 3.6) if chart == "t" else val) if not math.isnan(val) else math.nan
-            for val in cl
-        ]
-        if chart == "t" and bvals:
-            centre_a = [cl_v] * m
-        y_out = y
-        # ---- outside the limits (excluded points still count)
-        outside = [
-            valid[k] and not math.isnan(ucl[k]) and (y_out[k] > ucl[k] or y_out[k] < lcl[k])
-            for k in range(m)
-        ]
-        # ---- runs: useful points
-        seq = [k for k in range(m) if valid[k] and not excl[k]]
-        useful = [k for k in seq if not math.isnan(centre_a[k]) and v[k] != centre_a[k]]
-        sides = [1 if v[k] > centre_a[k] else -1 for k in useful]
-        longest, crossings, cur = 0, 0, 0
-        run_len_of: dict[int, int] = {}
-        runs: list[list[int]] = []
-        for j, k in enumerate(useful):
-            if j > 0 and sides[j] == sides[j - 1]:
-                cur += 1
-                runs[-1].append(k)
-            else:
-                if j > 0:
-                    crossings += 1
-                cur = 1
-                runs.append([k])
-            longest = max(longest, cur)
-        for run in runs:
-            for k in run:
-                run_len_of[k] = len(run)
-        nu = len(useful)
-        lr_max, nc_min = ref_anhoej_limits(nu) if nu else (math.nan, math.nan)
-        phase_row = dict(
-            n_useful=nu,
-            longest_run=longest,
-            n_crossings=crossings,
-            longest_run_max=lr_max,
-            n_crossings_min=nc_min,
-        )
-        flags: dict[str, list[bool]] = {}
-
-        def consecutive(side_of: dict[int, int], order: list[int], need: int) -> list[bool]:
-            out = [False] * m
-            block: list[int] = []
-            for k in order + [None]:
-                s = side_of.get(k, 0) if k is not None else 0
-                if block and (k is None or s == 0 or s != side_of[block[-1]]):
-                    if len(block) >= need:
-                        for q in block:
-                            out[q] = True
-                    block = []
-                if k is not None and s != 0:
-                    block.append(k)
-            return out
-
-        def trend(order: list[int], need: int, ties_break: bool) -> list[bool]:
-            out = [False] * m
-            pts = list(order)
-            if not ties_break:  # a repeated value neither adds nor breaks
-                kept = []
-                for k in pts:
-                    if kept and v[k] == v[kept[-1]]:
-                        continue
-                    kept.append(k)
-            else:
-                kept = pts
-            for direction in (1, -1):
-                start = 0
-                for j in range(1, len(kept) + 1):
-                    going = j < len(kept) and (v[kept[j]] - v[kept[j - 1]]) * direction > 0
-                    if not going:
-                        if j - start >= need:
-                            first, last = kept[start], kept[j - 1]
-                            for q in pts:
-                                if first <= q <= last:
-                                    out[q] = True
-                        start = j
-            return out
-
-        def k_of_m(cond, k_need: int, window: int) -> list[bool]:
-            out = [False] * m
-            for end in range(window - 1, len(seq)):
-                win = seq[end - window + 1 : end + 1]
-                hits = [q for q in win if cond(q)]
-                if len(hits) >= k_need:
-                    for q in hits:
-                        out[q] = True
-            return out
-
-        def beyond(q: int, s: float, side: int) -> bool:
-            if not (sig[q] > 0):
-                return False
-            return (v[q] - zc_a[q]) * side > s * sig[q]
-
-        zc_a = [centre_a[k] if chart != "g" else zc[k] for k in range(m)]
-        if chart in ("i", "t") and bvals:
-            zc_a = [cl_v] * m
-        if rules == "anhoej":
-            flags["long_run"] = [k in run_len_of and run_len_of[k] > lr_max for k in range(m)]
-            phase_row["runs_signal"] = bool(nu) and (longest > lr_max or crossings < nc_min)
-        elif rules == "ihi":
-            run_chart = chart == "run"
-            side_of = dict(zip(useful, sides, strict=True))
-            flags["shift"] = consecutive(side_of, useful, 6 if run_chart else 8)
-            flags["trend"] = trend(seq, 5 if run_chart else 6, ties_break=False)
-            n_runs = crossings + 1 if nu else 0
-            if nu:
-                lo, hi = ref_runs_limits(nu)
-                phase_row.update(n_runs=n_runs, runs_lower=lo, runs_upper=hi)
-            if not run_chart:
-                flags["two_of_three"] = [
-                    a_ or b_
-                    for a_, b_ in zip(
-                        k_of_m(lambda q: beyond(q, 2, 1), 2, 3),
-                        k_of_m(lambda q: beyond(q, 2, -1), 2, 3),
-                        strict=True,
-                    )
-                ]
-        elif rules == "nhs":
-            side_of = {
-                k: (0 if v[k] == centre_a[k] else (1 if v[k] > centre_a[k] else -1))
-                for k in seq
-                if not math.isnan(centre_a[k])
-            }
-            flags["shift"] = consecutive(side_of, seq, 7)
-            flags["trend"] = trend(seq, 7, ties_break=True)
-            flags["two_of_three"] = [
-                a_ or b_
-                for a_, b_ in zip(
-                    k_of_m(lambda q: beyond(q, 2, 1) and not beyond(q, 3, 1), 2, 3),
-                    k_of_m(lambda q: beyond(q, 2, -1) and not beyond(q, 3, -1), 2, 3),
-                    strict=True,
-                )
-            ]
-            label = []
-            for k in range(m):
-                lab = None
-                for name, fl in (
-                    ("shift", flags["shift"]),
-                    ("two_of_three", flags["two_of_three"]),
-                    ("trend", flags["trend"]),
-                    ("outside", outside),
-                ):
-                    if fl[k]:
-                        lab = name
-                label.append(lab)
-            flags["special_cause"] = label
-        elif rules == "western_electric":
-            side_of = {
-                k: (0 if v[k] == centre_a[k] else (1 if v[k] > centre_a[k] else -1))
-                for k in seq
-                if not math.isnan(centre_a[k])
-            }
-            flags["we2"] = [
-                a_ or b_
-                for a_, b_ in zip(
-                    k_of_m(lambda q: beyond(q, 2, 1), 2, 3),
-                    k_of_m(lambda q: beyond(q, 2, -1), 2, 3),
-                    strict=True,
-                )
-            ]
-            flags["we3"] = [
-                a_ or b_
-                for a_, b_ in zip(
-                    k_of_m(lambda q: beyond(q, 1, 1), 4, 5),
-                    k_of_m(lambda q: beyond(q, 1, -1), 4, 5),
-                    strict=True,
-                )
-            ]
-            flags["we4"] = consecutive(side_of, seq, 8)
-        if chart == "mr":  # only the outside-limits rule is read on an MR chart
-            flags = {
-                k: (
-                    [None if lab != "outside" else lab for lab in fl]
-                    if k == "special_cause"
-                    else [False] * m
-                )
-                for k, fl in flags.items()
-            }
-            if "runs_signal" in phase_row:
-                phase_row["runs_signal"] = False
+        ref = PhaseReference(chart, values, den, list(range(a, b)), exclude, freeze, screened)
+        phase_row, flags = ref.rule_flags(rules)
         phases.append(phase_row)
-        for k in range(m):
-            row = dict(cl=cl[k], ucl=ucl[k], lcl=lcl[k], sigma_signal=outside[k], phase=ph)
+        for k in range(ref.m):
+            row = dict(
+                cl=ref.cl[k], ucl=ref.ucl[k], lcl=ref.lcl[k], sigma_signal=ref.outside[k], phase=ph
+            )
             row.update({name: fl[k] for name, fl in flags.items()})
             points.append(row)
     return points, phases

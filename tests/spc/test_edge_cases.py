@@ -1,4 +1,4 @@
-"""Edge cases from DOMAIN.md "Reading data over time", for every chart type.
+"""Edge cases of the definitions in ``facilitator-guide/spc-deviations.md``, for every chart type.
 
 Missing values and zero denominators are "no point"; excluded points stay on the chart but
 leave the centre, limits and runs; identical values give sigma 0 with a message; limits are
@@ -293,14 +293,44 @@ def test_g_chart_median_line_mean_limits():
     assert res.points.lcl[0] == 0
 
 
-def test_laney_equals_p_when_no_overdispersion_factor_is_one():
-    """P' limits are the P limits times sigma_z; with sigma_z = 1 they coincide."""
+def test_laney_limits_are_the_p_limits_times_sigma_z():
+    """P' half-widths are the P half-widths times sigma_z (Laney 2002), whatever sigma_z is."""
     y, n = [30, 32, 28, 31, 29, 35, 27], [100] * 7
     p = analyze(y, n, chart="p")
     pp = analyze(y, n, chart="pp")
     z = (p.points.y - p.points.cl) / ((p.points.ucl - p.points.cl) / 3)
     sz = np.abs(np.diff(z)).mean() / 1.128
     assert np.allclose(pp.points.ucl - pp.points.cl, (p.points.ucl - p.points.cl) * sz)
+
+
+# Over-dispersed monthly proportions with very large denominators (20,000 a month): the
+# month-to-month variation is far larger than the binomial model allows, the situation Laney
+# (Quality Engineering 2002;14(4):531-537) built P' and U' charts for.
+LANEY_SHARES = [
+    0.200, 0.214, 0.188, 0.207, 0.195, 0.219, 0.183, 0.204, 0.210, 0.192, 0.201, 0.216,
+    0.186, 0.198, 0.209, 0.190, 0.212, 0.197, 0.185, 0.205, 0.193, 0.217, 0.189, 0.202,
+]  # fmt: skip
+LANEY_N = 20_000
+
+
+@pytest.mark.parametrize("plain,laney", [("p", "pp"), ("u", "up")])
+def test_laney_widens_limits_when_large_denominators_meet_overdispersion(plain, laney):
+    num = np.round(np.array(LANEY_SHARES) * LANEY_N)
+    den = np.full(num.size, float(LANEY_N))
+    p = analyze(num, den, chart=plain, screened_mr=False)
+    pp = analyze(num, den, chart=laney, screened_mr=False)
+    # The ordinary chart's limits are so tight that ordinary months look special ...
+    assert p.points.sigma_signal.sum() >= num.size // 3
+    # ... sigma_z, the moving-range sigma of the z-scores, is far above 1 ...
+    half = (p.points.ucl - p.points.cl) / 3
+    z = (p.points.y - p.points.cl) / half
+    sigma_z = np.abs(np.diff(z)).mean() / 1.128
+    assert sigma_z > 3
+    # ... so the Laney limits are sigma_z times wider, on the same centre line,
+    np.testing.assert_allclose(pp.points.cl, p.points.cl)
+    np.testing.assert_allclose(pp.points.ucl - pp.points.cl, 3 * half * sigma_z)
+    # and no month of this stable process is flagged any more.
+    assert not pp.points.sigma_signal.any()
 
 
 def test_xmr_factor_266():

@@ -1,63 +1,14 @@
-"""Plain-language explanations, chart advice, and the purity of ``kit.spc``."""
+"""Chart advice and the purity of ``kit.spc`` (explanations: ``tests/spc/test_explain.py``)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from kit.errors import KitInputError
-from kit.spc import analyze, explain, recommend_chart
-from kit.spc.explain import explain_signal
-
-
-def test_long_run_is_explained_with_unit_side_and_month():
-    x = pd.period_range("2024-01", periods=20, freq="M")
-    y = [5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1]
-    res = analyze(y, x=x)
-    text = " ".join(explain(res))
-    assert "Eight months in a row were below the median" in text
-    assert "unlikely by chance alone" in text
-    assert "around January 2025" in text
-    assert "Eight months in a row were above the median" in text
-
-
-def test_dates_give_month_names():
-    x = pd.date_range("2024-01-01", periods=12, freq="MS")
-    res = analyze([1, 1, 1, 1, 1, 1, 9, 9, 9, 9, 9, 9], x=x, rules="ihi")
-    text = " ".join(res.explain())
-    assert "Six months in a row were below the median" in text
-    assert "around January 2024" in text
-
-
-def test_outside_limit_sentence():
-    res = analyze([10, 11, 10, 12, 11, 10, 11, 30], chart="i", x=list("ABCDEFGH"))
-    assert any("The value for H is above the upper limit" in s for s in res.explain())
-
-
-def test_no_signal_sentence_and_messages_are_included():
-    res = analyze([5, 5, 5, 5], chart="i")
-    text = res.explain()
-    assert text[0].startswith("No signal")
-    assert any("no variation" in s for s in text)
-
-
-def test_crossings_and_runs_count_sentences():
-    y = [1] * 6 + [9] * 6 + [1] * 6 + [9] * 6
-    text = " ".join(analyze(y).explain())
-    assert "crossed the median only 3 times" in text
-    text = " ".join(analyze(y, rules="ihi").explain())
-    assert "only 4 runs" in text
-
-
-@pytest.mark.parametrize(
-    "rule", ["long_run", "shift", "trend", "sigma_signal", "two_of_three", "we3", "hugging"]
-)
-def test_every_rule_has_a_sentence(rule):
-    text = explain_signal(rule, count=8, side="below", start="March 2024", unit=("month", "months"))
-    assert text and text[0].isupper() and text.endswith(".")
+from kit.spc import recommend_chart
 
 
 @pytest.mark.parametrize(
@@ -78,6 +29,26 @@ def test_recommend_chart(data_type, chart):
     advice = recommend_chart(data_type)
     assert advice.chart == chart
     assert len(advice.reason) > 40
+
+
+@pytest.mark.parametrize(
+    "data_type",
+    ["count", "proportion", "rate", "continuous", "subgroups", "time_between", "cases_between",
+     "few_points"],
+)  # fmt: skip
+def test_advice_is_plain_words_with_a_source(data_type):
+    advice = recommend_chart(data_type)
+    for word in ("sigma", "multiply", "=", "()"):
+        assert word not in advice.reason.lower(), word
+    assert advice.source and any(year in advice.source for year in ("2011", "2002", "1994"))
+
+
+def test_c_chart_reason_is_a_similar_area_of_opportunity_not_the_month_length():
+    reason = recommend_chart("count").reason
+    assert "similar opportunity" in reason
+    assert "census" in reason and "days" in reason
+    assert "same length of month" not in reason
+    assert "U chart" in reason  # when the opportunity changes, count it and use a U chart
 
 
 def test_recommend_chart_unknown():

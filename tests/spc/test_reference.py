@@ -2,7 +2,10 @@
 
 The JSON is a copy of the project's reference file; each case carries its ``source``
 (Montgomery, NIST/SEMATECH, the qicharts2 and NHSRplotthedots vignettes, Anhøj & Olesen 2014),
-which also appears in the test id so a failure names the book or paper it contradicts.
+which also appears in the test id so a failure names the book or paper it contradicts. Each
+case also says which of its values are *printed* in the source and which were *derived* from
+the source's data: a derived value checks that the kit applies the formula, only a printed
+one checks the kit against the book.
 """
 
 from __future__ import annotations
@@ -40,11 +43,24 @@ def _run(case: dict):
     return analyze(y, inp.get("n"), **kw)
 
 
+def test_every_reference_value_says_whether_it_is_printed_or_derived() -> None:
+    for case in CASES:
+        printed, derived = set(case["printed"]), set(case["derived"])
+        assert not printed & derived, case["id"]
+        listed = set(case["expected"]) | (
+            {"published_rounded"} if "published_rounded" in case else set()
+        )
+        assert printed | derived == listed, case["id"]
+        assert all(
+            isinstance(v, str) and v for v in {**case["printed"], **case["derived"]}.values()
+        )
+
+
 @pytest.mark.parametrize(
     "case", CHART_CASES, ids=[f"{c['id']}[{_short_source(c)}]" for c in CHART_CASES]
 )
-def test_published_chart_values(case: dict) -> None:
-    """Centre line, limits, plotted values and outside-limit points match the source."""
+def test_derived_chart_values(case: dict) -> None:
+    """Centre line, limits, plotted values and signals computed from the source's data."""
     res = _run(case)
     exp = case["expected"]
     pts = res.points
@@ -55,15 +71,28 @@ def test_published_chart_values(case: dict) -> None:
         assert pts["phase"].tolist() == exp["phase"]
     if "sigma_signal_points" in exp:
         assert np.flatnonzero(pts["sigma_signal"]).tolist() == exp["sigma_signal_points"]
-    rounded = case.get("published_rounded")
-    if rounded:
-        for key in ("cl", "ucl", "lcl"):
-            if key in rounded:
-                # Books print values computed from rounded constants (A3 = 1.427, ...):
-                # agree within one unit of the last printed digit.
-                assert float(pts[key].iloc[0]) == pytest.approx(
-                    rounded[key], abs=10 ** -rounded["digits"]
-                )
+
+
+PRINTED_CASES = [c for c in CHART_CASES if c["printed"]]
+
+
+@pytest.mark.parametrize(
+    "case", PRINTED_CASES, ids=[f"{c['id']}[{_short_source(c)}]" for c in PRINTED_CASES]
+)
+def test_printed_chart_values(case: dict) -> None:
+    """The values the book or vignette prints: its rounded lines and its out-of-limit points."""
+    pts = _run(case).points
+    rounded = case["published_rounded"]
+    for key in ("cl", "ucl", "lcl"):
+        if key in rounded:
+            # Books print values computed from rounded constants (A3 = 1.427, ...):
+            # agree within one unit of the last printed digit.
+            assert float(pts[key].iloc[0]) == pytest.approx(
+                rounded[key], abs=10 ** -rounded["digits"]
+            )
+    if "sigma_signal_points" in case["printed"]:
+        printed_points = case["expected"]["sigma_signal_points"]
+        assert np.flatnonzero(pts["sigma_signal"]).tolist() == printed_points
 
 
 @pytest.mark.parametrize(
