@@ -37,7 +37,8 @@ from kit.errors import KitInputError
 from kit.qi.records import Measure, Observation
 from kit.qi.validation import check
 from kit.store.access import Actor
-from kit.store.store import Store, is_proportion
+from kit.store.observations import is_proportion
+from kit.store.store import Store
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -311,6 +312,19 @@ def _shown(value: Any) -> str:
 # --- parsing -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What every data row is read against: the measure, the columns and the file's habits."""
+
+    measure: Measure
+    team_id: str
+    columns: dict[str, int]
+    #: the number columns this measure needs: ``value``, or ``numerator`` and ``denominator``
+    numbers: tuple[str, ...]
+    decimal_comma: bool
+    day_first: bool | None
+
+
 def parse_observation_file(
     source: str | Path | bytes,
     *,
@@ -328,7 +342,37 @@ def parse_observation_file(
     rows = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
     if not rows:
         raise _fail(label, "The file is empty.")
-    header_number, header_cells = rows[0]
+    columns, expected = _header(rows[0], label, measure)
+    data_rows = rows[1:]
+    if not data_rows:
+        raise _fail(label, "The file has a header row but no data.")
+    if len(data_rows) > MAX_ROWS:
+        raise _fail(label, f"The file has {len(data_rows):,} rows; the limit is {MAX_ROWS:,}.")
+    layout = _Layout(
+        measure=measure,
+        team_id=team_id,
+        columns=columns,
+        numbers=tuple(expected[1:]),
+        decimal_comma=not raw.startswith(b"PK") and _semicolon(raw),
+        day_first=_day_first([_cell(cells, columns["period"]) for _, cells in data_rows]),
+    )
+    report = ImportReport(label, rows_read=len(data_rows))
+    seen: dict[dt.date, int] = {}
+    result: list[Observation] = []
+    for number, cells in data_rows:
+        observation = _read_row(number, cells, layout, seen, report.problems)
+        if observation is not None:
+            result.append(observation)
+    if report.problems:
+        raise ObservationFileError(report)
+    return result
+
+
+def _header(
+    header: tuple[int, list[Any]], label: str, measure: Measure
+) -> tuple[dict[str, int], list[str]]:
+    """The column index of each name the kit knows, and the names this measure needs."""
+    header_number, header_cells = header
     columns: dict[str, int] = {}
     found_names = []
     for index, cell in enumerate(header_cells):
@@ -352,97 +396,110 @@ def parse_observation_file(
             f"the first row must name the columns {', '.join(expected)} (and optionally note). "
             f"Missing: {', '.join(missing)}. Found: {shown}.",
         )
-    data_rows = rows[1:]
-    if not data_rows:
-        raise _fail(label, "The file has a header row but no data.")
-    if len(data_rows) > MAX_ROWS:
-        raise _fail(label, f"The file has {len(data_rows):,} rows; the limit is {MAX_ROWS:,}.")
+    return columns, expected
 
-    report = ImportReport(label, rows_read=len(data_rows))
-    decimal_comma = not raw.startswith(b"PK") and _semicolon(raw)
-    day_first = _day_first([_cell(cells, columns["period"]) for _, cells in data_rows])
-    seen: dict[dt.date, int] = {}
-    result: list[Observation] = []
-    for number, cells in data_rows:
-        problems = report.problems
-        before = len(problems)
-        period_cell = _cell(cells, columns["period"])
-        period: dt.date | None = None
-        if _blank(period_cell):
-            problems.append(f"Row {number}: the period is empty.")
-        else:
-            try:
-                period = _file_period(
-                    _parse_period(period_cell, day_first), measure.definition.frequency
-                )
-            except LookupError:
-                problems.append(
-                    f"Row {number}: the date '{_shown(period_cell)}' could be day/month or "
-                    "month/day; write dates as 2026-03-01."
-                )
-            except (ValueError, OverflowError):
-                problems.append(
-                    f"Row {number}: '{_shown(period_cell)}' is not a date the kit can read; "
-                    "write it like 2026-03 or 2026-03-01."
-                )
-        numbers: dict[str, float | None] = {}
-        for name in expected[1:]:
-            cell = _cell(cells, columns[name])
-            if _blank(cell):
-                problems.append(f"Row {number}: the {name} is empty.")
-                continue
-            try:
-                numbers[name] = _number(cell, decimal_comma)
-            except ValueError:
-                problems.append(f"Row {number}: '{_shown(cell)}' in {name} is not a number.")
-                continue
-            if numbers[name] < 0 and (name != "value" or measure.chart in _COUNT_CHARTS):
-                what = "a count" if name != "value" else f"a {measure.chart.upper()} chart value"
-                problems.append(
-                    f"Row {number}: the {name} is negative ({_shown(cell)}); {what} cannot be "
-                    "below zero."
-                )
-        note_cell = _cell(cells, columns["note"]) if "note" in columns else None
-        note = "" if _blank(note_cell) else str(note_cell).strip()
-        if len(note) > 4000:
-            problems.append(f"Row {number}: the note is longer than 4,000 characters.")
-        if period is not None:
-            if period in seen:
-                problems.append(
-                    f"Row {number}: {period:%b %Y} appears twice (also row {seen[period]})."
-                    if measure.definition.frequency != "weekly"
-                    else f"Row {number}: {period} appears twice (also row {seen[period]})."
-                )
-            else:
-                seen[period] = number
-        if len(problems) > before or period is None:
-            continue
-        if fraction and numbers.get("denominator") == 0:
+
+def _read_row(
+    number: int,
+    cells: Sequence[Any],
+    layout: _Layout,
+    seen: dict[dt.date, int],
+    problems: list[str],
+) -> Observation | None:
+    """One data row as an observation, or None with its problems added to ``problems``."""
+    measure = layout.measure
+    before = len(problems)
+    period = _row_period(number, cells, layout, problems)
+    numbers = _row_numbers(number, cells, layout, problems)
+    note_cell = _cell(cells, layout.columns["note"]) if "note" in layout.columns else None
+    note = "" if _blank(note_cell) else str(note_cell).strip()
+    if len(note) > 4000:
+        problems.append(f"Row {number}: the note is longer than 4,000 characters.")
+    if period is not None:
+        if period in seen:
             problems.append(
-                f"Row {number}: the denominator is 0; a period with nothing to count has no "
-                "value, so leave the row out."
+                f"Row {number}: {period:%b %Y} appears twice (also row {seen[period]})."
+                if measure.definition.frequency != "weekly"
+                else f"Row {number}: {period} appears twice (also row {seen[period]})."
             )
+        else:
+            seen[period] = number
+    if len(problems) > before or period is None:
+        return None
+    if measure.has_denominator and numbers.get("denominator") == 0:
+        problems.append(
+            f"Row {number}: the denominator is 0; a period with nothing to count has no "
+            "value, so leave the row out."
+        )
+        return None
+    try:
+        observation = check(
+            Observation,
+            {
+                "measure_id": measure.id,
+                "team_id": layout.team_id,
+                "period": period,
+                "note": note,
+                **numbers,
+            },
+        )
+        if is_proportion(measure):
+            observation.check_proportion()
+    except (KitInputError, ValueError) as error:
+        problems.append(f"Row {number}: {error}")
+        return None
+    return observation
+
+
+def _row_period(
+    number: int, cells: Sequence[Any], layout: _Layout, problems: list[str]
+) -> dt.date | None:
+    """The row's period, filed under the measure's frequency, or None with the problem."""
+    period_cell = _cell(cells, layout.columns["period"])
+    if _blank(period_cell):
+        problems.append(f"Row {number}: the period is empty.")
+        return None
+    try:
+        return _file_period(
+            _parse_period(period_cell, layout.day_first), layout.measure.definition.frequency
+        )
+    except LookupError:
+        problems.append(
+            f"Row {number}: the date '{_shown(period_cell)}' could be day/month or "
+            "month/day; write dates as 2026-03-01."
+        )
+    except (ValueError, OverflowError):
+        problems.append(
+            f"Row {number}: '{_shown(period_cell)}' is not a date the kit can read; "
+            "write it like 2026-03 or 2026-03-01."
+        )
+    return None
+
+
+def _row_numbers(
+    number: int, cells: Sequence[Any], layout: _Layout, problems: list[str]
+) -> dict[str, float]:
+    """The row's value, or numerator and denominator, that could be read as numbers."""
+    measure = layout.measure
+    numbers: dict[str, float] = {}
+    for name in layout.numbers:
+        cell = _cell(cells, layout.columns[name])
+        if _blank(cell):
+            problems.append(f"Row {number}: the {name} is empty.")
             continue
         try:
-            observation = check(
-                Observation,
-                {
-                    "measure_id": measure.id,
-                    "team_id": team_id,
-                    "period": period,
-                    "note": note,
-                    **numbers,
-                },
-            )
-            if is_proportion(measure):
-                observation.check_proportion()
-        except (KitInputError, ValueError) as error:
-            problems.append(f"Row {number}: {error}")
+            found = _number(cell, layout.decimal_comma)
+        except ValueError:
+            problems.append(f"Row {number}: '{_shown(cell)}' in {name} is not a number.")
             continue
-        result.append(observation)
-    if report.problems:
-        raise ObservationFileError(report)
-    return result
+        numbers[name] = found
+        if found < 0 and (name != "value" or measure.chart in _COUNT_CHARTS):
+            what = "a count" if name != "value" else f"a {measure.chart.upper()} chart value"
+            problems.append(
+                f"Row {number}: the {name} is negative ({_shown(cell)}); {what} cannot be "
+                "below zero."
+            )
+    return numbers
 
 
 def _cell(cells: Sequence[Any], index: int) -> Any:

@@ -81,11 +81,11 @@ def export_workbook(
         sections[kind] = sorted(
             (_entry(s.record, s.version) for s in found), key=lambda e: str(e["id"])
         )
-    found = store.find(Observation, actor, collaborative_id=collaborative_id)
+    points = store.find(Observation, actor, collaborative_id=collaborative_id)
     observations = [
         _entry(s.record, s.version)
         for s in sorted(
-            found,
+            points,
             key=lambda s: (s.record.team_id, s.record.measure_id, s.record.period, s.record.id),
         )
         if team_id is None or s.record.team_id == team_id
