@@ -13,6 +13,16 @@ are imported from their modules, so that opening a store does not load openpyxl.
 
 from kit.store.access import Actor
 from kit.store.engine import default_database_url
+from kit.store.sign_in_limit import SignInLimit, TooManyAttempts
 from kit.store.store import ANY, Revision, Saved, Store
 
-__all__ = ["ANY", "Actor", "Revision", "Saved", "Store", "default_database_url"]
+__all__ = [
+    "ANY",
+    "Actor",
+    "Revision",
+    "SignInLimit",
+    "Saved",
+    "Store",
+    "TooManyAttempts",
+    "default_database_url",
+]

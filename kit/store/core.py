@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Self, TypeVar
@@ -35,6 +35,7 @@ from kit.store.engine import (
 )
 from kit.store.migrate import upgrade
 from kit.store.schema import observations, records, revisions
+from kit.store.sign_in_limit import DEFAULT_LIMIT
 
 T = TypeVar("T", bound=Record)
 Action = Literal["create", "update", "delete", "restore"]
@@ -160,6 +161,10 @@ class StoreCore:
         self.engine = engine
         self.url = url
         self._writers = WriterQueue(sqlite_file(engine))
+        #: the time sign-in limits are judged by; tests replace it instead of sleeping
+        self.clock: Callable[[], dt.datetime] = _now
+        #: wrong passcodes and join codes allowed per client (``kit/store/sign_in_limit.py``)
+        self.sign_in_limit = DEFAULT_LIMIT
 
     # --- opening -------------------------------------------------------------------------
 

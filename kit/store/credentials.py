@@ -3,7 +3,8 @@
 The access model is for a workshop (see ``kit/store/access.py`` and DESIGN.md, Access): a
 facilitator signs in with a passcode per collaborative, stored only as a scrypt hash, and a
 participant joins a team with its short join code. Signing in and joining return the
-``Actor`` that every other store call takes.
+``Actor`` that every other store call takes. Wrong codes are limited per client
+(``kit/store/sign_in_limit.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from kit.store import access
 from kit.store.access import Actor
 from kit.store.core import StoreCore, _now
 from kit.store.schema import facilitator_passcodes, join_codes
+from kit.store.sign_in_limit import CodeKind, check_not_locked, record_failure
 
 
 class CredentialStore(StoreCore):
@@ -52,8 +54,16 @@ class CredentialStore(StoreCore):
                 )
             )
 
-    def sign_in_facilitator(self, collaborative_id: str, passcode: str, name: str = "") -> Actor:
-        """A facilitator ``Actor`` for this collaborative, if the passcode is right."""
+    def sign_in_facilitator(
+        self, collaborative_id: str, passcode: str, name: str = "", *, client: str | None = None
+    ) -> Actor:
+        """A facilitator ``Actor`` for this collaborative, if the passcode is right.
+
+        ``client`` tells callers apart (the UI passes the request's address or session) so
+        that wrong passcodes are limited per client (``kit/store/sign_in_limit.py``); the
+        command line, which needs no limit, passes none.
+        """
+        self._check_not_locked("passcode", client)
         with self._read() as conn:
             row = (
                 conn.execute(
@@ -70,10 +80,26 @@ class CredentialStore(StoreCore):
                 "set one with 'bts-kit init'."
             )
         if not access.passcode_matches(passcode or "", row["salt"], row["hash"], row["params"]):
+            self._count_failure("passcode", client)
             raise PermissionDenied(
                 "That passcode is not right; check it with whoever set up the collaborative."
             )
         return Actor.facilitator(name, collaborative_id=collaborative_id)
+
+    def _check_not_locked(self, what: CodeKind, client: str | None) -> None:
+        if client is None:
+            return
+        with self._read() as conn:
+            check_not_locked(conn, what, client, self.clock())
+
+    def _count_failure(self, what: CodeKind, client: str | None) -> None:
+        """Count a wrong code for ``client``; raise the lock-out when it was one too many."""
+        if client is None:
+            return
+        with self._write() as conn:
+            locked = record_failure(conn, what, client, self.clock(), self.sign_in_limit)
+        if locked is not None:
+            raise locked
 
     def issue_join_code(self, team_id: str, actor: Actor, *, code: str | None = None) -> str:
         """A new join code for a team (replacing its old one), shown as ``KXM-4Q7``.
@@ -112,11 +138,15 @@ class CredentialStore(StoreCore):
             )
         return access.show_join_code(code)
 
-    def join(self, code: str, name: str = "") -> Actor:
-        """The participant ``Actor`` for the team whose join code this is."""
+    def join(self, code: str, name: str = "", *, client: str | None = None) -> Actor:
+        """The participant ``Actor`` for the team whose join code this is.
+
+        Wrong codes are limited per ``client`` as in ``sign_in_facilitator``.
+        """
         typed = access.normalise_join_code(code)
         if not typed:
             raise PermissionDenied("Type your team's join code; it looks like KXM-4Q7.")
+        self._check_not_locked("join code", client)
         with self._read() as conn:
             row = (
                 conn.execute(sa.select(join_codes).where(join_codes.c.code == typed))
@@ -125,6 +155,7 @@ class CredentialStore(StoreCore):
             )
             team = None if row is None else self._live_record(conn, "team", row["team_id"])
         if row is None or team is None:
+            self._count_failure("join code", client)
             raise PermissionDenied(
                 f"'{code.strip()[:20]}' is not a join code we know; check it with your "
                 "facilitator (codes look like KXM-4Q7)."
