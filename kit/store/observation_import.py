@@ -37,7 +37,7 @@ from kit.errors import KitInputError
 from kit.qi.records import Measure, Observation
 from kit.qi.validation import check
 from kit.store.access import Actor
-from kit.store.observations import is_proportion
+from kit.store.observations import count_fields, is_proportion, not_a_count
 from kit.store.store import Store
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -481,6 +481,7 @@ def _row_numbers(
 ) -> dict[str, float]:
     """The row's value, or numerator and denominator, that could be read as numbers."""
     measure = layout.measure
+    counts = count_fields(measure)
     numbers: dict[str, float] = {}
     for name in layout.numbers:
         cell = _cell(cells, layout.columns[name])
@@ -499,6 +500,8 @@ def _row_numbers(
                 f"Row {number}: the {name} is negative ({_shown(cell)}); {what} cannot be "
                 "below zero."
             )
+        elif name in counts and not found.is_integer():
+            problems.append(f"Row {number}: the {name} is {_shown(cell)}; {not_a_count(name)}")
     return numbers
 
 

@@ -48,6 +48,28 @@ def is_proportion(measure: Measure) -> bool:
     return measure.has_denominator and measure.chart not in ("u", "up")
 
 
+def count_fields(measure: Measure) -> tuple[str, ...]:
+    """The parts of a data point that count things, and so must be whole numbers.
+
+    A proportion counts cases of a whole: its numerator and denominator are numbers of patients
+    or discharges. A rate (U chart) counts events over an exposure: its numerator is a count,
+    its denominator (1,000 patient days, say) may have a fraction. A C chart's value counts
+    events and a G chart's counts cases between events; a T chart's time between events, an
+    I chart's measurement and a run chart's value may have fractions. (Attribute and variables
+    data: Provost and Murray, The Health Care Data Guide, 2011, chapter 5; the chart table in
+    DOMAIN.md.)
+    """
+    if measure.has_denominator:
+        return ("numerator", "denominator") if is_proportion(measure) else ("numerator",)
+    return ("value",) if measure.chart in ("c", "g") else ()
+
+
+def not_a_count(name: str) -> str:
+    """Why a fraction is refused, in the words shown to the person entering data."""
+    things = "events or cases" if name == "value" else "patients, cases or events"
+    return f"the {name} counts {things}, and a count is a whole number (3 or 4, not 3.7)."
+
+
 class ObservationStore(StoreCore):
     """The measure-data half of ``Store``: checks, all-or-nothing puts and tidy reads."""
 
@@ -86,6 +108,13 @@ class ObservationStore(StoreCore):
                 f"'{measure.name}' is reported as one value per period; the row for "
                 f"{_period(obs.period)} has a numerator and denominator instead."
             )
+        for name in count_fields(measure):
+            number = getattr(obs, name)
+            if number is not None and not float(number).is_integer():
+                raise KitInputError(
+                    f"For {_period(obs.period)} the {name} of '{measure.name}' is {number:g}; "
+                    f"{not_a_count(name)}"
+                )
 
     def _check_period_free(self, conn: Connection, obs: Observation) -> None:
         clash = conn.execute(

@@ -223,9 +223,28 @@ def test_slash_dates_are_read_from_the_whole_column(
     assert [r[0] for r in rows] == [dt.date(2026, m, 1) for m in months]
 
 
+def _measured_value(world: World) -> Measure:
+    """An I chart measure: a measurement per period, which may have a fraction."""
+    return world.store.save(
+        Measure(
+            collaborative_id=world.collaborative.id,
+            team_id=world.north.id,
+            name="Days to discharge letter",
+            measure_kind="process",
+            direction="down",
+            chart="i",
+        ),
+        SYSTEM,
+        expected_version=None,
+    ).record
+
+
 def test_bom_semicolons_decimal_commas_blank_rows_and_extra_columns(sqlite_world: World) -> None:
     content = "\ufeff Period ;Team;VALUE;Notes\n2026-01;North;3,5;first\n;;;\n\n2026-02;North;4;\n"
-    rows = _read(sqlite_world, content.encode("utf-8"))
+    observations = parse_observation_file(
+        content.encode("utf-8"), measure=_measured_value(sqlite_world), team_id="t"
+    )
+    rows = [(o.period, o.value, o.numerator, o.denominator, o.note) for o in observations]
     assert rows == [
         (dt.date(2026, 1, 1), 3.5, None, None, "first"),
         (dt.date(2026, 2, 1), 4.0, None, None, ""),
