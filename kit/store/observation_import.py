@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,10 +36,23 @@ from kit.errors import KitInputError
 from kit.qi.records import Measure, Observation
 from kit.qi.validation import check
 from kit.store.access import Actor
+from kit.store.observation_cells import (
+    blank,
+    file_period,
+    guess_day_first,
+    read_number,
+    read_period,
+    shown_cell,
+)
 from kit.store.observations import count_fields, is_proportion, not_a_count
 from kit.store.store import Store
 
+#: the upload limit: a year of weekly data for one measure is a few kilobytes
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: what a file over the upload limit is told
+TOO_LARGE_MESSAGE = (
+    "The file is too large ({size:.1f} MB); the limit is {limit} MB. Import one measure at a time."
+)
 MAX_ROWS = 10_000
 #: at most this many problems are listed; the rest are counted
 MAX_PROBLEMS_LISTED = 25
@@ -62,14 +74,6 @@ _ALIASES = {
     "comments": "note",
 }
 _COUNT_CHARTS = {"c", "u", "up", "p", "pp", "g", "t"}
-_MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (
-        dt.date(2000, number, 1).strftime("%b").lower(),
-        dt.date(2000, number, 1).strftime("%B").lower(),
-    )
-} | {"sept": 9}
 
 
 @dataclass
@@ -125,10 +129,7 @@ def _read_source(source: str | Path | bytes, name: str | None) -> tuple[bytes, s
 
 
 def _too_large(size: int) -> str:
-    return (
-        f"The file is too large ({size / 2**20:.1f} MB); the limit is "
-        f"{MAX_FILE_BYTES // 2**20} MB. Import one measure at a time."
-    )
+    return TOO_LARGE_MESSAGE.format(size=size / 2**20, limit=MAX_FILE_BYTES // 2**20)
 
 
 def _rows(raw: bytes, label: str, suffix: str) -> list[tuple[int, list[Any]]]:
@@ -148,12 +149,20 @@ def _rows(raw: bytes, label: str, suffix: str) -> list[tuple[int, list[Any]]]:
 
 
 def _excel_rows(raw: bytes, label: str) -> list[tuple[int, list[Any]]]:
+    """The rows of the one sheet that holds the data, as the spreadsheet last calculated them.
+
+    Formulas are read as their saved results; a formula with no saved result (a file written
+    by a program rather than saved from a spreadsheet) is refused rather than read as empty.
+    Merged cells are refused (only the first row of a merged block has a value), and so is a
+    workbook with data on several sheets, rather than guessing which sheet is meant.
+    """
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        values = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise _fail(
             label, "This is not an Excel file the kit can read; save it as .xlsx or CSV."
@@ -161,17 +170,89 @@ def _excel_rows(raw: bytes, label: str) -> list[tuple[int, list[Any]]]:
     except Exception:  # openpyxl raises many kinds on damaged files
         raise _fail(label, "This Excel file is damaged or not an .xlsx file.") from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise _fail(label, "The Excel file has no sheets.")
+        index = _data_sheet(values, label)
+        sheet = values.worksheets[index]
+        _refuse_merged_cells(raw, sheet, label)
         rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        problems: list[str] = []
+        pairs = zip(
+            sheet.iter_rows(), formulas.worksheets[index].iter_rows(values_only=True), strict=False
+        )
+        for number, (cells, written) in enumerate(pairs, start=1):
             if number > MAX_ROWS + 50:
                 raise _fail(label, f"The file has more than {MAX_ROWS:,} rows; split it up.")
-            rows.append((number, list(row)))
+            row = [getattr(cell, "value", None) for cell in cells]
+            for column, (value, formula) in enumerate(zip(row, written, strict=False), start=1):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    problems.append(
+                        f"Cell {_column_letter(column)}{number} holds a formula "
+                        f"({shown_cell(formula)}) with no result saved in the file; open the file "
+                        "in your spreadsheet, save it, and import it again (or paste the "
+                        "values only)."
+                    )
+            rows.append((number, row))
+        if problems:
+            raise ObservationFileError(ImportReport(label, problems))
         return rows
     finally:
-        book.close()
+        values.close()
+        formulas.close()
+
+
+def _column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+def _data_sheet(book: Any, label: str) -> int:
+    """The index of the sheet with the data: the only one with anything in it, or the only
+    one whose first row names a period column."""
+    if not book.worksheets:
+        raise _fail(label, "The Excel file has no sheets.")
+    filled: list[int] = []
+    with_period: list[int] = []
+    for index, sheet in enumerate(book.worksheets):
+        for cells in sheet.iter_rows(values_only=True):
+            if all(blank(c) for c in cells):
+                continue
+            filled.append(index)
+            names = {re.sub(r"[\s_]+", " ", str(c or "")).strip().lower() for c in cells}
+            if any(_ALIASES.get(n) == "period" for n in names):
+                with_period.append(index)
+            break
+    if len(filled) <= 1:
+        return filled[0] if filled else 0
+    if len(with_period) == 1:
+        return with_period[0]
+    titles = ", ".join(f"'{book.worksheets[i].title}'" for i in (with_period or filled))
+    raise _fail(
+        label,
+        f"The Excel file has data on several sheets ({titles}); the kit imports one sheet at "
+        "a time. Keep one measure's data on one sheet (or save that sheet as CSV) and import it.",
+    )
+
+
+def _refuse_merged_cells(raw: bytes, sheet: Any, label: str) -> None:
+    """Merged cells leave every row of the block but the first empty: ask to unmerge them."""
+    import zipfile
+
+    path = getattr(sheet, "_worksheet_path", None)
+    if not path:
+        return
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        try:
+            xml = archive.read(path)
+        except KeyError:
+            return
+    merged = re.findall(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"', xml)
+    if merged:
+        shown = ", ".join(m.decode() for m in merged[:5]) + (" ..." if len(merged) > 5 else "")
+        raise _fail(
+            label,
+            f"The sheet '{sheet.title}' has merged cells ({shown}); unmerge them so that "
+            "every row has its own period and numbers, then import again.",
+        )
 
 
 def _decode(raw: bytes, label: str) -> str:
@@ -210,105 +291,6 @@ def _csv_rows(raw: bytes, label: str) -> list[tuple[int, list[Any]]]:
     return rows
 
 
-# --- cells ---------------------------------------------------------------------------------
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _number(value: Any, decimal_comma: bool) -> float:
-    """A cell as a finite number, or ValueError."""
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text) and not decimal_comma:
-            text = text.replace(",", "")
-        elif decimal_comma and re.fullmatch(r"[+-]?\d+,\d+", text):
-            text = text.replace(",", ".")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-            raise ValueError
-        number = float(text)
-    if not math.isfinite(number):
-        raise ValueError
-    return number
-
-
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[T ].*)?")
-_SLASH = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
-_MONTH_YEAR = re.compile(r"(\d{1,2})[/.\-](\d{4})")
-_NAMED = re.compile(r"([A-Za-z]+)\.?[\s\-/,]*(\d{4}|\d{2})")
-_NAMED_DAY = re.compile(r"(\d{1,2})[\s\-/]+([A-Za-z]+)\.?[\s\-/,]*(\d{4}|\d{2})")
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def _parse_period(value: Any, day_first: bool | None) -> dt.date:
-    """A cell as a date; ``day_first`` settles slash dates (None: they are ambiguous)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if match := _ISO.fullmatch(text):
-        year, month, day = match.groups()
-        return dt.date(int(year), int(month), int(day or 1))
-    if match := _SLASH.fullmatch(text):
-        first, second, year = int(match[1]), int(match[2]), _year(match[3])
-        if day_first is None:
-            raise LookupError
-        day, month = (first, second) if day_first else (second, first)
-        return dt.date(year, month, day)
-    if match := _MONTH_YEAR.fullmatch(text):
-        return dt.date(int(match[2]), int(match[1]), 1)
-    if (match := _NAMED.fullmatch(text)) and match[1].lower() in _MONTHS:
-        return dt.date(_year(match[2]), _MONTHS[match[1].lower()], 1)
-    if (match := _NAMED_DAY.fullmatch(text)) and match[2].lower() in _MONTHS:
-        return dt.date(_year(match[3]), _MONTHS[match[2].lower()], int(match[1]))
-    raise ValueError
-
-
-def _day_first(cells: Sequence[Any]) -> bool | None:
-    """Decide how to read slash dates from the whole column (see the module docstring)."""
-    pairs = [
-        (int(m[1]), int(m[2]))
-        for c in cells
-        if isinstance(c, str) and (m := _SLASH.fullmatch(c.strip()))
-    ]
-    if not pairs:
-        return None
-    if any(a > 12 for a, _ in pairs) and not any(b > 12 for _, b in pairs):
-        return True
-    if any(b > 12 for _, b in pairs) and not any(a > 12 for a, _ in pairs):
-        return False
-    firsts = {a for a, _ in pairs}
-    seconds = {b for _, b in pairs}
-    if len(pairs) > 1 and len(firsts) == 1 and len(seconds) > 1:
-        return True
-    if len(pairs) > 1 and len(seconds) == 1 and len(firsts) > 1:
-        return False
-    return None
-
-
-def _file_period(day: dt.date, frequency: str) -> dt.date:
-    if frequency == "monthly":
-        return day.replace(day=1)
-    if frequency == "quarterly":
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return day
-
-
-def _shown(value: Any) -> str:
-    text = str(value).strip()
-    return text if len(text) <= 30 else text[:27] + "..."
-
-
 # --- parsing -------------------------------------------------------------------------------
 
 
@@ -323,6 +305,8 @@ class _Layout:
     numbers: tuple[str, ...]
     decimal_comma: bool
     day_first: bool | None
+    #: a CSV header's number of named columns (None for Excel, whose rows are padded)
+    width: int | None = None
 
 
 def parse_observation_file(
@@ -339,7 +323,7 @@ def parse_observation_file(
     raw, label = _read_source(source, filename)
     suffix = Path(filename or (str(source) if isinstance(source, str | Path) else "")).suffix
     rows = _rows(raw, label, suffix.lower())
-    rows = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
+    rows = [(n, cells) for n, cells in rows if not all(blank(c) for c in cells)]
     if not rows:
         raise _fail(label, "The file is empty.")
     columns, expected = _header(rows[0], label, measure)
@@ -354,7 +338,8 @@ def parse_observation_file(
         columns=columns,
         numbers=tuple(expected[1:]),
         decimal_comma=not raw.startswith(b"PK") and _semicolon(raw),
-        day_first=_day_first([_cell(cells, columns["period"]) for _, cells in data_rows]),
+        day_first=guess_day_first([_cell(cells, columns["period"]) for _, cells in data_rows]),
+        width=None if raw.startswith(b"PK") else _named_width(rows[0][1]),
     )
     report = ImportReport(label, rows_read=len(data_rows))
     seen: dict[dt.date, int] = {}
@@ -409,10 +394,17 @@ def _read_row(
     """One data row as an observation, or None with its problems added to ``problems``."""
     measure = layout.measure
     before = len(problems)
+    if layout.width is not None and not all(blank(c) for c in cells[layout.width :]):
+        problems.append(
+            f"Row {number} has more cells than the header row names. If a number has a "
+            "decimal comma (3,5), write it with a point (3.5): in a comma-separated file the "
+            "comma splits it in two."
+        )
+        return None
     period = _row_period(number, cells, layout, problems)
     numbers = _row_numbers(number, cells, layout, problems)
     note_cell = _cell(cells, layout.columns["note"]) if "note" in layout.columns else None
-    note = "" if _blank(note_cell) else str(note_cell).strip()
+    note = "" if blank(note_cell) else str(note_cell).strip()
     if len(note) > 4000:
         problems.append(f"Row {number}: the note is longer than 4,000 characters.")
     if period is not None:
@@ -456,21 +448,21 @@ def _row_period(
 ) -> dt.date | None:
     """The row's period, filed under the measure's frequency, or None with the problem."""
     period_cell = _cell(cells, layout.columns["period"])
-    if _blank(period_cell):
+    if blank(period_cell):
         problems.append(f"Row {number}: the period is empty.")
         return None
     try:
-        return _file_period(
-            _parse_period(period_cell, layout.day_first), layout.measure.definition.frequency
+        return file_period(
+            read_period(period_cell, layout.day_first), layout.measure.definition.frequency
         )
     except LookupError:
         problems.append(
-            f"Row {number}: the date '{_shown(period_cell)}' could be day/month or "
+            f"Row {number}: the date '{shown_cell(period_cell)}' could be day/month or "
             "month/day; write dates as 2026-03-01."
         )
     except (ValueError, OverflowError):
         problems.append(
-            f"Row {number}: '{_shown(period_cell)}' is not a date the kit can read; "
+            f"Row {number}: '{shown_cell(period_cell)}' is not a date the kit can read; "
             "write it like 2026-03 or 2026-03-01."
         )
     return None
@@ -485,24 +477,37 @@ def _row_numbers(
     numbers: dict[str, float] = {}
     for name in layout.numbers:
         cell = _cell(cells, layout.columns[name])
-        if _blank(cell):
+        if blank(cell):
             problems.append(f"Row {number}: the {name} is empty.")
             continue
         try:
-            found = _number(cell, layout.decimal_comma)
+            found = read_number(cell, layout.decimal_comma)
         except ValueError:
-            problems.append(f"Row {number}: '{_shown(cell)}' in {name} is not a number.")
+            hint = (
+                "; write decimals with a point (3.5), as the file separates columns with commas"
+                if isinstance(cell, str) and re.fullmatch(r"\s*[+-]?\d+,\d+\s*", cell)
+                else ""
+            )
+            problems.append(f"Row {number}: '{shown_cell(cell)}' in {name} is not a number{hint}.")
             continue
         numbers[name] = found
         if found < 0 and (name != "value" or measure.chart in _COUNT_CHARTS):
             what = "a count" if name != "value" else f"a {measure.chart.upper()} chart value"
             problems.append(
-                f"Row {number}: the {name} is negative ({_shown(cell)}); {what} cannot be "
+                f"Row {number}: the {name} is negative ({shown_cell(cell)}); {what} cannot be "
                 "below zero."
             )
         elif name in counts and not found.is_integer():
-            problems.append(f"Row {number}: the {name} is {_shown(cell)}; {not_a_count(name)}")
+            problems.append(f"Row {number}: the {name} is {shown_cell(cell)}; {not_a_count(name)}")
     return numbers
+
+
+def _named_width(header: Sequence[Any]) -> int:
+    """How many columns the header row names (blank names at its end do not count)."""
+    width = len(header)
+    while width and blank(header[width - 1]):
+        width -= 1
+    return width
 
 
 def _cell(cells: Sequence[Any], index: int) -> Any:
