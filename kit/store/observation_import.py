@@ -6,10 +6,17 @@ spreadsheet ("Row 4: 'abc' in numerator is not a number").
 
 Accepted files
 - CSV (comma, semicolon or tab separated; UTF-8 with or without BOM, or Windows-1252) or
-  Excel .xlsx (the first sheet). At most 5 MB and 10,000 data rows.
+  Excel .xlsx: the one sheet with data (or the one whose header names a period), formulas
+  read as their saved results; merged cells, formulas with no saved result and data on
+  several sheets are refused. At most ``MAX_FILE_BYTES`` (5 MB) and 10,000 data rows.
 - A header row naming the columns, in any case and order: ``period`` plus ``value`` for
   measures reported as one number, or ``period``, ``numerator`` and ``denominator`` for
-  measures reported as a fraction; ``note`` is optional, other columns are ignored.
+  measures reported as a fraction; ``note`` is optional, other named columns are ignored.
+  In a CSV file a row with more cells than the header names is refused (it is usually a
+  decimal comma splitting a number in two).
+- Numbers with a decimal point, or a decimal comma in semicolon-separated files. Counts are
+  whole numbers and not negative (``kit/store/observations.py``, ``count_fields``); for a
+  proportion the numerator cannot exceed the denominator.
   ``month``, ``date`` and ``week`` are accepted for ``period``.
 - Periods as 2026-03, 2026-03-01, 2026/03/01, Mar 2026, March 2026, Mar-26, 03/2026, or
   Excel dates. Slash or dot dates (01/03/2026) are read day-first or month-first by looking
