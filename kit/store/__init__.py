@@ -7,12 +7,26 @@
         store.save(saved.record.model_copy(update={"what": "..."}), me,
                    expected_version=saved.version)    # Conflict if someone saved since
 
+Signing in and joining take ``client=`` (the UI passes the request's address or session):
+wrong codes are then limited per client and a locked-out client gets ``TooManyAttempts``
+saying when to try again (``kit/store/sign_in_limit.py``).
+
 Workbooks (``kit.store.workbook``) and observation files (``kit.store.observation_import``)
 are imported from their modules, so that opening a store does not load openpyxl.
 """
 
 from kit.store.access import Actor
 from kit.store.engine import default_database_url
+from kit.store.sign_in_limit import SignInLimit, TooManyAttempts
 from kit.store.store import ANY, Revision, Saved, Store
 
-__all__ = ["ANY", "Actor", "Revision", "Saved", "Store", "default_database_url"]
+__all__ = [
+    "ANY",
+    "Actor",
+    "Revision",
+    "SignInLimit",
+    "Saved",
+    "Store",
+    "TooManyAttempts",
+    "default_database_url",
+]

@@ -6,10 +6,17 @@ spreadsheet ("Row 4: 'abc' in numerator is not a number").
 
 Accepted files
 - CSV (comma, semicolon or tab separated; UTF-8 with or without BOM, or Windows-1252) or
-  Excel .xlsx (the first sheet). At most 5 MB and 10,000 data rows.
+  Excel .xlsx: the one sheet with data (or the one whose header names a period), formulas
+  read as their saved results; merged cells, formulas with no saved result and data on
+  several sheets are refused. At most ``MAX_FILE_BYTES`` (5 MB) and 10,000 data rows.
 - A header row naming the columns, in any case and order: ``period`` plus ``value`` for
   measures reported as one number, or ``period``, ``numerator`` and ``denominator`` for
-  measures reported as a fraction; ``note`` is optional, other columns are ignored.
+  measures reported as a fraction; ``note`` is optional, other named columns are ignored.
+  In a CSV file a row with more cells than the header names is refused (it is usually a
+  decimal comma splitting a number in two).
+- Numbers with a decimal point, or a decimal comma in semicolon-separated files. Counts are
+  whole numbers and not negative (``kit/store/observations.py``, ``count_fields``); for a
+  proportion the numerator cannot exceed the denominator.
   ``month``, ``date`` and ``week`` are accepted for ``period``.
 - Periods as 2026-03, 2026-03-01, 2026/03/01, Mar 2026, March 2026, Mar-26, 03/2026, or
   Excel dates. Slash or dot dates (01/03/2026) are read day-first or month-first by looking
@@ -42,9 +49,23 @@ from kit.qi.periods import shown as _shown
 from kit.qi.records import Measure, Observation
 from kit.qi.validation import check
 from kit.store.access import Actor
-from kit.store.store import Store, is_proportion
+from kit.store.observation_cells import (
+    blank,
+    file_period,
+    guess_day_first,
+    read_number,
+    read_period,
+    shown_cell,
+)
+from kit.store.observations import count_fields, is_proportion, not_a_count
+from kit.store.store import Store
 
+#: the upload limit: a year of weekly data for one measure is a few kilobytes
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: what a file over the upload limit is told
+TOO_LARGE_MESSAGE = (
+    "The file is too large ({size:.1f} MB); the limit is {limit} MB. Import one measure at a time."
+)
 MAX_ROWS = 10_000
 #: at most this many problems are listed; the rest are counted
 MAX_PROBLEMS_LISTED = 25
@@ -121,10 +142,7 @@ def _read_source(source: str | Path | bytes, name: str | None) -> tuple[bytes, s
 
 
 def _too_large(size: int) -> str:
-    return (
-        f"The file is too large ({size / 2**20:.1f} MB); the limit is "
-        f"{MAX_FILE_BYTES // 2**20} MB. Import one measure at a time."
-    )
+    return TOO_LARGE_MESSAGE.format(size=size / 2**20, limit=MAX_FILE_BYTES // 2**20)
 
 
 def _rows(raw: bytes, label: str, suffix: str) -> list[tuple[int, list[Any]]]:
@@ -144,12 +162,20 @@ def _rows(raw: bytes, label: str, suffix: str) -> list[tuple[int, list[Any]]]:
 
 
 def _excel_rows(raw: bytes, label: str) -> list[tuple[int, list[Any]]]:
+    """The rows of the one sheet that holds the data, as the spreadsheet last calculated them.
+
+    Formulas are read as their saved results; a formula with no saved result (a file written
+    by a program rather than saved from a spreadsheet) is refused rather than read as empty.
+    Merged cells are refused (only the first row of a merged block has a value), and so is a
+    workbook with data on several sheets, rather than guessing which sheet is meant.
+    """
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        values = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise _fail(
             label, "This is not an Excel file the kit can read; save it as .xlsx or CSV."
@@ -157,17 +183,89 @@ def _excel_rows(raw: bytes, label: str) -> list[tuple[int, list[Any]]]:
     except Exception:  # openpyxl raises many kinds on damaged files
         raise _fail(label, "This Excel file is damaged or not an .xlsx file.") from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise _fail(label, "The Excel file has no sheets.")
+        index = _data_sheet(values, label)
+        sheet = values.worksheets[index]
+        _refuse_merged_cells(raw, sheet, label)
         rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        problems: list[str] = []
+        pairs = zip(
+            sheet.iter_rows(), formulas.worksheets[index].iter_rows(values_only=True), strict=False
+        )
+        for number, (cells, written) in enumerate(pairs, start=1):
             if number > MAX_ROWS + 50:
                 raise _fail(label, f"The file has more than {MAX_ROWS:,} rows; split it up.")
-            rows.append((number, list(row)))
+            row = [getattr(cell, "value", None) for cell in cells]
+            for column, (value, formula) in enumerate(zip(row, written, strict=False), start=1):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    problems.append(
+                        f"Cell {_column_letter(column)}{number} holds a formula "
+                        f"({shown_cell(formula)}) with no result saved in the file; open the file "
+                        "in your spreadsheet, save it, and import it again (or paste the "
+                        "values only)."
+                    )
+            rows.append((number, row))
+        if problems:
+            raise ObservationFileError(ImportReport(label, problems))
         return rows
     finally:
-        book.close()
+        values.close()
+        formulas.close()
+
+
+def _column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+def _data_sheet(book: Any, label: str) -> int:
+    """The index of the sheet with the data: the only one with anything in it, or the only
+    one whose first row names a period column."""
+    if not book.worksheets:
+        raise _fail(label, "The Excel file has no sheets.")
+    filled: list[int] = []
+    with_period: list[int] = []
+    for index, sheet in enumerate(book.worksheets):
+        for cells in sheet.iter_rows(values_only=True):
+            if all(blank(c) for c in cells):
+                continue
+            filled.append(index)
+            names = {re.sub(r"[\s_]+", " ", str(c or "")).strip().lower() for c in cells}
+            if any(_ALIASES.get(n) == "period" for n in names):
+                with_period.append(index)
+            break
+    if len(filled) <= 1:
+        return filled[0] if filled else 0
+    if len(with_period) == 1:
+        return with_period[0]
+    titles = ", ".join(f"'{book.worksheets[i].title}'" for i in (with_period or filled))
+    raise _fail(
+        label,
+        f"The Excel file has data on several sheets ({titles}); the kit imports one sheet at "
+        "a time. Keep one measure's data on one sheet (or save that sheet as CSV) and import it.",
+    )
+
+
+def _refuse_merged_cells(raw: bytes, sheet: Any, label: str) -> None:
+    """Merged cells leave every row of the block but the first empty: ask to unmerge them."""
+    import zipfile
+
+    path = getattr(sheet, "_worksheet_path", None)
+    if not path:
+        return
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        try:
+            xml = archive.read(path)
+        except KeyError:
+            return
+    merged = re.findall(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"', xml)
+    if merged:
+        shown = ", ".join(m.decode() for m in merged[:5]) + (" ..." if len(merged) > 5 else "")
+        raise _fail(
+            label,
+            f"The sheet '{sheet.title}' has merged cells ({shown}); unmerge them so that "
+            "every row has its own period and numbers, then import again.",
+        )
 
 
 def _decode(raw: bytes, label: str) -> str:
@@ -209,6 +307,21 @@ def _csv_rows(raw: bytes, label: str) -> list[tuple[int, list[Any]]]:
 # --- parsing -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What every data row is read against: the measure, the columns and the file's habits."""
+
+    measure: Measure
+    team_id: str
+    columns: dict[str, int]
+    #: the number columns this measure needs: ``value``, or ``numerator`` and ``denominator``
+    numbers: tuple[str, ...]
+    decimal_comma: bool
+    day_first: bool | None
+    #: a CSV header's number of named columns (None for Excel, whose rows are padded)
+    width: int | None = None
+
+
 def parse_observation_file(
     source: str | Path | bytes,
     *,
@@ -223,10 +336,41 @@ def parse_observation_file(
     raw, label = _read_source(source, filename)
     suffix = Path(filename or (str(source) if isinstance(source, str | Path) else "")).suffix
     rows = _rows(raw, label, suffix.lower())
-    rows = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
+    rows = [(n, cells) for n, cells in rows if not all(blank(c) for c in cells)]
     if not rows:
         raise _fail(label, "The file is empty.")
-    header_number, header_cells = rows[0]
+    columns, expected = _header(rows[0], label, measure)
+    data_rows = rows[1:]
+    if not data_rows:
+        raise _fail(label, "The file has a header row but no data.")
+    if len(data_rows) > MAX_ROWS:
+        raise _fail(label, f"The file has {len(data_rows):,} rows; the limit is {MAX_ROWS:,}.")
+    layout = _Layout(
+        measure=measure,
+        team_id=team_id,
+        columns=columns,
+        numbers=tuple(expected[1:]),
+        decimal_comma=not raw.startswith(b"PK") and _semicolon(raw),
+        day_first=guess_day_first([_cell(cells, columns["period"]) for _, cells in data_rows]),
+        width=None if raw.startswith(b"PK") else _named_width(rows[0][1]),
+    )
+    report = ImportReport(label, rows_read=len(data_rows))
+    seen: dict[dt.date, int] = {}
+    result: list[Observation] = []
+    for number, cells in data_rows:
+        observation = _read_row(number, cells, layout, seen, report.problems)
+        if observation is not None:
+            result.append(observation)
+    if report.problems:
+        raise ObservationFileError(report)
+    return result
+
+
+def _header(
+    header: tuple[int, list[Any]], label: str, measure: Measure
+) -> tuple[dict[str, int], list[str]]:
+    """The column index of each name the kit knows, and the names this measure needs."""
+    header_number, header_cells = header
     columns: dict[str, int] = {}
     found_names = []
     for index, cell in enumerate(header_cells):
@@ -250,97 +394,133 @@ def parse_observation_file(
             f"the first row must name the columns {', '.join(expected)} (and optionally note). "
             f"Missing: {', '.join(missing)}. Found: {shown}.",
         )
-    data_rows = rows[1:]
-    if not data_rows:
-        raise _fail(label, "The file has a header row but no data.")
-    if len(data_rows) > MAX_ROWS:
-        raise _fail(label, f"The file has {len(data_rows):,} rows; the limit is {MAX_ROWS:,}.")
+    return columns, expected
 
-    report = ImportReport(label, rows_read=len(data_rows))
-    decimal_comma = not raw.startswith(b"PK") and _semicolon(raw)
-    day_first = _day_first([_cell(cells, columns["period"]) for _, cells in data_rows])
-    seen: dict[dt.date, int] = {}
-    result: list[Observation] = []
-    for number, cells in data_rows:
-        problems = report.problems
-        before = len(problems)
-        period_cell = _cell(cells, columns["period"])
-        period: dt.date | None = None
-        if _blank(period_cell):
-            problems.append(f"Row {number}: the period is empty.")
-        else:
-            try:
-                period = _file_period(
-                    _parse_period(period_cell, day_first), measure.definition.frequency
-                )
-            except LookupError:
-                problems.append(
-                    f"Row {number}: the date '{_shown(period_cell)}' could be day/month or "
-                    "month/day; write dates as 2026-03-01."
-                )
-            except (ValueError, OverflowError):
-                problems.append(
-                    f"Row {number}: '{_shown(period_cell)}' is not a date the kit can read; "
-                    "write it like 2026-03 or 2026-03-01."
-                )
-        numbers: dict[str, float | None] = {}
-        for name in expected[1:]:
-            cell = _cell(cells, columns[name])
-            if _blank(cell):
-                problems.append(f"Row {number}: the {name} is empty.")
-                continue
-            try:
-                numbers[name] = _number(cell, decimal_comma)
-            except ValueError:
-                problems.append(f"Row {number}: '{_shown(cell)}' in {name} is not a number.")
-                continue
-            if numbers[name] < 0 and (name != "value" or measure.chart in _COUNT_CHARTS):
-                what = "a count" if name != "value" else f"a {measure.chart.upper()} chart value"
-                problems.append(
-                    f"Row {number}: the {name} is negative ({_shown(cell)}); {what} cannot be "
-                    "below zero."
-                )
-        note_cell = _cell(cells, columns["note"]) if "note" in columns else None
-        note = "" if _blank(note_cell) else str(note_cell).strip()
-        if len(note) > 4000:
-            problems.append(f"Row {number}: the note is longer than 4,000 characters.")
-        if period is not None:
-            if period in seen:
-                problems.append(
-                    f"Row {number}: {period:%b %Y} appears twice (also row {seen[period]})."
-                    if measure.definition.frequency != "weekly"
-                    else f"Row {number}: {period} appears twice (also row {seen[period]})."
-                )
-            else:
-                seen[period] = number
-        if len(problems) > before or period is None:
-            continue
-        if fraction and numbers.get("denominator") == 0:
+
+def _read_row(
+    number: int,
+    cells: Sequence[Any],
+    layout: _Layout,
+    seen: dict[dt.date, int],
+    problems: list[str],
+) -> Observation | None:
+    """One data row as an observation, or None with its problems added to ``problems``."""
+    measure = layout.measure
+    before = len(problems)
+    if layout.width is not None and not all(blank(c) for c in cells[layout.width :]):
+        problems.append(
+            f"Row {number} has more cells than the header row names. If a number has a "
+            "decimal comma (3,5), write it with a point (3.5): in a comma-separated file the "
+            "comma splits it in two."
+        )
+        return None
+    period = _row_period(number, cells, layout, problems)
+    numbers = _row_numbers(number, cells, layout, problems)
+    note_cell = _cell(cells, layout.columns["note"]) if "note" in layout.columns else None
+    note = "" if blank(note_cell) else str(note_cell).strip()
+    if len(note) > 4000:
+        problems.append(f"Row {number}: the note is longer than 4,000 characters.")
+    if period is not None:
+        if period in seen:
             problems.append(
-                f"Row {number}: the denominator is 0; a period with nothing to count has no "
-                "value, so leave the row out."
+                f"Row {number}: {period:%b %Y} appears twice (also row {seen[period]})."
+                if measure.definition.frequency != "weekly"
+                else f"Row {number}: {period} appears twice (also row {seen[period]})."
             )
+        else:
+            seen[period] = number
+    if len(problems) > before or period is None:
+        return None
+    if measure.has_denominator and numbers.get("denominator") == 0:
+        problems.append(
+            f"Row {number}: the denominator is 0; a period with nothing to count has no "
+            "value, so leave the row out."
+        )
+        return None
+    try:
+        observation = check(
+            Observation,
+            {
+                "measure_id": measure.id,
+                "team_id": layout.team_id,
+                "period": period,
+                "note": note,
+                **numbers,
+            },
+        )
+        if is_proportion(measure):
+            observation.check_proportion()
+    except (KitInputError, ValueError) as error:
+        problems.append(f"Row {number}: {error}")
+        return None
+    return observation
+
+
+def _row_period(
+    number: int, cells: Sequence[Any], layout: _Layout, problems: list[str]
+) -> dt.date | None:
+    """The row's period, filed under the measure's frequency, or None with the problem."""
+    period_cell = _cell(cells, layout.columns["period"])
+    if blank(period_cell):
+        problems.append(f"Row {number}: the period is empty.")
+        return None
+    try:
+        return file_period(
+            read_period(period_cell, layout.day_first), layout.measure.definition.frequency
+        )
+    except LookupError:
+        problems.append(
+            f"Row {number}: the date '{shown_cell(period_cell)}' could be day/month or "
+            "month/day; write dates as 2026-03-01."
+        )
+    except (ValueError, OverflowError):
+        problems.append(
+            f"Row {number}: '{shown_cell(period_cell)}' is not a date the kit can read; "
+            "write it like 2026-03 or 2026-03-01."
+        )
+    return None
+
+
+def _row_numbers(
+    number: int, cells: Sequence[Any], layout: _Layout, problems: list[str]
+) -> dict[str, float]:
+    """The row's value, or numerator and denominator, that could be read as numbers."""
+    measure = layout.measure
+    counts = count_fields(measure)
+    numbers: dict[str, float] = {}
+    for name in layout.numbers:
+        cell = _cell(cells, layout.columns[name])
+        if blank(cell):
+            problems.append(f"Row {number}: the {name} is empty.")
             continue
         try:
-            observation = check(
-                Observation,
-                {
-                    "measure_id": measure.id,
-                    "team_id": team_id,
-                    "period": period,
-                    "note": note,
-                    **numbers,
-                },
+            found = read_number(cell, layout.decimal_comma)
+        except ValueError:
+            hint = (
+                "; write decimals with a point (3.5), as the file separates columns with commas"
+                if isinstance(cell, str) and re.fullmatch(r"\s*[+-]?\d+,\d+\s*", cell)
+                else ""
             )
-            if is_proportion(measure):
-                observation.check_proportion()
-        except (KitInputError, ValueError) as error:
-            problems.append(f"Row {number}: {error}")
+            problems.append(f"Row {number}: '{shown_cell(cell)}' in {name} is not a number{hint}.")
             continue
-        result.append(observation)
-    if report.problems:
-        raise ObservationFileError(report)
-    return result
+        numbers[name] = found
+        if found < 0 and (name != "value" or measure.chart in _COUNT_CHARTS):
+            what = "a count" if name != "value" else f"a {measure.chart.upper()} chart value"
+            problems.append(
+                f"Row {number}: the {name} is negative ({shown_cell(cell)}); {what} cannot be "
+                "below zero."
+            )
+        elif name in counts and not found.is_integer():
+            problems.append(f"Row {number}: the {name} is {shown_cell(cell)}; {not_a_count(name)}")
+    return numbers
+
+
+def _named_width(header: Sequence[Any]) -> int:
+    """How many columns the header row names (blank names at its end do not count)."""
+    width = len(header)
+    while width and blank(header[width - 1]):
+        width -= 1
+    return width
 
 
 def _cell(cells: Sequence[Any], index: int) -> Any:

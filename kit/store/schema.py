@@ -8,6 +8,8 @@ change when this file does); ``test_migrations`` checks that the two agree.
 - ``observations``: the measure data, typed, one live row per measure, team and period.
 - ``revisions``: every saved state of every record, observations included ("nothing is lost").
 - ``facilitator_passcodes`` and ``join_codes``: access (added by migration 0002).
+- ``sign_in_failures`` and ``sign_in_locks``: wrong passcodes and join codes per client, and
+  the lock-outs they cause (migration 0003); the client is kept as a hash, the code typed never.
 """
 
 from __future__ import annotations
@@ -97,4 +99,22 @@ join_codes = sa.Table(
     sa.Column("issued_at", WHEN, nullable=False),
     sa.Column("issued_by", WHO, nullable=False),
     sa.Index("ix_join_codes_collaborative", "collaborative_id"),
+)
+
+sign_in_failures = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("client", sa.String(64), nullable=False),
+    sa.Column("what", sa.String(20), nullable=False),
+    sa.Column("failed_at", WHEN, nullable=False),
+    sa.Index("ix_sign_in_failures_client", "client", "what", "failed_at"),
+)
+
+sign_in_locks = sa.Table(
+    "sign_in_locks",
+    metadata,
+    sa.Column("client", sa.String(64), primary_key=True),
+    sa.Column("what", sa.String(20), primary_key=True),
+    sa.Column("locked_until", WHEN, nullable=False),
 )

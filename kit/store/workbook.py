@@ -13,11 +13,13 @@ Layout (``schema_version`` 1)::
      "records": {"team": [...], "aim": [...], ...},      # every kind but the two below
      "observations": [{...record..., "version": 1}, ...]}
 
-Excel export of measure data lives here too, for facilitators who report in spreadsheets.
+Excel and CSV export of measure data lives here too, for facilitators who report in
+spreadsheets; no exported cell can run as a formula (``formula_safe``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -81,11 +83,11 @@ def export_workbook(
         sections[kind] = sorted(
             (_entry(s.record, s.version) for s in found), key=lambda e: str(e["id"])
         )
-    found = store.find(Observation, actor, collaborative_id=collaborative_id)
+    points = store.find(Observation, actor, collaborative_id=collaborative_id)
     observations = [
         _entry(s.record, s.version)
         for s in sorted(
-            found,
+            points,
             key=lambda s: (s.record.team_id, s.record.measure_id, s.record.period, s.record.id),
         )
         if team_id is None or s.record.team_id == team_id
@@ -224,26 +226,63 @@ def import_workbook(store: Store, actor: Actor, data: dict[str, Any]) -> ImportS
     return ImportSummary(**counts)
 
 
-# --- Excel export of measure data ----------------------------------------------------------
+# --- Excel and CSV export of measure data ---------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: a cell starting with one of these may be run as a formula by a spreadsheet (OWASP, "CSV
+#: Injection"): "=", "+", "-" and "@" start formulas, tab and carriage return hide them
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: the columns of the exported data, in order
+DATA_COLUMNS = [
+    "team",
+    "measure",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "team_id",
+    "measure_id",
+]
+MEASURE_COLUMNS = [
+    "measure",
+    "kind",
+    "for team",
+    "unit",
+    "numerator and denominator",
+    "numerator",
+    "denominator",
+    "direction",
+    "chart",
+    "baseline",
+    "target",
+    "frequency",
+    "measure_id",
+]
 
 
-def export_observations_xlsx(
-    store: Store,
-    actor: Actor,
-    path: str | Path,
-    collaborative_id: str,
-    team_id: str | None = None,
-) -> Path:
-    """Measure data as an Excel file: one tidy "Data" sheet, plus "Measures" and "Teams".
+def formula_safe(value: Any) -> Any:
+    """Text a spreadsheet could take for a formula, with a leading apostrophe; all else as is.
 
-    Text a participant typed is always written as text, never as a formula, so a note that
-    starts with "=" cannot run anything when the file is opened.
+    Numbers stay numbers (a real -3 is a number, not text); only text is changed, and the
+    apostrophe is what spreadsheets themselves use to mark "this is text".
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
+
+@dataclass(frozen=True)
+class _MeasureData:
+    """The rows of the three exported tables: data, measures and teams."""
+
+    data: list[list[Any]]
+    measures: list[list[Any]]
+    teams: list[list[Any]]
+
+
+def _measure_data(
+    store: Store, actor: Actor, collaborative_id: str, team_id: str | None
+) -> _MeasureData:
     teams = {
         s.record.id: s.record
         for s in store.find(Team, actor, collaborative_id=collaborative_id)
@@ -255,21 +294,6 @@ def export_observations_xlsx(
         if team_id is None or s.record.team_id in (None, team_id)
     }
     frame = store.observations(actor, collaborative_id=collaborative_id, team_id=team_id)
-
-    book = Workbook(write_only=True)
-
-    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
-        ws = book.create_sheet(title)
-        ws.append(header)
-        for row in rows:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(ws, value=value)
-                if isinstance(value, str) and value.startswith(_FORMULA_START):
-                    cell.data_type = "s"
-                cells.append(cell)
-            ws.append(cells)
-
     data_rows = []
     for row in frame.itertuples(index=False):
         team = teams.get(row.team_id)
@@ -288,68 +312,101 @@ def export_observations_xlsx(
             ]
         )
     data_rows.sort(key=lambda r: (str(r[0]), str(r[1]), r[2], str(r[7]), str(r[8])))
-    sheet(
-        "Data",
+    measure_rows = [
         [
-            "team",
-            "measure",
-            "period",
-            "value",
-            "numerator",
-            "denominator",
-            "note",
-            "team_id",
-            "measure_id",
-        ],
-        data_rows,
-    )
-    sheet(
-        "Measures",
-        [
-            "measure",
-            "kind",
-            "for team",
-            "unit",
-            "numerator and denominator",
-            "numerator",
-            "denominator",
-            "direction",
-            "chart",
-            "baseline",
-            "target",
-            "frequency",
-            "measure_id",
-        ],
-        [
-            [
-                m.name,
-                m.measure_kind,
-                teams[m.team_id].name
-                if m.team_id in teams
-                else ("every team" if not m.team_id else m.team_id),
-                m.unit,
-                "yes" if m.has_denominator else "no",
-                m.definition.numerator,
-                m.definition.denominator,
-                "higher is better" if m.direction == "up" else "lower is better",
-                m.chart,
-                m.baseline,
-                m.target,
-                m.definition.frequency,
-                m.id,
-            ]
-            for m in sorted(measures.values(), key=lambda m: (m.name, m.id))
-        ],
-    )
-    sheet(
-        "Teams",
-        ["team", "organisation", "team_id"],
-        [
-            [t.name, t.organisation, t.id]
-            for t in sorted(teams.values(), key=lambda t: (t.name, t.id))
-        ],
-    )
+            m.name,
+            m.measure_kind,
+            teams[m.team_id].name
+            if m.team_id in teams
+            else ("every team" if not m.team_id else m.team_id),
+            m.unit,
+            "yes" if m.has_denominator else "no",
+            m.definition.numerator,
+            m.definition.denominator,
+            "higher is better" if m.direction == "up" else "lower is better",
+            m.chart,
+            m.baseline,
+            m.target,
+            m.definition.frequency,
+            m.id,
+        ]
+        for m in sorted(measures.values(), key=lambda m: (m.name, m.id))
+    ]
+    team_rows = [
+        [t.name, t.organisation, t.id] for t in sorted(teams.values(), key=lambda t: (t.name, t.id))
+    ]
+    return _MeasureData(data_rows, measure_rows, team_rows)
+
+
+def export_observations_xlsx(
+    store: Store,
+    actor: Actor,
+    path: str | Path,
+    collaborative_id: str,
+    team_id: str | None = None,
+) -> Path:
+    """Measure data as an Excel file: one tidy "Data" sheet, plus "Measures" and "Teams".
+
+    Text a participant typed is always written as text, never as a formula: a cell that
+    starts like a formula is stored as a string marked with Excel's "quote prefix", so a note
+    that starts with "=" cannot run anything when the file is opened or the cell edited.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    tables = _measure_data(store, actor, collaborative_id, team_id)
+    book = Workbook(write_only=True)
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
+        ws = book.create_sheet(title)
+        ws.append(header)
+        for row in rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(ws, value=value)
+                if isinstance(value, str) and value.startswith(FORMULA_START):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                cells.append(cell)
+            ws.append(cells)
+
+    sheet("Data", DATA_COLUMNS, tables.data)
+    sheet("Measures", MEASURE_COLUMNS, tables.measures)
+    sheet("Teams", ["team", "organisation", "team_id"], tables.teams)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    return path
+
+
+def _csv_text(value: Any) -> Any:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else formula_safe(str(value))
+
+
+def export_observations_csv(
+    store: Store,
+    actor: Actor,
+    path: str | Path,
+    collaborative_id: str,
+    team_id: str | None = None,
+) -> Path:
+    """Measure data as one tidy CSV table (the Excel export's "Data" sheet), UTF-8 with BOM.
+
+    A CSV cell has no type, so text that starts like a formula gets a leading apostrophe
+    (``formula_safe``); numbers, negative ones too, are written as plain numbers.
+    """
+    import csv
+
+    tables = _measure_data(store, actor, collaborative_id, team_id)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(DATA_COLUMNS)
+        for row in tables.data:
+            writer.writerow([_csv_text(value) for value in row])
     return path

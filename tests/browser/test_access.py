@@ -17,6 +17,7 @@ from .conftest import (
     open_app,
     team_rows,
 )
+from .waits import wait_for_database
 
 pytestmark = pytest.mark.browser
 
@@ -153,8 +154,9 @@ def test_team_a_cannot_change_team_b_work(page, kit_server, tokens):
         "() => { const el = document.querySelector('.kit-save-state');"
         " return el && /Saved/.test(el.textContent); }"
     )
-    page.wait_for_timeout(500)
-    after_a = team_rows(kit_server.database_url, A)
+    after_a = wait_for_database(
+        lambda: team_rows(kit_server.database_url, A),
+        lambda rows: any("access test" in " ".join(map(str, row)) for row in rows),
+    )
     assert after_a != before_a, "team A's edit was not saved at all"
-    assert any("access test" in " ".join(row) for row in after_a)
     assert team_rows(kit_server.database_url, B) == before_b, "team B's work changed"

@@ -16,6 +16,7 @@ from .conftest import (
     tall_screenshot,
     wait_for_kernel_pool,
 )
+from .waits import wait_until_pending
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +118,7 @@ def test_an_edit_typed_just_before_the_tab_closes_is_saved(page, kit_server):
     page.wait_for_selector(".kit-aim-where input")
     words = f"Northfield wards A and B ({time.monotonic_ns() % 100000})"
     fill(page, "kit-aim-where", words)
-    page.wait_for_timeout(150)  # the value has reached the kernel; the autosave has not run
+    wait_until_pending(page)  # the value has reached the kernel; the autosave has not run
     assert "Saved" not in page.inner_text(".kit-save-state")
     page.close(run_before_unload=True)
     deadline = time.monotonic() + 30

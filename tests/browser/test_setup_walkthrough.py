@@ -17,6 +17,7 @@ from .conftest import (
     screenshot_path,
     sign_in,
 )
+from .waits import wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -184,7 +185,7 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
     page.click(".kit-setup-candidate-add")
     page.wait_for_selector(".kit-setup-ballot-row:has-text('Hand hygiene')")
     page.fill(".kit-setup-voter input", "Dr Amina Patel")
-    page.wait_for_timeout(1200)  # the name is read when typing pauses
+    wait_until_settled(page)  # the name is read when typing pauses
     score_topic(page, "Hand hygiene", dict.fromkeys(CRITERIA, 5))
     score_topic(page, "Delirium prevention", {"belief": 1})
     wait_for_text(page, "kit-setup-ranking", "8 ballots cast")
@@ -199,7 +200,7 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
         voter.wait_for_selector(".kit-setup-ballot-row")
         assert voter.locator(".kit-setup-charter").count() == 0  # participants only vote
         voter.fill(".kit-setup-voter input", "Kim Day")
-        voter.wait_for_timeout(1200)
+        wait_until_settled(voter)
         score_topic(voter, "Hand hygiene", {"gap": 5, "buildable": 4, "belief": 4})
         wait_for_text(voter, "kit-setup-ranking", "9 ballots cast")
         check_no_page_errors(voter)

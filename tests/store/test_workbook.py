@@ -144,7 +144,7 @@ def collaboratives(draw: st.DrawFn) -> list[tuple[Record, int]]:
             for period in draw(st.lists(months, max_size=4, unique=True)):
                 if measure.has_denominator:
                     denominator = draw(counts)
-                    numerator = draw(st.floats(min_value=0, max_value=denominator))
+                    numerator = float(draw(st.integers(min_value=0, max_value=int(denominator))))
                     point = Observation(
                         measure_id=measure.id,
                         team_id=t,
@@ -154,8 +154,9 @@ def collaboratives(draw: st.DrawFn) -> list[tuple[Record, int]]:
                         note=draw(words),
                     )
                 else:
+                    value = draw(counts if measure.chart == "c" else numbers)  # C: a count
                     point = Observation(
-                        measure_id=measure.id, team_id=t, period=period, value=draw(numbers)
+                        measure_id=measure.id, team_id=t, period=period, value=value
                     )
                 out.append((point, draw(edits)))
     return out
