@@ -332,7 +332,7 @@ def aggregate_ballots(
             )
         voted = [s for s in summaries if s.mean is not None and s.weight > 0]
         weight_voted = sum(s.weight for s in voted)
-        score = (
+        weighted = (
             sum(s.weight * (s.mean or 0.0) for s in voted) / weight_voted if weight_voted else None
         )
         belief = next((s.mean for s in summaries if s.key == belief_key), None)
@@ -347,7 +347,7 @@ def aggregate_ballots(
             CandidateResult(
                 candidate_id=candidate.id,
                 title=candidate.title,
-                score=score,
+                score=weighted,
                 rank=None,
                 n_voters=len({r.ballot_id for r in mine}),
                 criteria=summaries,

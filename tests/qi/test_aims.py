@@ -494,3 +494,14 @@ def test_an_aim_only_pasted_is_reviewed_from_its_free_text() -> None:
 def test_hostile_text_never_raises(text: str) -> None:
     review = review_free_text_aim(text, TODAY)
     assert len(review.findings) == 5
+
+
+def test_word_lists_are_content_and_all_text() -> None:
+    from kit.content import load
+    from kit.qi.aim_parts import words
+
+    content = load("aim_words")
+    assert content["source"]
+    for key, value in content.items():
+        if isinstance(value, list):
+            assert words(key), key  # every list loads, as text (a bare 'on' would be a boolean)
