@@ -7,8 +7,19 @@ show this sentence, so it must keep every element the team wrote.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from kit.qi.aim_parts import AimParts, Direction, date_words, from_to, number, quantity, words
+from kit.qi.aim_parse import describes_change
+from kit.qi.aim_parts import (
+    AimParts,
+    Direction,
+    date_words,
+    from_to,
+    is_percent,
+    number,
+    quantity,
+    words,
+)
 from kit.qi.records import Aim
 
 __all__ = ["compose_aim", "is_blank", "parts_from_aim"]
@@ -39,6 +50,41 @@ def _infer_direction(parts: AimParts) -> Direction | None:
     return None
 
 
+def _head(what: str, direction: Direction | None, change: bool, hole: Callable[[str], str]) -> str:
+    """The verb and the result. A change posing as an aim ("Train all nurses ...") is not
+    dressed up as a result: with placeholders the sentence asks for the result instead."""
+    if what and (change or describes_change(what)) and hole("x"):
+        return "[What will improve once the change works]"
+    if what and (_starts_with_verb(what) or describes_change(what)):
+        return what[0].upper() + what[1:]
+    verb = {"up": "Increase", "down": "Reduce"}.get(direction or "", "Improve")
+    return f"{verb} {what or hole('what will improve')}".strip()
+
+
+def _amount(parts: AimParts, what: str, hole: Callable[[str], str]) -> str:
+    """Baseline to target, with the unit said once: left out when *what* already says it
+    ("falls per 1,000 patient-days from 4.1 to 2.9"), and "from a baseline of 6 per month"
+    when the team's own words already say the target ("achieve zero pressure ulcers")."""
+    unit = parts.unit
+    base, target = parts.baseline, parts.target
+    low_unit, low_what = unit.lower().strip(), what.lower()
+    if low_unit and not is_percent(unit) and (
+        (" " in low_unit and low_unit in low_what) or low_what.endswith(low_unit)
+    ):
+        unit = ""
+    if base is not None and target == 0 and re.search(r"\b(?:zero|eliminate)\b", what.lower()):
+        return f"from a baseline of {quantity(base, unit)}"
+    if base is not None and target is not None:
+        return f"from {from_to(base, target, unit)}"
+    if target is not None:
+        return f"from {hole('baseline')} to {quantity(target, unit)}".strip()
+    if parts.relative_target is not None:
+        return f"by {number(parts.relative_target * 100)}% from {hole('baseline')}".strip()
+    if base is not None:
+        return f"from {quantity(base, unit)} to {hole('target')}".strip()
+    return hole("from baseline to target")
+
+
 def compose_aim(aim: Aim | AimParts, *, placeholders: bool = True) -> str:
     """One readable sentence from the aim's elements, composed live as the team types.
 
@@ -57,24 +103,8 @@ def compose_aim(aim: Aim | AimParts, *, placeholders: bool = True) -> str:
         return f"[{name}]" if placeholders else ""
 
     what = parts.what.strip().rstrip(".")
-    if what and _starts_with_verb(what):
-        head = what[0].upper() + what[1:]
-    else:
-        verb = {"up": "Increase", "down": "Reduce"}.get(direction or "", "Improve")
-        head = f"{verb} {what or hole('what will improve')}".strip()
-    pieces = [head]
-
-    unit = parts.unit
-    if parts.baseline is not None and parts.target is not None:
-        pieces.append(f"from {from_to(parts.baseline, parts.target, unit)}")
-    elif parts.target is not None:
-        pieces.append(f"from {hole('baseline')} to {quantity(parts.target, unit)}".strip())
-    elif parts.relative_target is not None:
-        pieces.append(f"by {number(parts.relative_target * 100)}%")
-    elif parts.baseline is not None:
-        pieces.append(f"from {quantity(parts.baseline, unit)} to {hole('target')}".strip())
-    else:
-        pieces.append(hole("from baseline to target"))
+    pieces = [_head(what, direction, parts.change_not_result, hole)]
+    pieces.append(_amount(parts, what, hole))
 
     said = what.lower()
     who = parts.for_whom.strip()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from kit.qi.aim_parts import (
     AimParts,
@@ -19,6 +19,7 @@ from kit.qi.aim_parts import (
     add_months,
     alternation,
     date_words,
+    number,
     word_map,
     words,
 )
@@ -43,9 +44,8 @@ _WORD_NUMBERS = {"zero": 0.0, "half": 0.5, "nil": 0.0, "none": 0.0}
 
 _STOP = (
     r"(?=\s+(?:from|to|by|at|in|on|across|within|meeting|who|for|among|amongst|and)\b"
-    r"|\s*[,.;:]|\s*$)"
+    r"|\s*[,.;:\x00]|\s*$)"
 )
-#: word beginnings that say which way the aim moves its measure ("reduction", "raising")
 
 
 def _end_of_month(year: int, month: int) -> dt.date:
@@ -125,7 +125,7 @@ def _find_date(text: str, today: dt.date) -> tuple[dt.date | None, str, tuple[in
             day = _end_of_month(int(g[1]), int(g[0]) * 3)
         elif kind == "season":
             day = _end_of_month(int(g[1]), word_map("seasons")[g[0]])
-            return day, f"read '{g[0]} {g[1]}' as the end of {date_words(day)}", span
+            return day, f"read '{g[0]} {g[1]}' as {date_words(day)}, the end of {g[0]}", span
         elif kind == "within":
             amount = words.get(g[0]) or int(g[0])
             unit = g[1].rstrip("s")
@@ -136,7 +136,7 @@ def _find_date(text: str, today: dt.date) -> tuple[dt.date | None, str, tuple[in
                     day = add_months(today, amount * (12 if unit == "year" else 1))
             except (OverflowError, ValueError):
                 continue  # "within 99999 years" is no date a team can plan for
-            return day, f"{match.group(0)} of today", span
+            return day, f"read '{match.group(0)}' as {match.group(0)} of {date_words(today)}", span
         elif kind == "by_month":
             day = _next_end_of_month(_MONTHS[g[0].rstrip(".")[:3]], today)
             return day, f"read '{g[0]}' as the next {calendar.month_name[day.month]}", span
@@ -159,106 +159,196 @@ def _unit_after(text: str) -> str:
     if not match:
         return ""
     unit = match.group(1).strip()
-    if unit.split()[0] in {"by", "for", "at", "in", "on", "among", "within", "across", "and"}:
+    if unit.split()[0] in {"by", "for", "at", "in", "on", "among", "within", "across", "and", "of"}:
         return ""
     return unit
 
 
 @dataclass
 class _Numbers:
+    """What the numbers of an aim say, and where in the text they were read."""
+
     baseline: float | None = None
     target: float | None = None
     unit: str = ""
     relative: float | None = None
-    start: int | None = None
+    direction: Direction | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return self.start is not None
+        return bool(self.spans)
+
+    @property
+    def start(self) -> int | None:
+        return min(a for a, _ in self.spans) if self.spans else None
+
+
+_TO = r"(?:less than\s+|under\s+|below\s+|over\s+|above\s+|at least\s+|no more than\s+)?"
+
+
+def _from_to(low: str, found: _Numbers) -> bool:
+    """ "from 50% to 75%", "from 53 to 26 days", "from an average of 4.1 falls ... to 2.9"."""
+    num = rf"({_NUM}|zero|nil|none)"
+    match = re.search(
+        rf"\bfrom\s+(?:an?\s+)?(?:average\s+of\s+|mean\s+of\s+|about\s+|around\s+|"
+        rf"baseline\s+of\s+)?{num}({_PERCENT})?"
+        rf"(?:\s+[a-z-]+(?:\s+per\s+[\d,]+\s+[a-z-]+)?)?\s+(?:down\s+|up\s+)?to\s+{_TO}"
+        rf"{num}({_PERCENT})?",
+        low,
+    )
+    if not match:
+        return False
+    found.baseline = _parse_number(match.group(1))
+    found.target = _parse_number(match.group(3))
+    unit = "" if match.group(2) or match.group(4) else _unit_after(low[match.end() :])
+    found.unit = "%" if match.group(2) or match.group(4) else unit
+    end = match.end() + (low[match.end() :].find(unit) + len(unit) if unit else 0)
+    found.spans.append((match.start(), end))
+    return True
+
+
+def _baseline(low: str, found: _Numbers) -> None:
+    """ "up from 70%", "down from 12", "from a baseline of 6 per month", "(baseline 40%)"."""
+    match = re.search(
+        rf"\b(up|down|rising|falling|increasing|decreasing)\s+from\s+({_NUM})({_PERCENT})?", low
+    )
+    if match:
+        found.direction = "up" if match.group(1) in {"up", "rising", "increasing"} else "down"
+    else:
+        match = re.search(
+            rf"\(?\b(?:from\s+)?(?:an?\s+|the\s+|our\s+|current\s+)?baseline"
+            rf"(?:\s+(?:rate|level|value))?(?:\s+(?:of|is|was|at))?\s*:?\s*({_NUM})({_PERCENT})?\)?",
+            low,
+        )
+    if not match:
+        return
+    groups = match.groups()[-2:]
+    found.baseline = _parse_number(groups[0])
+    end = match.end()
+    if groups[1]:
+        found.unit = found.unit or "%"
+    elif not found.unit:
+        found.unit = _unit_after(low[end:])
+        end += low[end:].find(found.unit) + len(found.unit) if found.unit else 0
+    found.spans.append((match.start(), end))
+
+
+def _relative(low: str, found: _Numbers) -> None:
+    """ "by 30%", "a 40% reduction", "halve", "double"."""
+    match = re.search(rf"\bby\s+({_NUM}){_PERCENT}", low) or re.search(
+        rf"\b({_NUM}){_PERCENT}\s+(?:reduction|decrease|increase|improvement|fewer|less|more|"
+        rf"drop|rise|fall|cut)\b",
+        low,
+    )
+    if match:
+        found.relative = float(match.group(1).replace(",", "")) / 100
+        found.spans.append(match.span())
+        return
+    for pattern, share in ((r"\b(halve|by half|in half)\b", 0.5), (r"\bdouble\b", 1.0)):
+        match = re.search(pattern, low)
+        if match:
+            found.relative = share
+            found.spans.append(match.span())
+            return
+
+
+def _target(low: str, found: _Numbers) -> None:
+    """ "to 10%", "to zero", "achieve zero pressure ulcers", "95% of patients"."""
+    taken = list(found.spans)
+
+    def free(span: tuple[int, int]) -> bool:
+        return not any(a <= span[0] < b for a, b in taken)
+
+    match = next(
+        (
+            m
+            for m in re.finditer(rf"\bto\s+{_TO}({_NUM}|zero|nil|none)({_PERCENT})?", low)
+            if free(m.span())
+        ),
+        None,
+    )
+    if match:
+        found.target = _parse_number(match.group(1))
+        unit = "%" if match.group(2) else _unit_after(low[match.end() :])
+        found.unit = found.unit or unit
+        end = match.end() + (
+            low[match.end() :].find(unit) + len(unit) if unit and unit != "%" else 0
+        )
+        found.spans.append((match.start(), end))
+        return
+    match = re.search(r"\b(?:zero|eliminate|no more)\b", low)
+    if match:
+        found.target = 0.0
+        return  # "zero pressure ulcers" stays in *what*: it is the team's own phrase
+    match = next((m for m in re.finditer(rf"\b({_NUM})({_PERCENT})", low) if free(m.span())), None)
+    if match:
+        found.target = float(match.group(1).replace(",", ""))
+        found.unit = "%"
+        found.spans.append(match.span())
 
 
 def _find_numbers(text: str) -> _Numbers:
     """Baseline, target, unit and relative change from the usual ways teams write them."""
     low = text.lower()
-    num = rf"({_NUM}|zero|nil|none)"
     found = _Numbers()
-    match = re.search(
-        rf"\bfrom\s+(?:an?\s+)?(?:average\s+of\s+|mean\s+of\s+|about\s+|around\s+)?{num}({_PERCENT})?"
-        rf"(?:\s+[a-z-]+(?:\s+per\s+[\d,]+\s+[a-z-]+)?)?\s+(?:down\s+|up\s+)?to\s+(?:less than\s+|under\s+|below\s+|over\s+|above\s+|at least\s+)?{num}({_PERCENT})?",
-        low,
-    )
-    if match:
-        found.baseline = _parse_number(match.group(1))
-        found.target = _parse_number(match.group(3))
-        if match.group(2) or match.group(4):
-            found.unit = "%"
-        else:
-            found.unit = _unit_after(low[match.end() :])
-        found.start = match.start()
+    if _from_to(low, found):
         return found
-    match = re.search(rf"\bby\s+({_NUM}){_PERCENT}", low) or re.search(
-        rf"\b({_NUM}){_PERCENT}\s+(?:reduction|decrease|increase|improvement|fewer|less|more|drop|rise)\b",
-        low,
-    )
-    if match:
-        found.relative = float(match.group(1).replace(",", "")) / 100
-        found.start = match.start()
-        return found
-    match = re.search(r"\b(halve|by half|in half)\b", low)
-    if match:
-        found.relative, found.start = 0.5, match.start()
-        return found
-    match = re.search(r"\bdouble\b", low)
-    if match:
-        found.relative, found.start = 1.0, match.start()
-        return found
-    match = re.search(
-        rf"\bto\s+(?:less than\s+|under\s+|below\s+|over\s+|above\s+|at least\s+)?{num}({_PERCENT})?",
-        low,
-    )
-    if match:
-        found.target = _parse_number(match.group(1))
-        found.unit = "%" if match.group(2) else _unit_after(low[match.end() :])
-        found.start = match.start()
-        return found
-    match = re.search(rf"\b({_NUM})({_PERCENT})", low)
-    if match:
-        found.target = float(match.group(1).replace(",", ""))
-        found.unit = "%"
-        found.start = match.start()
+    _baseline(low, found)
+    _relative(low, found)
+    if found.relative is None:
+        _target(low, found)
     return found
 
 
 def _find_where(text: str) -> str:
     """A setting: "on ward 4", "in the ICU", "at Riverside Clinic", "from St Mary's Hospital"."""
+    setting = alternation("setting")
     patterns = (
         # a preposition, up to four words, then a setting word, optionally a ward number
-        rf"(?i:\b(?:at|in|on|across|within|throughout)\s+(?:(?:the|our|all|every|each|its|"
-        rf"their|\d+|two|three|four|five|six|ten)\s+)*(?:[\w'&-]+\s+){{0,4}}?(?:{alternation('setting')})\b"
-        rf"(?:\s+(?:\d+\w?|[a-z]\b))?)",
+        rf"(?i:\b(?:at|in|on|across|within|throughout|admitted\s+to|attending)\s+(?:(?:the|our|all|"
+        rf"every|each|its|their|\d+|two|three|four|five|six|ten)\s+)*(?:[\w'&-]+\s+){{0,4}}?"
+        rf"(?:{setting})\b(?:\s+(?:\d+\w?|[a-z]\b))?)",
         # a capitalised name ending in a setting word after at/from/of/in
         rf"\b(?:at|from|of|in)\s+(?:St\.?\s+)?[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|&))*"
-        rf"\s+(?i:{alternation('setting')})\b",
+        rf"\s+(?i:{setting})\b",
         # any capitalised name after "at"
         r"\bat\s+(?:St\.?\s+)?[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|&))*",
     )
     for pattern in patterns:
         match = re.search(pattern, text)
         if match:
-            return match.group(0).strip()
+            return re.sub(r"^(?i:admitted\s+to|attending)\s+", "", match.group(0).strip())
     return ""
 
 
 def _find_for_whom(text: str) -> str:
-    """A population: "patients with diabetes", "residents of Oak Lodge", "everyone"."""
+    """A population with its qualifiers: "hip fracture patients", "patients with diabetes".
+
+    The words before the population noun are kept back to the first article, preposition,
+    verb or measure word, so "the share of heart failure patients" gives "heart failure
+    patients"; a clause after it ("with diabetes", "admitted through the ED") is kept too.
+    """
     match = re.search(
-        rf"\b((?:(?:{alternation('population_qualifiers')})\s+)*(?:{alternation('population')})\b"
+        rf"((?:[\w'-]+\s+){{0,4}})((?<![\w-])(?:{alternation('population')})\b"
         rf"(?:\s+(?:with|aged|over|under|having|receiving|undergoing|admitted|discharged|"
         rf"of|living|attending|registered)\s+.*?)?){_STOP}",
         text,
         flags=re.IGNORECASE,
     )
     if match:
-        return match.group(1).strip()
+        stop = {
+            *words("who_stop"),
+            *words("up_verbs"),
+            *words("down_verbs"),
+            *words("lead_verbs"),
+            *words("change_verbs"),
+        }
+        before: list[str] = []
+        for word in reversed(match.group(1).split()):
+            if word.lower() in stop or re.search(r"\d|%", word):
+                break
+            before.insert(0, word)
+        return " ".join([*before, match.group(2).strip()])
     match = re.search(r"\bfor\s+(everyone|everybody|all|anyone|people|us)\b", text, re.I)
     return match.group(1) if match else ""
 
@@ -268,15 +358,30 @@ _LEAD_IN = re.compile(
     r"we\s+will\s+|to\s+)",
     re.IGNORECASE,
 )
+#: "95% of eligible patients ... will have a VTE risk assessment": a share written as a result
+_SHARE_CLAUSE = re.compile(
+    rf"\b(?:{_NUM})\s*%\s+of\s+(?P<who>.+?)\s+will\s+(?:be\s+)?(?P<verb>have|receive|get|"
+    r"attend|undergo|complete|be|meet|achieve|take|start)\s+(?P<rest>.+?)"
+    r"(?=\s*[,;.]|\s+(?:up|down)\s+from\b|\s+from\b|\s+by\s+\d|$)",
+    re.IGNORECASE,
+)
+_VERB_PRESENT = {"be": "are", "get": "get", "meet": "meet", "achieve": "achieve"}
 
 
-def _find_what(text: str, cut_at: int) -> str:
-    """The result phrase: the aim up to its numbers, date, population clause or place."""
-    head = text[:cut_at]
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + "\x00" * (end - start) + text[end:]
+    return text
+
+
+def _find_what(masked: str) -> str:
+    """The result phrase: the first stretch of text that is not a date, number or place,
+    up to a population clause or a vague word of time."""
+    chunks = [c.strip(" ,.;:") for c in masked.split("\x00")]
+    head = next((c for c in chunks if re.search(r"[A-Za-z]{2}", c)), "")
+    head = _LEAD_IN.sub("", head)
     head = re.split(
-        r"\s+(?:within|before|as soon as|soon|by the end|for|among|amongst|on ward|at [A-Z])\b",
-        head,
-        maxsplit=1,
+        r"\s+(?:as soon as|soon|for|among|amongst)\b", head, maxsplit=1, flags=re.IGNORECASE
     )[0]
     head = re.sub(
         rf"\s+(?:{'|'.join(words('vague_amount'))})$", "", head.strip(" ,.;:"), flags=re.I
@@ -284,24 +389,31 @@ def _find_what(text: str, cut_at: int) -> str:
     return head.strip(" ,.;:")
 
 
-def parse_free_text_aim(text: str, *, today: dt.date | None = None) -> AimParts:
-    """Read an aim written as one sentence into its elements, as far as patterns allow.
+def _date_span(low: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Widen a date's span over the words that introduce it ("by", "no later than")."""
+    lead = re.search(
+        r"\b(?:by|before|no later than|until)\s+(?:the\s+end\s+of\s+)?$", low[: span[0]]
+    )
+    return (lead.start() if lead else span[0], span[1])
 
-    This is deliberately simple pattern matching, not language understanding: it finds
-    numbers ("from 50% to 75%", "from 53 to 26 days", "by 30%", "to zero"), dates (see
-    :func:`_find_date`), vague words ("some", "soon"), a population ("patients with
-    diabetes") and a setting ("on ward 4", "at Riverside Clinic"). What it cannot find is
-    reported as missing, which is the helpful answer for a participant either way.
-    """
-    today = today or dt.date.today()
-    clean = _LEAD_IN.sub("", " ".join(text.split()))
-    low = clean.lower()
-    by_when, date_note, span = _find_date(clean, today)
-    masked = clean
-    if span is not None:
-        masked = clean[: span[0]] + " " * (span[1] - span[0]) + clean[span[1] :]
-    numbers = _find_numbers(masked)
 
+def _direction(low: str, numbers: _Numbers) -> Direction | None:
+    # the first word that says which way decides; "improve" does not, the numbers then do
+    stems = (*words("up_stems"), *words("down_stems"))
+    verb = re.search(rf"\b(?:{'|'.join(stems)})\w*", low)
+    if verb:
+        return "down" if verb.group(0).startswith(words("down_stems")) else "up"
+    if numbers.direction:
+        return numbers.direction
+    base, target = numbers.baseline, numbers.target
+    if base is not None and target is not None and target != base:
+        return "up" if target > base else "down"
+    if target == 0.0:
+        return "down"
+    return None
+
+
+def _vague(low: str, by_when: dt.date | None, numbers: _Numbers) -> dict[str, str]:
     vague: dict[str, str] = {}
     if by_when is None:
         for phrase in words("vague_time"):
@@ -311,43 +423,98 @@ def parse_free_text_aim(text: str, *, today: dt.date | None = None) -> AimParts:
         season = re.search(r"\b(spring|summer|autumn|fall|winter)\b", low)
         if season and "by_when" not in vague:
             vague["by_when"] = season.group(1)
-    if not numbers:
+    if not numbers and numbers.target is None:
         for phrase in (*words("vague_amount"), *words("vague_direction")):
             if re.search(rf"\b{re.escape(phrase)}\b", low):
                 vague["how_much"] = phrase
                 break
+    return vague
 
-    direction: Direction | None = None
-    # the first word that says which way decides; "improve" does not, the numbers then do
-    verb = re.search(rf"\b(?:{'|'.join((*words('up_stems'), *words('down_stems')))})\w*", low)
-    if verb:
-        direction = "down" if verb.group(0).startswith(words("down_stems")) else "up"
-    if (
-        direction is None
-        and numbers.baseline is not None
-        and numbers.target is not None
-        and numbers.target != numbers.baseline
-    ):
-        direction = "up" if numbers.target > numbers.baseline else "down"
-    if direction is None and numbers.target == 0.0:
-        direction = "down"
 
-    cuts = [len(clean)]
-    if numbers.start is not None:
-        cuts.append(numbers.start)
-    if span is not None:
-        cuts.append(span[0])
-    return AimParts(
-        what=_find_what(clean, min(cuts)),
-        for_whom=_find_for_whom(masked),
-        where=_find_where(masked),
+def _unsure(masked: str, parts: AimParts) -> dict[str, str]:
+    """What the reader saw but could not read: said back as a question, never guessed."""
+    unsure: dict[str, str] = {}
+    low = masked.lower()
+    if parts.by_when is None:
+        hint = re.search(rf"\b(?:fy\s*\d{{2,4}}|{_MONTH_RE}|20\d\d|q[1-4])\b", low)
+        if hint:
+            unsure["by_when"] = (
+                f"I could not read '{hint.group(0)}' as a date: write it as a day, month and "
+                "year, for example 31 March 2027."
+            )
+    said = f"{parts.what} {parts.for_whom} {parts.where}".lower()
+    left = [
+        n for n in re.findall(rf"(?<![\w-])(?:{_NUM})(?:{_PERCENT})?", low) if n.strip() not in said
+    ]
+    if parts.baseline is None and parts.target is None and parts.relative_target is None and left:
+        unsure["how_much"] = (
+            f"I found {', '.join(repr(n.strip()) for n in left)} but could not tell the "
+            "baseline from the target: write them as 'from <baseline> to <target>' with a unit."
+        )
+    elif parts.baseline is not None and parts.target is None and parts.relative_target is None:
+        unsure["how_much"] = (
+            f"I read a baseline of {number(parts.baseline)} but no target I could be sure of."
+        )
+    return unsure
+
+
+def parse_free_text_aim(
+    text: str, *, today: dt.date | None = None, set_on: dt.date | None = None
+) -> AimParts:
+    """Read an aim written as one sentence into its elements, as far as patterns allow.
+
+    This is deliberately simple pattern matching, not language understanding: it finds
+    numbers ("from 50% to 75%", "up from 70%", "from a baseline of 6 per month", "by 30%",
+    "to zero"), dates in any position (see :func:`_find_date`; relative dates count from
+    ``set_on``, the day the aim was set, else ``today``), vague words ("some", "soon"), a
+    population with its qualifiers ("hip fracture patients") and a setting ("on Ward 4").
+    What it cannot find is reported as missing, and what it found but could not read is
+    asked back (``AimParts.unsure``) rather than guessed. Text in capitals is read in lower
+    case.
+    """
+    as_of = set_on or today or dt.date.today()
+    clean = " ".join(text.split())
+    if clean.isupper():
+        clean = clean.lower()
+    clean = _LEAD_IN.sub("", clean)
+    low = clean.lower()
+    by_when, date_note, span = _find_date(clean, as_of)
+    masked = _blank(clean, [_date_span(low, span)] if span else [])
+    numbers = _find_numbers(masked)
+    masked = _blank(masked, numbers.spans)
+    where = _find_where(masked)
+    share = _SHARE_CLAUSE.search(clean)
+    if share:
+        verb = share.group("verb").lower()
+        what = f"the share of {share.group('who')} who {_VERB_PRESENT.get(verb, verb)} {share.group('rest')}"
+        masked = _blank(masked, [share.span()])
+    else:
+        if where:
+            at = masked.find(where)
+            masked = _blank(masked, [(at, at + len(where))]) if at >= 0 else masked
+        what = _find_what(masked)
+    direction = _direction(low, numbers)
+    target, note = numbers.target, ""
+    if numbers.relative is not None and numbers.baseline is not None and direction:
+        sign = 1 if direction == "up" else -1
+        target = round(numbers.baseline * (1 + sign * numbers.relative), 3)
+        note = (
+            f"read a {'rise' if sign > 0 else 'fall'} of {number(numbers.relative * 100)}% "
+            f"from {number(numbers.baseline)} as a target of {number(target)}"
+        )
+    parts = AimParts(
+        what=what,
+        for_whom=_find_for_whom(_blank(clean, [_date_span(low, span)] if span else [])),
+        where=where,
         baseline=numbers.baseline,
-        target=numbers.target,
+        target=target,
         unit=numbers.unit,
         direction=direction,
         by_when=by_when,
         relative_target=numbers.relative,
-        vague=vague,
+        vague=_vague(low, by_when, numbers),
         change_not_result=describes_change(clean) and not numbers,
         date_note=date_note,
+        number_note=note,
     )
+    return replace(parts, unsure=_unsure(masked, parts))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -75,9 +76,10 @@ class Stretch:
     """How far the target moves from the baseline, and whether that is a stretch.
 
     ``relative`` is the change as a share of the baseline (0.5 = 50%), in the direction of
-    improvement. ``gap_closed`` is, for percentages that go up, the share of the distance to
-    100% that the target closes: 90% -> 95% is only 6% relative but closes half the gap, so
-    the larger of the two decides. ``verdict`` is one of ``timid``, ``modest``, ``stretch``,
+    improvement. ``gap_closed`` is, for percentages, the share of the distance to 100% (going
+    up) or to 0% (going down) that the target closes: 90% -> 95% is 5 percentage points and
+    closes half the gap; for percentages the gap closed decides, for other units the
+    relative change. ``verdict`` is one of ``timid``, ``modest``, ``stretch``,
     ``impossible``, ``wrong_direction``, ``unknown``.
     """
 
@@ -85,6 +87,8 @@ class Stretch:
     message: str
     relative: float | None = None
     gap_closed: float | None = None
+    #: the kind of measure the thresholds came from (``kit/content/aim_stretch.yaml``)
+    kind: str = "default"
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,10 @@ class AimParts:
     vague: dict[str, str] = field(default_factory=dict)
     change_not_result: bool = False
     date_note: str = ""
+    #: how numbers were read when the reader had to work them out ("by 50% from 6 -> 3")
+    number_note: str = ""
+    #: element -> what the reader found but could not read, asked back to the team
+    unsure: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,23 @@ def from_to(baseline: float, target: float, unit: str) -> str:
 
 def date_words(day: dt.date) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def article(spoken: str) -> str:
+    """'a' or 'an' before a number or word as it is spoken: "an 18%", "an 8-week", "a 6%"."""
+    text = spoken.strip().lower()
+    digits = re.match(r"[\d,]+", text)
+    if digits:
+        whole = digits.group(0).replace(",", "")
+        # eight, eleven, eighteen, eighty... and 11,000 / 18,000 spoken "eleven/eighteen thousand"
+        lead = whole[:2] if len(whole) % 3 == 2 else whole[:1]
+        return "an" if whole.startswith("8") or lead in {"11", "18"} else "a"
+    return "an" if text[:1] in set("aeiou") else "a"
+
+
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """ "1 time", "2 times", "1 week": the count and the word in the right number."""
+    return f"{number(count)} {word if count == 1 else (many or word + 's')}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -5,14 +5,17 @@ Part of the aim feedback (see ``kit/qi/aims.py``). An effective aim states **wha
 "How to Improve: Setting Aims"). The builder and the pasted-aim path share these checks, so
 their messages are identical.
 
-Thresholds are keyword arguments with documented defaults: a facilitator who wants a
-different stretch rule changes a parameter, not the code.
+Dates are judged from the day the aim was set (``set_on``, the caller passes the aim's first
+saved date), not from today: an aim written in January for December is not "only 12 weeks
+away" when it is read again in September. Thresholds are keyword arguments with documented
+defaults: a facilitator who wants a different rule changes a parameter or a content file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from kit.qi.aim_compose import compose_aim, is_blank, parts_from_aim
 from kit.qi.aim_parse import describes_change, parse_free_text_aim
@@ -21,17 +24,15 @@ from kit.qi.aim_parts import (
     AimFinding,
     AimParts,
     AimReview,
-    Direction,
     Stretch,
     add_months,
     alternation,
     date_words,
     from_to,
-    is_percent,
-    number,
-    quantity,
+    plural,
     words,
 )
+from kit.qi.aim_stretch import check_relative, check_stretch, stretch_rule
 from kit.qi.records import Aim, Measure
 
 __all__ = [
@@ -44,29 +45,44 @@ __all__ = [
     "review_free_text_aim",
 ]
 
-
-#: relative improvement below which an aim is "timid". A BTS aim is a stretch goal: small
-#: goals can be met by working harder within today's system, big ones force a redesign.
-#: IHI faculty commonly suggest goals of 30-50% improvement; we flag under 20% as timid and
-#: leave 20-30% as acceptable but modest, to avoid scolding teams on hard outcome measures
-#: (readmissions typically fall 5-20%).
-TIMID_BELOW = 0.20
-MODEST_BELOW = 0.30
+#: the default row of kit/content/aim_stretch.yaml: under 20% improvement is timid, 20-30%
+#: modest. Kinds of measure with their own published range (readmissions, central-line
+#: infections, bundle compliance) have their own rows in that file.
+TIMID_BELOW = stretch_rule().timid_below
+MODEST_BELOW = stretch_rule().modest_below
 #: an aim due sooner than this leaves no time for several PDSA ramps and months of data
 MIN_MONTHS_AHEAD = 3
-#: a collaborative runs about 6-18 months; an aim due later outlives it
+#: a collaborative runs up to about 18 months; an aim due later outlives it
 MAX_MONTHS_AHEAD = 18
+
+
+def _is_theme(what: str) -> bool:
+    """True when *what* names an area to work on ("patient safety"), not a countable result.
+
+    Any measurable word (a rate, a share, a time, a count of events) makes it a result;
+    otherwise, once theme phrases and filler words are removed, nothing may be left.
+    """
+    low = what.lower()
+    if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words("measurable_words")):
+        return False
+    rest = low
+    for phrase in sorted(words("theme_phrases"), key=len, reverse=True):
+        rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+    filler = {*words("filler_words"), *words("vague_what")}
+    left = [w for w in re.findall(r"[a-z'-]+", rest) if w not in filler]
+    return not left
 
 
 def _check_what(parts: AimParts) -> AimFinding:
     what = parts.what.strip()
     if parts.change_not_result or (what and describes_change(what)):
+        quoted = f" ('{what}')" if what else ""
         return AimFinding(
             "what",
             "weak",
-            "This describes a change to make, not a result to achieve: say what will be "
-            "better for patients or staff once the change works (the change itself belongs "
-            "in the driver diagram).",
+            f"This describes a change to make, not a result to achieve{quoted}: say what "
+            "will be better for patients or staff once the change works, as a result you can "
+            "count (the change itself belongs in the driver diagram and a PDSA cycle).",
         )
     if not what:
         return AimFinding(
@@ -75,7 +91,6 @@ def _check_what(parts: AimParts) -> AimFinding:
             "Say what will improve: a result you can count, for example 'the share of "
             "patients with diabetes meeting their A1C target'.",
         )
-    found = set(re.findall(r"[a-z']+", what.lower()))
     aspiration = re.search(rf"\b(?:{alternation('aspiration')})\b", what.lower())
     if aspiration and parts.baseline is None and parts.target is None:
         return AimFinding(
@@ -85,127 +100,55 @@ def _check_what(parts: AimParts) -> AimFinding:
             "would show it, for example the share of patients who receive every element of "
             "the bundle.",
         )
-    if found and found <= set(words("vague_what")):
+    if _is_theme(what):
         return AimFinding(
             "what",
             "weak",
-            f"'{what}' is too general to measure: name the result you will count, for "
-            "example falls per 1,000 patient-days or days to the third next appointment.",
+            f"'{what}' names a theme, too general to measure: a what names a result you can "
+            "count, for example falls with harm per 1,000 patient-days or the share of "
+            "patients who receive antibiotics within 1 hour.",
         )
     return AimFinding("what", "ok", f"What will improve: {what}.")
 
 
-def check_stretch(
-    baseline: float,
-    target: float,
-    *,
-    direction: Direction | None = None,
-    unit: str = "",
-    timid_below: float = TIMID_BELOW,
-    modest_below: float = MODEST_BELOW,
-) -> Stretch:
-    """Is the move from baseline to target possible, the right way, and a stretch?
-
-    Impossible: a percentage outside 0-100, or a negative target (counts, rates, times and
-    proportions cannot go below zero). Wrong direction: the target moves against the
-    direction of improvement. Otherwise the improvement is the relative change from the
-    baseline (for percentages going up, the larger of that and the share of the gap to 100%
-    closed); below ``timid_below`` (20%) it is timid, below ``modest_below`` (30%) modest, and
-    from there a stretch, in line with the 30-50% goals IHI faculty commonly suggest for a
-    Breakthrough Series aim.
-    """
-    percent = is_percent(unit)
-    if percent and not (0 <= target <= 100):
-        return Stretch(
-            "impossible",
-            f"A target of {number(target)}% is impossible: a percentage lies between 0 and 100.",
-        )
-    if percent and not (0 <= baseline <= 100):
-        return Stretch(
-            "impossible",
-            f"A baseline of {number(baseline)}% is impossible: a percentage lies between 0 "
-            "and 100.",
-        )
-    if target < 0:
-        return Stretch(
-            "impossible",
-            f"A target of {number(target)} is impossible: counts, rates, times and "
-            "proportions cannot fall below zero.",
-        )
-    if target == baseline:
-        return Stretch(
-            "wrong_direction",
-            "The target equals the baseline, so the aim asks for no improvement.",
-            relative=0.0,
-        )
-    moves = "up" if target > baseline else "down"
-    if direction and moves != direction:
-        better = "Higher" if direction == "up" else "Lower"
-        return Stretch(
-            "wrong_direction",
-            f"{better} is better for this measure, but the target ({quantity(target, unit)}) "
-            f"is {'above' if moves == 'up' else 'below'} the baseline "
-            f"({quantity(baseline, unit)}).",
-        )
-    relative = abs(target - baseline) / abs(baseline) if baseline else None
-    gap = None
-    if percent and moves == "up" and baseline < 100:
-        gap = (target - baseline) / (100 - baseline)
-    elif percent and moves == "down" and baseline > 0:
-        gap = (baseline - target) / baseline
-    size = max(x for x in (relative, gap, None) if x is not None) if (relative or gap) else None
-    if size is None:
-        return Stretch(
-            "unknown",
-            "The baseline is zero, so the change cannot be judged as a share of it.",
-            relative,
-            gap,
-        )
-    shown = f"{size:.0%}"
-    if size < timid_below:
-        return Stretch(
-            "timid",
-            f"This is only a {shown} improvement on the baseline. A collaborative aim is a "
-            "stretch: aim for 30-50% or more, a goal you cannot reach just by trying harder.",
-            relative,
-            gap,
-        )
-    if size < modest_below:
-        return Stretch(
-            "modest",
-            f"A {shown} improvement on the baseline: modest. Consider a bolder target if the "
-            "change package has worked elsewhere.",
-            relative,
-            gap,
-        )
-    return Stretch("stretch", f"A {shown} improvement on the baseline: a stretch.", relative, gap)
-
-
-def _check_how_much(
-    parts: AimParts, measure: Measure | None, timid_below: float
-) -> tuple[AimFinding, Stretch | None]:
+def _no_numbers(parts: AimParts) -> AimFinding:
     vague = parts.vague.get("how_much")
-    if parts.baseline is None and parts.target is None and parts.relative_target is None:
-        if vague:
-            word = vague.capitalize()
-            return AimFinding(
-                "how_much",
-                "missing",
-                f"{word} is not a number: give the baseline and the target as numbers.",
-            ), None
+    if vague:
         return AimFinding(
             "how_much",
             "missing",
-            "Say how much: give the baseline and the target as numbers, with a unit.",
-        ), None
+            f"{vague.capitalize()} is not a number: give the baseline and the target as numbers.",
+        )
+    return AimFinding(
+        "how_much",
+        "missing",
+        "Say how much: give the baseline and the target as numbers, with a unit.",
+    )
+
+
+def _relative_only(parts: AimParts, rule_texts: tuple[str, ...]) -> tuple[AimFinding, Stretch]:
+    relative = parts.relative_target or 0.0
+    way = "rise" if parts.direction == "up" else "fall"
+    stretch = check_relative(
+        relative, direction=parts.direction, unit=parts.unit, rule=stretch_rule(*rule_texts)
+    )
+    return AimFinding(
+        "how_much",
+        "weak",
+        f"A {way} of {relative:.0%} from what level? Give the baseline you measured (for "
+        "example 'from 6 to 3 falls per 1,000 patient-days'), so the target becomes a number "
+        f"you can plot. Judged as a share of the baseline: {stretch.message}",
+    ), stretch
+
+
+def _check_how_much(
+    parts: AimParts, measure: Measure | None, timid_below: float | None
+) -> tuple[AimFinding, Stretch | None]:
+    rule_texts = (parts.what, parts.unit, measure.name if measure else "")
+    if parts.baseline is None and parts.target is None and parts.relative_target is None:
+        return _no_numbers(parts), None
     if parts.baseline is None and parts.target is None:
-        share = f"{number((parts.relative_target or 0) * 100)}%"
-        return AimFinding(
-            "how_much",
-            "ok",
-            f"How much: a change of {share}. Add the baseline you measured so the target "
-            "becomes a number you can plot.",
-        ), None
+        return _relative_only(parts, rule_texts)
     if parts.baseline is None:
         return AimFinding(
             "how_much",
@@ -229,10 +172,20 @@ def _check_how_much(
             ), None
         direction = measure.direction
     stretch = check_stretch(
-        parts.baseline, parts.target, direction=direction, unit=unit, timid_below=timid_below
+        parts.baseline,
+        parts.target,
+        direction=direction,
+        unit=unit,
+        timid_below=timid_below,
+        rule=stretch_rule(*rule_texts),
     )
-    if stretch.verdict in {"impossible", "wrong_direction", "timid"}:
+    if stretch.verdict in {"impossible", "wrong_direction"}:
         return AimFinding("how_much", "weak", stretch.message), stretch
+    said = f"From {from_to(parts.baseline, parts.target, unit)}"
+    note = f" ({parts.number_note})" if parts.number_note else ""
+    text = f"{said}{note}. {stretch.message}"
+    if stretch.verdict == "timid":
+        return AimFinding("how_much", "weak", text), stretch
     if not unit:
         return AimFinding(
             "how_much",
@@ -240,11 +193,24 @@ def _check_how_much(
             "Add the unit (%, days, falls per 1,000 patient-days) so everyone reads the "
             "numbers the same way.",
         ), stretch
-    text = f"From {from_to(parts.baseline, parts.target, unit)}. {stretch.message}"
     return AimFinding("how_much", "ok", text), stretch
 
 
-def _check_by_when(parts: AimParts, today: dt.date, min_months: int, max_months: int) -> AimFinding:
+def _reference(as_of: dt.date, set_on: dt.date | None) -> str:
+    """Which day a date is judged from, said in the message."""
+    if set_on is not None:
+        return f"{date_words(as_of)}, when the aim was set"
+    return f"today ({date_words(as_of)})"
+
+
+def _check_by_when(
+    parts: AimParts,
+    as_of: dt.date,
+    set_on: dt.date | None,
+    limits: tuple[int, int],
+    ends_on: dt.date | None,
+) -> AimFinding:
+    min_months, max_months = limits
     if parts.by_when is None:
         vague = parts.vague.get("by_when")
         if vague:
@@ -254,27 +220,38 @@ def _check_by_when(parts: AimParts, today: dt.date, min_months: int, max_months:
         return AimFinding("by_when", "missing", "Say by when: choose a date.")
     when = parts.by_when
     shown = date_words(when)
-    if when <= today:
-        return AimFinding(
-            "by_when", "weak", f"{shown} has already passed: choose a date in the future."
-        )
-    if when < add_months(today, min_months):
-        weeks = (when - today).days // 7
+    ref = _reference(as_of, set_on)
+    if when <= as_of:
         return AimFinding(
             "by_when",
             "weak",
-            f"{shown} is only {weeks} weeks away: leave at least {min_months} months for "
+            f"{shown} had already passed on {ref}: choose a date in the future.",
+        )
+    if when < add_months(as_of, min_months):
+        weeks = plural((when - as_of).days // 7, "week")
+        return AimFinding(
+            "by_when",
+            "weak",
+            f"{shown} is only {weeks} after {ref}: leave at least {min_months} months for "
             "several PDSA cycles and enough data to see a change.",
         )
-    if when > add_months(today, max_months):
+    if ends_on is not None and when > ends_on:
         return AimFinding(
             "by_when",
             "weak",
-            f"{shown} is more than {max_months} months away, beyond a typical collaborative: "
-            "choose a date within it, or set an interim aim for the collaborative's end.",
+            f"{shown} is after the collaborative closes on {date_words(ends_on)}: choose a "
+            "date within it, or set an interim aim for its end.",
+        )
+    if ends_on is None and when > add_months(as_of, max_months):
+        return AimFinding(
+            "by_when",
+            "weak",
+            f"{shown} is more than {max_months} months after {ref}, beyond a typical "
+            "collaborative: choose a date within it, or set an interim aim for its end.",
         )
     note = f" ({parts.date_note})" if parts.date_note else ""
-    return AimFinding("by_when", "ok", f"By {shown}{note}.")
+    months = (when.year - as_of.year) * 12 + when.month - as_of.month
+    return AimFinding("by_when", "ok", f"By {shown}{note}: {plural(months, 'month')} after {ref}.")
 
 
 def _check_for_whom(parts: AimParts) -> AimFinding:
@@ -306,47 +283,57 @@ def _check_where(parts: AimParts) -> AimFinding:
         return AimFinding(
             "where", "weak", f"'{where}' is not a place: name the clinic, ward or service."
         )
-    shown = re.sub(r"^(?:at|in|on|from|of)\s+", "", where, flags=re.IGNORECASE)
+    shown = re.sub(r"^(?:at|in|on|from|of|to)\s+", "", where, flags=re.IGNORECASE)
     return AimFinding("where", "ok", f"Where: {shown}.")
+
+
+def _ask(finding: AimFinding, question: str) -> AimFinding:
+    """What the reader could not read comes first, and an element it doubts is not ok."""
+    status = "weak" if finding.status == "ok" else finding.status
+    return replace(finding, status=status, message=f"{question} {finding.message}")
+
+
+def _summary(findings: list[AimFinding], stretch: Stretch | None) -> str:
+    if all(f.status == "ok" for f in findings):
+        summary = "This aim says what, how much, by when, for whom and where."
+        if stretch and stretch.verdict == "modest":
+            summary += " The target is modest; consider a bolder one."
+        return summary
+    missing = [f.label.lower() for f in findings if f.status == "missing"]
+    weak = [f.label.lower() for f in findings if f.status == "weak"]
+    pieces = []
+    if missing:
+        pieces.append(f"Still missing: {', '.join(missing)}.")
+    if weak:
+        pieces.append(f"To strengthen: {', '.join(weak)}.")
+    return " ".join(pieces)
 
 
 def _review(
     parts: AimParts,
     *,
     measure: Measure | None,
-    today: dt.date | None,
-    timid_below: float,
-    min_months: int,
-    max_months: int,
+    as_of: dt.date,
+    set_on: dt.date | None,
+    ends_on: dt.date | None,
+    timid_below: float | None,
+    limits: tuple[int, int],
 ) -> AimReview:
-    today = today or dt.date.today()
     how_much, stretch = _check_how_much(parts, measure, timid_below)
     by_element = {
         "what": _check_what(parts),
         "how_much": how_much,
-        "by_when": _check_by_when(parts, today, min_months, max_months),
+        "by_when": _check_by_when(parts, as_of, set_on, limits, ends_on),
         "for_whom": _check_for_whom(parts),
         "where": _check_where(parts),
     }
+    for element, question in parts.unsure.items():
+        by_element[element] = _ask(by_element[element], question)
     findings = [by_element[e] for e in ELEMENTS]
-    passes = all(f.status == "ok" for f in findings)
-    missing = [f.label.lower() for f in findings if f.status == "missing"]
-    weak = [f.label.lower() for f in findings if f.status == "weak"]
-    if passes:
-        summary = "This aim says what, how much, by when, for whom and where."
-        if stretch and stretch.verdict == "modest":
-            summary += " The target is modest; consider a bolder one."
-    else:
-        pieces = []
-        if missing:
-            pieces.append(f"Still missing: {', '.join(missing)}.")
-        if weak:
-            pieces.append(f"To strengthen: {', '.join(weak)}.")
-        summary = " ".join(pieces)
     return AimReview(
         findings=findings,
-        passes=passes,
-        summary=summary,
+        passes=all(f.status == "ok" for f in findings),
+        summary=_summary(findings, stretch),
         stretch=stretch,
         parts=parts,
         sentence=compose_aim(parts),
@@ -358,28 +345,35 @@ def review_aim(
     *,
     measure: Measure | None = None,
     today: dt.date | None = None,
-    timid_below: float = TIMID_BELOW,
+    set_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    timid_below: float | None = None,
     min_months: int = MIN_MONTHS_AHEAD,
     max_months: int = MAX_MONTHS_AHEAD,
 ) -> AimReview:
     """Feedback on each element of an aim built in the form.
 
     With ``measure`` the direction of improvement is taken from the measure, and an aim that
-    moves the measure the wrong way is flagged. ``today`` is a parameter so that tests and
-    replays of old aims are reproducible. Dates sooner than ``min_months`` (3) or later than
-    ``max_months`` (18, the longest usual collaborative) are weak.
+    moves the measure the wrong way is flagged; the measure's name also picks the stretch
+    thresholds (``kit/content/aim_stretch.yaml``). Dates are judged from ``set_on``, the day
+    the aim was set (pass the aim's first saved date), else from ``today`` (a parameter so
+    tests are reproducible), else from the real today. A date sooner than ``min_months`` (3)
+    is weak; so is one after ``ends_on`` (the collaborative's closing date) when given, or
+    else more than ``max_months`` (18) ahead.
     """
+    as_of = set_on or today or dt.date.today()
     parts = parts_from_aim(aim)
     if is_blank(parts) and aim.free_text.strip():
         # an aim only pasted so far: review what was pasted
-        parts = parse_free_text_aim(aim.free_text, today=today)
+        parts = parse_free_text_aim(aim.free_text, today=as_of)
     return _review(
         parts,
         measure=measure,
-        today=today,
+        as_of=as_of,
+        set_on=set_on,
+        ends_on=ends_on,
         timid_below=timid_below,
-        min_months=min_months,
-        max_months=max_months,
+        limits=(min_months, max_months),
     )
 
 
@@ -387,21 +381,26 @@ def review_free_text_aim(
     text: str,
     today: dt.date | None = None,
     *,
+    set_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
     measure: Measure | None = None,
-    timid_below: float = TIMID_BELOW,
+    timid_below: float | None = None,
     min_months: int = MIN_MONTHS_AHEAD,
     max_months: int = MAX_MONTHS_AHEAD,
 ) -> AimReview:
     """The same feedback as :func:`review_aim`, for an aim pasted as one sentence.
 
     ``review.parts`` holds what was read, so the app can offer to fill the builder with it.
+    Relative dates ("within 12 months") count from ``set_on`` too.
     """
-    parts = parse_free_text_aim(text, today=today) if text.strip() else AimParts()
+    as_of = set_on or today or dt.date.today()
+    parts = parse_free_text_aim(text, today=as_of) if text.strip() else AimParts()
     return _review(
         parts,
         measure=measure,
-        today=today,
+        as_of=as_of,
+        set_on=set_on,
+        ends_on=ends_on,
         timid_below=timid_below,
-        min_months=min_months,
-        max_months=max_months,
+        limits=(min_months, max_months),
     )
