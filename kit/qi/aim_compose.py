@@ -55,7 +55,9 @@ def _head(what: str, direction: Direction | None, change: bool, hole: Callable[[
     dressed up as a result: with placeholders the sentence asks for the result instead."""
     if what and (change or describes_change(what)) and hole("x"):
         return "[What will improve once the change works]"
-    if what and (_starts_with_verb(what) or describes_change(what)):
+    if what and (
+        _starts_with_verb(what) or describes_change(what) or what.lower().startswith("zero ")
+    ):
         return what[0].upper() + what[1:]
     verb = {"up": "Increase", "down": "Reduce"}.get(direction or "", "Improve")
     return f"{verb} {what or hole('what will improve')}".strip()
@@ -68,18 +70,24 @@ def _amount(parts: AimParts, what: str, hole: Callable[[str], str]) -> str:
     unit = parts.unit
     base, target = parts.baseline, parts.target
     low_unit, low_what = unit.lower().strip(), what.lower()
-    if low_unit and not is_percent(unit) and (
-        (" " in low_unit and low_unit in low_what) or low_what.endswith(low_unit)
+    if (
+        low_unit
+        and not is_percent(unit)
+        and ((" " in low_unit and low_unit in low_what) or low_what.endswith(low_unit))
     ):
         unit = ""
-    if base is not None and target == 0 and re.search(r"\b(?:zero|eliminate)\b", what.lower()):
+    if target == 0 and re.search(r"\b(?:zero|eliminate)\b", what.lower()):
+        if base is None:
+            return hole("from a baseline of ...")
         return f"from a baseline of {quantity(base, unit)}"
     if base is not None and target is not None:
         return f"from {from_to(base, target, unit)}"
     if target is not None:
         return f"from {hole('baseline')} to {quantity(target, unit)}".strip()
     if parts.relative_target is not None:
-        return f"by {number(parts.relative_target * 100)}% from {hole('baseline')}".strip()
+        return (
+            f"by {number(round(parts.relative_target * 100, 1))}% from {hole('baseline')}".strip()
+        )
     if base is not None:
         return f"from {quantity(base, unit)} to {hole('target')}".strip()
     return hole("from baseline to target")

@@ -43,8 +43,8 @@ _PERCENT = r"\s*(?:%|percent\b|per\s+cent\b)"
 _WORD_NUMBERS = {"zero": 0.0, "half": 0.5, "nil": 0.0, "none": 0.0}
 
 _STOP = (
-    r"(?=\s+(?:from|to|by|at|in|on|across|within|meeting|who|for|among|amongst|and)\b"
-    r"|\s*[,.;:\x00]|\s*$)"
+    r"(?=\s+(?:from|to|by|at|in|on|across|within|meeting|who|will|for|among|amongst|and)\b"
+    r"|\s*[,.;:)\x00]|\s*$)"
 )
 
 
@@ -87,7 +87,8 @@ def _find_date(text: str, today: dt.date) -> tuple[dt.date | None, str, tuple[in
         ("season", r"\b(spring|summer|autumn|fall|winter)\s+(?:of\s+)?(\d{4})\b"),
         (
             "within",
-            r"\bwithin\s+(\d+|a|one|two|three|six|twelve|eighteen)\s+(years?|months?|weeks?)\b",
+            r"\b(?:within|in|over\s+the\s+next)\s+(\d+|a|one|two|three|six|twelve|eighteen)\s+"
+            r"(years?|months?|weeks?)\b",
         ),
         ("by_month", rf"\bby\s+(?:the\s+end\s+of\s+)?({month})\b(?!\s*\d)"),
         (
@@ -136,7 +137,7 @@ def _find_date(text: str, today: dt.date) -> tuple[dt.date | None, str, tuple[in
                     day = add_months(today, amount * (12 if unit == "year" else 1))
             except (OverflowError, ValueError):
                 continue  # "within 99999 years" is no date a team can plan for
-            return day, f"read '{match.group(0)}' as {match.group(0)} of {date_words(today)}", span
+            return day, f"'{match.group(0)}' counted from {date_words(today)}", span
         elif kind == "by_month":
             day = _next_end_of_month(_MONTHS[g[0].rstrip(".")[:3]], today)
             return day, f"read '{g[0]}' as the next {calendar.month_name[day.month]}", span
@@ -244,7 +245,14 @@ def _relative(low: str, found: _Numbers) -> None:
         found.relative = float(match.group(1).replace(",", "")) / 100
         found.spans.append(match.span())
         return
-    for pattern, share in ((r"\b(halve|by half|in half)\b", 0.5), (r"\bdouble\b", 1.0)):
+    fractions = (
+        (r"\b(halve|by half|in half)\b", 0.5),
+        (r"\bby\s+(?:a|one)[- ]third\b", 1 / 3),
+        (r"\bby\s+two[- ]thirds\b", 2 / 3),
+        (r"\bby\s+(?:a|one)[- ]quarter\b", 0.25),
+        (r"\bdouble\b", 1.0),
+    )
+    for pattern, share in fractions:
         match = re.search(pattern, low)
         if match:
             found.relative = share
@@ -307,7 +315,7 @@ def _find_where(text: str) -> str:
         # a preposition, up to four words, then a setting word, optionally a ward number
         rf"(?i:\b(?:at|in|on|across|within|throughout|admitted\s+to|attending)\s+(?:(?:the|our|all|"
         rf"every|each|its|their|\d+|two|three|four|five|six|ten)\s+)*(?:[\w'&-]+\s+){{0,4}}?"
-        rf"(?:{setting})\b(?:\s+(?:\d+\w?|[a-z]\b))?)",
+        rf"(?:{setting})\b(?:\s+(?:{setting})\b)*(?:\s+(?:\d+\w?|[a-z]\b))?)",
         # a capitalised name ending in a setting word after at/from/of/in
         rf"\b(?:at|from|of|in)\s+(?:St\.?\s+)?[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|&))*"
         rf"\s+(?i:{setting})\b",
@@ -321,34 +329,49 @@ def _find_where(text: str) -> str:
     return ""
 
 
-def _find_for_whom(text: str) -> str:
-    """A population with its qualifiers: "hip fracture patients", "patients with diabetes".
-
-    The words before the population noun are kept back to the first article, preposition,
-    verb or measure word, so "the share of heart failure patients" gives "heart failure
-    patients"; a clause after it ("with diabetes", "admitted through the ED") is kept too.
-    """
+def _population(text: str) -> str:
     match = re.search(
         rf"((?:[\w'-]+\s+){{0,4}})((?<![\w-])(?:{alternation('population')})\b"
-        rf"(?:\s+(?:with|aged|over|under|having|receiving|undergoing|admitted|discharged|"
-        rf"of|living|attending|registered)\s+.*?)?){_STOP}",
+        rf"(?:\s+(?:with|aged|over|under|of|living|attending|registered|\w+ing|\w+ed)\b"
+        rf".*?)?){_STOP}",
         text,
         flags=re.IGNORECASE,
     )
-    if match:
-        stop = {
-            *words("who_stop"),
-            *words("up_verbs"),
-            *words("down_verbs"),
-            *words("lead_verbs"),
-            *words("change_verbs"),
-        }
-        before: list[str] = []
-        for word in reversed(match.group(1).split()):
-            if word.lower() in stop or re.search(r"\d|%", word):
-                break
-            before.insert(0, word)
-        return " ".join([*before, match.group(2).strip()])
+    if not match:
+        return ""
+    stop = {
+        *words("who_stop"),
+        *words("up_verbs"),
+        *words("down_verbs"),
+        *words("lead_verbs"),
+        *words("change_verbs"),
+    }
+    before: list[str] = []
+    for word in reversed(match.group(1).split()):
+        if word.lower() in stop or re.search(r"\d|%", word):
+            break
+        before.insert(0, word)
+    return " ".join([*before, match.group(2).strip()])
+
+
+def _find_for_whom(text: str) -> str:
+    """A population with its qualifiers: "hip fracture patients", "patients with diabetes".
+
+    A population introduced by "for" or "among" wins over one named earlier in the measure
+    ("emergency admissions ... for care home residents"). The words before the population
+    noun are kept back to the first article, preposition, verb or measure word, so "the share
+    of heart failure patients" gives "heart failure patients"; a clause after it ("with
+    diabetes", "admitted through the ED", "offered support") is kept too.
+    """
+    for lead in re.finditer(r"\b(?:for|among|amongst)\s+", text, flags=re.IGNORECASE):
+        found = _population(text[lead.end() :])
+        if found and text[lead.end() :].lower().startswith(
+            tuple(f"{w} " for w in (*found.lower().split()[:1], "the", "all", "our"))
+        ):
+            return found
+    found = _population(text)
+    if found:
+        return found
     match = re.search(r"\bfor\s+(everyone|everybody|all|anyone|people|us)\b", text, re.I)
     return match.group(1) if match else ""
 
@@ -489,10 +512,13 @@ def parse_free_text_aim(
         what = f"the share of {share.group('who')} who {_VERB_PRESENT.get(verb, verb)} {share.group('rest')}"
         masked = _blank(masked, [share.span()])
     else:
-        if where:
-            at = masked.find(where)
-            masked = _blank(masked, [(at, at + len(where))]) if at >= 0 else masked
         what = _find_what(masked)
+        if where and what.endswith(where):
+            what = what[: -len(where)].strip(" ,.;:")  # "Reduce falls on Ward 4" ...
+        if where and where in what and not what.endswith(where):
+            pass  # ... but "the share of stroke patients at X who receive ..." keeps it
+        at = masked.find(where) if where else -1
+        masked = _blank(masked, [(at, at + len(where))]) if at >= 0 else masked
     direction = _direction(low, numbers)
     target, note = numbers.target, ""
     if numbers.relative is not None and numbers.baseline is not None and direction:

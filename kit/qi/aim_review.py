@@ -59,15 +59,15 @@ MAX_MONTHS_AHEAD = 18
 def _is_theme(what: str) -> bool:
     """True when *what* names an area to work on ("patient safety"), not a countable result.
 
-    Any measurable word (a rate, a share, a time, a count of events) makes it a result;
-    otherwise, once theme phrases and filler words are removed, nothing may be left.
+    Theme phrases are removed first; a measurable word left (a rate, a share, a time, a
+    count of events: "hand hygiene compliance") makes it a result; otherwise, once filler
+    words are removed too, nothing may be left.
     """
-    low = what.lower()
-    if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words("measurable_words")):
-        return False
-    rest = low
+    rest = what.lower()
     for phrase in sorted(words("theme_phrases"), key=len, reverse=True):
         rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+    if any(re.search(rf"\b{re.escape(w)}\b", rest) for w in words("measurable_words")):
+        return False
     filler = {*words("filler_words"), *words("vague_what")}
     left = [w for w in re.findall(r"[a-z'-]+", rest) if w not in filler]
     return not left
@@ -137,7 +137,8 @@ def _relative_only(parts: AimParts, rule_texts: tuple[str, ...]) -> tuple[AimFin
         "weak",
         f"A {way} of {relative:.0%} from what level? Give the baseline you measured (for "
         "example 'from 6 to 3 falls per 1,000 patient-days'), so the target becomes a number "
-        f"you can plot. Judged as a share of the baseline: {stretch.message}",
+        f"you can plot. Judged as a share of the baseline: {stretch.message[0].lower()}"
+        f"{stretch.message[1:]}",
     ), stretch
 
 
