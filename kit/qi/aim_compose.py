@@ -114,7 +114,7 @@ def compose_aim(aim: Aim | AimParts, *, placeholders: bool = True) -> str:
     pieces = [_head(what, direction, parts.change_not_result, hole)]
     pieces.append(_amount(parts, what, hole))
 
-    said = what.lower()
+    said = pieces[0].lower()  # what the sentence already says, not what was typed
     who = parts.for_whom.strip()
     if who and who.lower() in said:
         pass  # already in the sentence ("the share of patients with diabetes ...")

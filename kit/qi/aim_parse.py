@@ -403,9 +403,17 @@ def _find_what(masked: str) -> str:
     chunks = [c.strip(" ,.;:") for c in masked.split("\x00")]
     head = next((c for c in chunks if re.search(r"[A-Za-z]{2}", c)), "")
     head = _LEAD_IN.sub("", head)
-    head = re.split(
-        r"\s+(?:as soon as|soon|for|among|amongst)\b", head, maxsplit=1, flags=re.IGNORECASE
-    )[0]
+    head = re.split(r"\s+(?:as soon as|soon)\b", head, maxsplit=1, flags=re.IGNORECASE)[0]
+    # "falls for older inpatients" ends the result; "screened for sepsis" is part of it
+    for lead in re.finditer(r"\s+(?:for|among|amongst)\s+", head, flags=re.IGNORECASE):
+        rest = head[lead.end() :]
+        first = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
+        who = _population(rest)
+        if first in words("vague_who") or (
+            who and first in {who.lower().split()[0], "the", "all", "our"}
+        ):
+            head = head[: lead.start()]
+            break
     head = re.sub(
         rf"\s+(?:{'|'.join(words('vague_amount'))})$", "", head.strip(" ,.;:"), flags=re.I
     )
