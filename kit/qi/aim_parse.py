@@ -270,7 +270,11 @@ def _target(low: str, found: _Numbers) -> None:
     match = next(
         (
             m
-            for m in re.finditer(rf"\bto\s+{_TO}({_NUM}|zero|nil|none)({_PERCENT})?", low)
+            for m in re.finditer(
+                rf"\b(?:to|(?:target|goal)(?:\s+(?:of|is))?\s*:?)\s+{_TO}({_NUM}|zero|nil|none)"
+                rf"({_PERCENT})?",
+                low,
+            )
             if free(m.span())
         ),
         None,
@@ -473,10 +477,10 @@ def _unsure(masked: str, parts: AimParts) -> dict[str, str]:
                 f"I could not read '{hint.group(0)}' as a date: write it as a day, month and "
                 "year, for example 31 March 2027."
             )
-    said = f"{parts.what} {parts.for_whom} {parts.where}".lower()
-    left = [
-        n for n in re.findall(rf"(?<![\w-])(?:{_NUM})(?:{_PERCENT})?", low) if n.strip() not in said
-    ]
+    placed = f"{parts.for_whom} {parts.where}".lower()
+    # a number that is part of the measure ("within 1 hour", "30-day") is not a loose number
+    loose = rf"(?<![\w-])(?:{_NUM})(?:{_PERCENT})?(?![\w-]|\s*(?:hours?|minutes?|days?|weeks?|months?|years?)\b)"
+    left = [n for n in re.findall(loose, low) if n.strip() not in placed]
     if parts.baseline is None and parts.target is None and parts.relative_target is None and left:
         unsure["how_much"] = (
             f"I found {', '.join(repr(n.strip()) for n in left)} but could not tell the "
@@ -551,4 +555,6 @@ def parse_free_text_aim(
         date_note=date_note,
         number_note=note,
     )
-    return replace(parts, unsure=_unsure(masked, parts))
+    unsure = _unsure(masked, parts)
+    vague = {k: v for k, v in parts.vague.items() if k not in unsure}
+    return replace(parts, unsure=unsure, vague=vague)

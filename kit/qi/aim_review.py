@@ -27,6 +27,7 @@ from kit.qi.aim_parts import (
     Stretch,
     add_months,
     alternation,
+    article,
     date_words,
     from_to,
     plural,
@@ -129,13 +130,15 @@ def _no_numbers(parts: AimParts) -> AimFinding:
 def _relative_only(parts: AimParts, rule_texts: tuple[str, ...]) -> tuple[AimFinding, Stretch]:
     relative = parts.relative_target or 0.0
     way = "rise" if parts.direction == "up" else "fall"
+    share = f"{relative:.0%}"
     stretch = check_relative(
         relative, direction=parts.direction, unit=parts.unit, rule=stretch_rule(*rule_texts)
     )
     return AimFinding(
         "how_much",
         "weak",
-        f"A {way} of {relative:.0%} from what level? Give the baseline you measured (for "
+        f"{article(share).capitalize()} {share} {way} from what level? Give the baseline you "
+        "measured (for "
         "example 'from 6 to 3 falls per 1,000 patient-days'), so the target becomes a number "
         f"you can plot. Judged as a share of the baseline: {stretch.message[0].lower()}"
         f"{stretch.message[1:]}",

@@ -498,7 +498,7 @@ def test_an_aim_only_pasted_is_reviewed_from_its_free_text() -> None:
         "for_whom": "ok",
         "where": "ok",
     }
-    assert "A fall of 30% from what level?" in review.finding("how_much").message
+    assert "A 30% fall from what level?" in review.finding("how_much").message
     assert review.parts is not None and review.parts.where == "on ward 4"
 
 
