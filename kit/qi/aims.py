@@ -9,8 +9,10 @@ feedback. Both paths share one set of element checks, so the messages are identi
 
 This module is the one import for callers; the work is split along its seams:
 ``kit/qi/aim_parts.py`` (the elements, verdict types, number and date wording),
-``kit/qi/aim_compose.py`` (the sentence), ``kit/qi/aim_parse.py`` (reading pasted text) and
-``kit/qi/aim_review.py`` (the checks). Word lists are content in ``kit/content/aim_words.yaml``.
+``kit/qi/aim_compose.py`` (the sentence), ``kit/qi/aim_parse.py`` (reading pasted text),
+``kit/qi/aim_stretch.py`` (how far the target moves, per kind of measure) and
+``kit/qi/aim_review.py`` (the checks). Word lists are content in ``kit/content/aim_words.yaml``;
+the stretch thresholds, each with its source, in ``kit/content/aim_stretch.yaml``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from kit.qi.aim_review import (
     review_aim,
     review_free_text_aim,
 )
+from kit.qi.aim_stretch import StretchRule, check_relative, stretch_rule
 
 __all__ = [
     "ELEMENTS",
@@ -52,9 +55,12 @@ __all__ = [
     "Element",
     "Status",
     "Stretch",
+    "StretchRule",
+    "check_relative",
     "check_stretch",
     "compose_aim",
     "parse_free_text_aim",
     "review_aim",
     "review_free_text_aim",
+    "stretch_rule",
 ]
