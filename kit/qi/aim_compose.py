@@ -55,9 +55,9 @@ def _head(what: str, direction: Direction | None, change: bool, hole: Callable[[
     dressed up as a result: with placeholders the sentence asks for the result instead."""
     if what and (change or describes_change(what)) and hole("x"):
         return "[What will improve once the change works]"
-    if what and (
-        _starts_with_verb(what) or describes_change(what) or what.lower().startswith("zero ")
-    ):
+    if what.lower().startswith("zero "):
+        return f"Achieve {what}"
+    if what and (_starts_with_verb(what) or describes_change(what)):
         return what[0].upper() + what[1:]
     verb = {"up": "Increase", "down": "Reduce"}.get(direction or "", "Improve")
     return f"{verb} {what or hole('what will improve')}".strip()

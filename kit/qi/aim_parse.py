@@ -44,7 +44,7 @@ _WORD_NUMBERS = {"zero": 0.0, "half": 0.5, "nil": 0.0, "none": 0.0}
 
 _STOP = (
     r"(?=\s+(?:from|to|by|at|in|on|across|within|meeting|who|will|for|among|amongst|and)\b"
-    r"|\s*[,.;:)\x00]|\s*$)"
+    r"|\s*[,.;:()\x00]|\s*$)"
 )
 
 
@@ -220,6 +220,10 @@ def _baseline(low: str, found: _Numbers) -> None:
             rf"\(?\b(?:from\s+)?(?:an?\s+|the\s+|our\s+|current\s+)?baseline"
             rf"(?:\s+(?:rate|level|value))?(?:\s+(?:of|is|was|at))?\s*:?\s*({_NUM})({_PERCENT})?\)?",
             low,
+        ) or re.search(
+            rf"\(?\b(?:currently|at present|presently)\s*:?\s*(?:at\s+|about\s+)?({_NUM})"
+            rf"({_PERCENT})?\)?",
+            low,
         )
     if not match:
         return
@@ -389,7 +393,13 @@ _LEAD_IN = re.compile(
 _SHARE_CLAUSE = re.compile(
     rf"\b(?:{_NUM})\s*%\s+of\s+(?P<who>.+?)\s+will\s+(?:be\s+)?(?P<verb>have|receive|get|"
     r"attend|undergo|complete|be|meet|achieve|take|start)\s+(?P<rest>.+?)"
-    r"(?=\s*[,;.]|\s+(?:up|down)\s+from\b|\s+from\b|\s+by\s+\d|$)",
+    r"(?=\s*[,;.(\x00]|\s+(?:up|down)\s+from\b|\s+from\b|\s+by\s+\d|$)",
+    re.IGNORECASE,
+)
+#: "the ICU will have zero CLABSI": a place or team as the subject, the result after "will"
+_WILL_CLAUSE = re.compile(
+    r"^[\s\x00,]*(?P<subject>(?:the|our|all|every)\s+[^\x00]+?)\s+will\s+(?:have|achieve|reach|"
+    r"see|record)\s+(?P<rest>[^\x00]+?)(?=\s*[,;.(\x00]|$)",
     re.IGNORECASE,
 )
 _VERB_PRESENT = {"be": "are", "get": "get", "meet": "meet", "achieve": "achieve"}
@@ -518,11 +528,19 @@ def parse_free_text_aim(
     numbers = _find_numbers(masked)
     masked = _blank(masked, numbers.spans)
     where = _find_where(masked)
-    share = _SHARE_CLAUSE.search(clean)
+    dated = _blank(clean, [_date_span(low, span)] if span else [])
+    share = _SHARE_CLAUSE.search(dated)
+    will = _WILL_CLAUSE.search(dated)
     if share:
         verb = share.group("verb").lower()
         what = f"the share of {share.group('who')} who {_VERB_PRESENT.get(verb, verb)} {share.group('rest')}"
         masked = _blank(masked, [share.span()])
+        numbers.direction = numbers.direction or "up"  # a share that "will have" goes up
+    elif will:
+        what = _find_what(will.group("rest"))
+        if not where and re.search(rf"(?i)\b(?:{alternation('setting')})\b", will.group("subject")):
+            where = f"in {will.group('subject')}"
+        masked = _blank(masked, [will.span()])
     else:
         what = _find_what(masked)
         if where and what.endswith(where):
@@ -542,7 +560,7 @@ def parse_free_text_aim(
         )
     parts = AimParts(
         what=what,
-        for_whom=_find_for_whom(_blank(clean, [_date_span(low, span)] if span else [])),
+        for_whom=_find_for_whom(dated),
         where=where,
         baseline=numbers.baseline,
         target=target,
