@@ -519,7 +519,8 @@ def parse_free_text_aim(
     """
     as_of = set_on or today or dt.date.today()
     clean = " ".join(text.split())
-    if clean.isupper():
+    shouting = clean.isupper()
+    if shouting:
         clean = clean.lower()
     clean = _LEAD_IN.sub("", clean)
     low = clean.lower()
@@ -575,4 +576,19 @@ def parse_free_text_aim(
     )
     unsure = _unsure(masked, parts)
     vague = {k: v for k, v in parts.vague.items() if k not in unsure}
-    return replace(parts, unsure=unsure, vague=vague)
+    parts = replace(parts, unsure=unsure, vague=vague)
+    if shouting:
+        parts = replace(
+            parts,
+            what=_acronyms(parts.what),
+            for_whom=_acronyms(parts.for_whom),
+            where=_acronyms(parts.where),
+        )
+    return parts
+
+
+def _acronyms(text: str) -> str:
+    """ "reduce clabsi in the icu" -> "reduce CLABSI in the ICU", for aims read from capitals."""
+    for word in words("acronyms"):
+        text = re.sub(rf"(?<![\w&]){re.escape(word.lower())}(?![\w&])", word, text)
+    return text
