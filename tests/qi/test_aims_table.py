@@ -60,11 +60,11 @@ def test_pasted_aim(row: dict[str, Any]) -> None:
     assert parts.by_when == (dt.date.fromisoformat(when) if when else None)
 
     sentence = review.sentence.lower()
-    for words in row["keep"]:
-        assert words.lower() in sentence, review.sentence
+    for kept in row["keep"]:
+        assert kept.lower() in sentence, review.sentence
     if "capitals" in row["kinds"]:  # read in lower case, abbreviations restored
         shouted = [w for w in re.findall(r"[A-Za-z&]+", review.sentence) if w.isupper()]
         assert set(shouted) <= set(words("acronyms")), review.sentence
     assert "improve by" not in sentence and "improve train" not in sentence
-    for element, words in row.get("says", {}).items():
-        assert words in messages[element], messages[element]
+    for element, said in row.get("says", {}).items():
+        assert said in messages[element], messages[element]
