@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from kit.qi.aim_parts import words
 from kit.qi.aims import ELEMENTS, review_free_text_aim
 
 TODAY = dt.date(2026, 11, 26)
