@@ -9,7 +9,8 @@ feedback. Both paths share one set of element checks, so the messages are identi
 
 This module is the one import for callers; the work is split along its seams:
 ``kit/qi/aim_parts.py`` (the elements, verdict types, number and date wording),
-``kit/qi/aim_compose.py`` (the sentence), ``kit/qi/aim_parse.py`` (reading pasted text),
+``kit/qi/aim_compose.py`` (the sentence), ``kit/qi/aim_parse.py`` (reading pasted text, with
+``kit/qi/aim_dates.py`` for its dates),
 ``kit/qi/aim_stretch.py`` (how far the target moves, per kind of measure) and
 ``kit/qi/aim_review.py`` (the checks). Word lists are content in ``kit/content/aim_words.yaml``;
 the stretch thresholds, each with its source, in ``kit/content/aim_stretch.yaml``.
