@@ -25,7 +25,7 @@ from bokeh.models import ColumnDataSource, HoverTool, Range1d
 from bokeh.plotting import figure
 
 from kit.errors import KitInputError
-from kit.qi.drivers import DiagramLayout, layout
+from kit.qi.driver_layout import DiagramLayout, layout
 from kit.qi.records import DriverDiagram
 
 #: pixels per row of the tallest column, and the drawing's width

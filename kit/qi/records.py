@@ -326,7 +326,12 @@ class DriverDiagram(Record):
                     raise ValueError(
                         f"Change idea '{c.text}' points to a missing secondary driver."
                     )
-        ids = [x.id for x in [*self.primary_drivers, *self.secondary_drivers, *self.change_ideas]]
+        boxes: list[PrimaryDriver | SecondaryDriver | ChangeIdea] = [
+            *self.primary_drivers,
+            *self.secondary_drivers,
+            *self.change_ideas,
+        ]
+        ids = [box.id for box in boxes]
         if len(set(ids)) != len(ids):
             raise ValueError("Two boxes in the driver diagram share an id.")
         return self

@@ -26,6 +26,7 @@ from kit.errors import KitInputError
 from kit.qi.records import Criterion, TopicBallot, TopicCandidate, TopicSelection
 
 __all__ = [
+    "BORDERLINE_AT",
     "READY_AT",
     "CandidateResult",
     "CriterionSummary",
@@ -41,6 +42,9 @@ __all__ = [
 
 #: mean degree of belief (1-5) at or above which changes are believed "moderate to high"
 READY_AT = 3.5
+#: mean degree of belief from which the topic is borderline rather than not ready: the
+#: criteria (kit/content/topic_criteria.yaml) call 3 "moderate belief in some changes"
+BORDERLINE_AT = 3.0
 #: decimals to which scores are compared when ranking, so float noise never splits a tie
 _RANK_DECIMALS = 9
 
@@ -112,9 +116,10 @@ class CriterionSummary:
 
 @dataclass(frozen=True)
 class Readiness:
-    """Advice from the degree of belief: ``ready``, ``develop_first`` or ``no_votes``."""
+    """Advice from the degree of belief: ``ready``, ``borderline``, ``develop_first`` or
+    ``no_votes``."""
 
-    verdict: Literal["ready", "develop_first", "no_votes"]
+    verdict: Literal["ready", "borderline", "develop_first", "no_votes"]
     label: str
     reason: str
     belief: float | None = None
@@ -161,11 +166,16 @@ class TopicResult:
         return {name: [getattr(r, name) for r in self.ratings] for name in names}
 
 
-def readiness(belief: float | None, *, ready_at: float = READY_AT) -> Readiness:
+def readiness(
+    belief: float | None, *, ready_at: float = READY_AT, borderline_at: float = BORDERLINE_AT
+) -> Readiness:
     """Ready when the mean degree of belief is moderate to high (``ready_at``, 3.5 of 5).
 
-    Below it the advice is to develop and test changes first: a Breakthrough Series
-    spreads changes that already work somewhere, it is not the place to invent them.
+    From ``borderline_at`` (3.0, "moderate belief" in the criteria) up to ``ready_at`` the
+    topic is borderline: the voters are split or lukewarm, so the advice is to say why and
+    check the evidence, not to reject it. Below, the advice is to develop and test changes
+    first: a Breakthrough Series spreads changes that already work somewhere, it is not the
+    place to invent them.
     """
     if belief is None:
         return Readiness(
@@ -179,6 +189,16 @@ def readiness(belief: float | None, *, ready_at: float = READY_AT) -> Readiness:
             "Ready for a collaborative",
             f"Voters' belief that the changes work averages {belief:.1f} of 5 (moderate to "
             "high): there are known changes for teams to test and spread.",
+            belief,
+        )
+    if belief >= borderline_at:
+        return Readiness(
+            "borderline",
+            "Borderline: say why and what to check",
+            f"Voters' belief that the changes work averages {belief:.1f} of 5: moderate, just "
+            f"short of the {ready_at:.1f} the kit treats as ready. Ask the voters why they are "
+            "unsure, and check whether the changes have worked somewhere comparable (published "
+            "results, a site that has done it) before you commit.",
             belief,
         )
     return Readiness(
@@ -332,7 +352,7 @@ def aggregate_ballots(
             )
         voted = [s for s in summaries if s.mean is not None and s.weight > 0]
         weight_voted = sum(s.weight for s in voted)
-        score = (
+        weighted = (
             sum(s.weight * (s.mean or 0.0) for s in voted) / weight_voted if weight_voted else None
         )
         belief = next((s.mean for s in summaries if s.key == belief_key), None)
@@ -347,7 +367,7 @@ def aggregate_ballots(
             CandidateResult(
                 candidate_id=candidate.id,
                 title=candidate.title,
-                score=score,
+                score=weighted,
                 rank=None,
                 n_voters=len({r.ballot_id for r in mine}),
                 criteria=summaries,

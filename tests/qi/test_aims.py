@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
+from kit.qi.aim_stretch import stretch_rule
 from kit.qi.aims import (
     ELEMENTS,
     check_stretch,
@@ -116,7 +118,13 @@ ELEMENT_CASES = [
     ("no baseline", {"baseline": None}, "how_much", "weak", "baseline"),
     ("no target", {"target": None}, "how_much", "weak", "target"),
     ("no unit", {"unit": ""}, "how_much", "weak", "unit"),
-    ("timid", {"baseline": 50.0, "target": 53.0}, "how_much", "weak", "only a 6%"),
+    (
+        "timid",
+        {"baseline": 50.0, "target": 53.0},
+        "how_much",
+        "weak",
+        "3 percentage points higher, closing 6% of the gap to 100%. That is timid",
+    ),
     ("impossible percent", {"baseline": 80.0, "target": 120.0}, "how_much", "weak", "impossible"),
     (
         "negative target",
@@ -231,10 +239,11 @@ FREE_TEXT = [
     ),
     ("implement an EMR", set(), {"how_much", "by_when", "for_whom", "where"}, {"what"}),
     (
+        # a relative target: the reader asks for the baseline
         "Reduce falls by 30% among inpatients on ward 4 by June 2027",
-        set(ELEMENTS),
+        {"what", "by_when", "for_whom", "where"},
         set(),
-        set(),
+        {"how_much"},
     ),
     (
         "Reduce days to third next available appointment from 53 to 26 days for patients at "
@@ -276,7 +285,8 @@ FREE_TEXT = [
         set(),
     ),
     (
-        "Reduce 30-day readmissions from 20% to 19% for patients discharged from Riverside "
+        # 2.5% relative: timid even for readmissions, which typically fall 5-20%
+        "Reduce 30-day readmissions from 20% to 19.5% for patients discharged from Riverside "
         "Hospital by March 2027",
         {"what", "by_when", "for_whom", "where"},
         set(),
@@ -309,9 +319,9 @@ FREE_TEXT = [
     ),
     (
         "Reduce falls for residents in our nursing homes by 50% as soon as possible",
-        {"what", "how_much", "for_whom", "where"},
+        {"what", "for_whom", "where"},
         {"by_when"},
-        set(),
+        {"how_much"},
     ),
     (
         "Increase the share of mothers breastfeeding at discharge from 45% to 70% at "
@@ -384,7 +394,7 @@ def test_review_free_text_aim(text: str, ok: set[str], missing: set[str], weak: 
         ("Reduce falls by 50% as soon as possible", "by_when", "As soon as possible is not a time"),
         ("We will improve patient experience", "how_much", "Improve is not a number"),
         ("implement an EMR", "what", "This describes a change to make, not a result to achieve"),
-        ("Reduce falls on ward 4 by spring 2027", "by_when", "end of 31 May 2027"),
+        ("Reduce falls on ward 4 by spring 2027", "by_when", "31 May 2027, the end of spring"),
     ],
 )
 def test_free_text_messages(text: str, element: str, message: str) -> None:
@@ -483,7 +493,14 @@ def test_empty_free_text_is_all_missing() -> None:
 def test_an_aim_only_pasted_is_reviewed_from_its_free_text() -> None:
     aim = Aim(team_id="t", free_text="Reduce falls by 30% among inpatients on ward 4 by June 2027")
     review = review_aim(aim, today=TODAY)
-    assert review.passes
+    assert review.status == {
+        "what": "ok",
+        "how_much": "weak",  # a relative target: asks for the baseline
+        "by_when": "ok",
+        "for_whom": "ok",
+        "where": "ok",
+    }
+    assert "A 30% fall from what level?" in review.finding("how_much").message
     assert review.parts is not None and review.parts.where == "on ward 4"
 
 
@@ -494,3 +511,224 @@ def test_an_aim_only_pasted_is_reviewed_from_its_free_text() -> None:
 def test_hostile_text_never_raises(text: str) -> None:
     review = review_free_text_aim(text, TODAY)
     assert len(review.findings) == 5
+
+
+def test_word_lists_are_content_and_all_text() -> None:
+    from kit.content import load
+    from kit.qi.aim_parts import words
+
+    content = load("aim_words")
+    assert content["source"]
+    for key, value in content.items():
+        if isinstance(value, list):
+            assert words(key), key  # every list loads, as text (a bare 'on' would be a boolean)
+
+
+# --- issue 11: stretch per kind of measure, percentage points, dates from when set ----------
+
+
+@pytest.mark.parametrize(
+    ("what", "baseline", "target", "unit", "verdict", "words"),
+    [
+        # readmissions typically fall 5-20% relative (Leppin et al. 2014): 22% -> 18% is a stretch
+        ("30-day readmissions", 22, 18, "%", "stretch", "a stretch for readmissions"),
+        ("30-day readmissions", 22, 20.5, "%", "modest", "modest for readmissions"),
+        ("30-day readmissions", 22, 21.5, "%", "timid", "timid for readmissions"),
+        # the same 18% relative fall on a measure without its own row is timid by default
+        ("sepsis mortality", 22, 18, "%", "timid", "timid for most measures"),
+        # central-line infections have fallen far more (Pronovost et al. 2006)
+        ("CLABSI", 7.7, 5.0, "infections per 1,000 line-days", "modest", "central-line"),
+        ("CLABSI", 7.7, 1.1, "infections per 1,000 line-days", "stretch", "central-line"),
+        # process measures move more than outcomes (Miller et al. 2013)
+        ("hand hygiene compliance", 40, 55, "%", "timid", "bundle compliance"),
+        ("hand hygiene compliance", 40, 90, "%", "stretch", "bundle compliance"),
+    ],
+)
+def test_stretch_depends_on_the_kind_of_measure(
+    what: str, baseline: float, target: float, unit: str, verdict: str, words: str
+) -> None:
+    aim = make_aim(what=what, baseline=baseline, target=target, unit=unit, direction=None)
+    review = review_aim(aim, today=TODAY)
+    assert review.stretch is not None
+    assert review.stretch.verdict == verdict
+    assert words in review.stretch.message
+    # every stretch message names the source it was judged by
+    assert stretch_rule(what).cite in review.stretch.message
+
+
+def test_stretch_rows_are_cited_content() -> None:
+    from kit.content import load
+
+    content = load("aim_stretch")
+    rows = [content["default"], *content["kinds"]]
+    for row in rows:
+        assert row["source"] and row["cite"] and row["typical"]
+        assert 0 < row["timid_below"] <= row["modest_below"] < 1
+    assert "readmissions typically fall by 5-20%" in load("aim_stretch")["kinds"][0]["typical"]
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "words"),
+    [
+        (90, 95, "5 percentage points higher, closing 50% of the gap to 100%"),
+        (5, 70, "65 percentage points higher, closing 68% of the gap to 100%"),
+        (22, 18, "4 percentage points lower, a relative fall of 18%"),
+        (50, 51, "1 percentage point higher"),
+    ],
+)
+def test_percentages_are_spoken_in_points_and_gap_closed(
+    baseline: float, target: float, words: str
+) -> None:
+    message = check_stretch(baseline, target, unit="%").message
+    assert words in message
+    assert "improvement on the baseline" not in message
+    assert "1300%" not in message and "1,300%" not in message
+
+
+def test_the_thirty_to_fifty_percent_rule_is_softened_and_cited() -> None:
+    message = check_stretch(50, 52, unit="%").message
+    assert "30-50%" not in message
+    assert "a judgement rather than a published rule" in message
+    assert "(IHI Breakthrough Series white paper, 2003)" in message
+
+
+def test_relative_targets_ask_for_the_baseline_and_get_a_stretch_check() -> None:
+    review = review_free_text_aim(
+        "Reduce falls by 10% on ward 4 for inpatients by June 2027", TODAY
+    )
+    finding = review.finding("how_much")
+    assert finding.status == "weak"
+    assert "A 10% fall from what level? Give the baseline you measured" in finding.message
+    assert review.stretch is not None and review.stretch.verdict == "timid"
+    # with a baseline the target is worked out and said back
+    review = review_free_text_aim(
+        "Reduce falls from a baseline of 8 per month by 50% on ward 4 for inpatients by June 2027",
+        TODAY,
+    )
+    assert (review.parts.baseline, review.parts.target) == (8.0, 4.0)  # type: ignore[union-attr]
+    assert "read a fall of 50% from 8 as a target of 4" in review.finding("how_much").message
+    assert review.passes
+
+
+#: the demo's aim: written in February 2026, due at the end of February 2027
+DEMO_AIM = {
+    "what": "falls per 1,000 patient-days",
+    "for_whom": "adult inpatients",
+    "where": "Ward 4",
+    "baseline": 4.1,
+    "target": 2.9,
+    "unit": "falls per 1,000 patient-days",
+    "direction": "down",
+    "by_when": dt.date(2027, 2, 28),
+}
+
+
+def test_dates_are_judged_from_when_the_aim_was_set() -> None:
+    aim = make_aim(**DEMO_AIM)
+    read_later = review_aim(aim, today=dt.date(2026, 12, 2))
+    assert "only 12 weeks after today (2 December 2026)" in read_later.finding("by_when").message
+    set_then = review_aim(aim, today=dt.date(2026, 12, 2), set_on=dt.date(2026, 2, 15))
+    finding = set_then.finding("by_when")
+    assert finding.status == "ok"
+    assert "12 months after 15 February 2026, when the aim was set" in finding.message
+    # the collaborative's own closing date wins over the 18-month rule of thumb
+    closes = review_aim(aim, set_on=dt.date(2026, 2, 15), ends_on=dt.date(2026, 12, 31))
+    assert closes.finding("by_when").status == "weak"
+    assert "after the collaborative closes on 31 December 2026" in closes.finding("by_when").message
+
+
+def test_relative_dates_in_pasted_aims_count_from_when_the_aim_was_set() -> None:
+    review = review_free_text_aim(
+        "Reduce falls from 6 to 3 per month for inpatients on ward 4 within 12 months",
+        dt.date(2026, 12, 2),
+        set_on=dt.date(2026, 3, 1),
+    )
+    assert review.parts is not None and review.parts.by_when == dt.date(2027, 3, 1)
+    assert "counted from 1 March 2026" in review.finding("by_when").message
+
+
+def test_the_unit_is_said_once() -> None:
+    sentence = compose_aim(make_aim(**DEMO_AIM))
+    assert sentence == (
+        "Reduce falls per 1,000 patient-days from 4.1 to 2.9 for adult inpatients at Ward 4 "
+        "by 28 February 2027."
+    )
+    assert sentence.count("per 1,000 patient-days") == 1
+
+
+def test_grammar_of_numbers_in_messages() -> None:
+    from kit.qi.aim_parts import article, plural
+
+    assert [article(x) for x in ("18%", "8%", "11%", "80", "6%", "1,100", "up")] == [
+        "an",
+        "an",
+        "an",
+        "an",
+        "a",
+        "a",
+        "an",
+    ]
+    assert (plural(1, "time"), plural(2, "time"), plural(1, "week")) == (
+        "1 time",
+        "2 times",
+        "1 week",
+    )
+    review = review_free_text_aim("Reduce readmissions by 18% for heart failure patients", TODAY)
+    assert review.finding("how_much").message.startswith("An 18% fall from what level?")
+    near = review_aim(make_aim(by_when=dt.date(2026, 12, 3)), today=TODAY)
+    assert "only 1 week after" in near.finding("by_when").message
+
+
+def test_no_message_in_the_table_says_a_before_a_vowel_number_or_1_times() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    table = yaml.safe_load(Path(__file__).with_name("aim_table.yaml").read_text("utf-8"))
+    for row in table:
+        for finding in review_free_text_aim(row["aim"], TODAY).findings:
+            assert not re.search(r"\b[Aa] (?:8|11\b|18\b)", finding.message), finding.message
+            assert not re.search(r"\b1 (?:times|weeks|months|percentage points)\b", finding.message)
+
+
+def test_the_reader_asks_about_what_it_cannot_read() -> None:
+    review = review_free_text_aim(
+        "Reduce falls 6 3 per month for inpatients on ward 4 by June 2027", TODAY
+    )
+    assert "I found '6', '3' but could not tell the baseline from the target" in (
+        review.finding("how_much").message
+    )
+    review = review_free_text_aim(
+        "Reduce falls from 6 to 3 per month for inpatients on ward 4 by end of FY27", TODAY
+    )
+    assert review.finding("by_when").status == "missing"
+    assert "I could not read 'fy27' as a date" in review.finding("by_when").message
+    assert review.parts is not None and review.parts.by_when is None  # no guess
+
+
+def test_a_change_posing_as_an_aim_is_named_and_not_dressed_up() -> None:
+    review = review_free_text_aim("Train all nurses on the new pressure ulcer policy", TODAY)
+    assert "This describes a change to make, not a result to achieve" in (
+        review.finding("what").message
+    )
+    assert "'Train all nurses on the new pressure ulcer policy'" in review.finding("what").message
+    assert review.sentence.startswith("[What will improve once the change works]")
+    assert "Improve Train" not in review.sentence
+
+
+@pytest.mark.parametrize(
+    "what",
+    ["Improve patient safety", "do better with hand hygiene", "quality of care", "patient flow"],
+)
+def test_a_theme_is_not_a_measurable_what(what: str) -> None:
+    finding = review_aim(make_aim(what=what), today=TODAY).finding("what")
+    assert finding.status == "weak"
+    assert "names a theme" in finding.message
+
+
+@pytest.mark.parametrize(
+    "what",
+    ["falls with harm", "hand hygiene compliance", "the share of patients who receive antibiotics"],
+)
+def test_a_measurable_what_passes(what: str) -> None:
+    assert review_aim(make_aim(what=what), today=TODAY).finding("what").status == "ok"

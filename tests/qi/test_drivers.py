@@ -408,3 +408,11 @@ def test_layout_draws_orphans_without_lines() -> None:
 def test_layout_refuses_overlapping_box_sizes() -> None:
     with pytest.raises(KitInputError, match="overlap"):
         dd.layout(falls(), box_height=1.5)
+
+
+def test_layout_geometry_lives_in_its_own_module_and_is_re_exported() -> None:
+    from kit.qi import driver_layout
+
+    assert dd.layout is driver_layout.layout
+    assert dd.DiagramLayout is driver_layout.DiagramLayout
+    assert dd.AIM_ID == driver_layout.AIM_ID

@@ -165,7 +165,9 @@ def test_unscored_topics_come_last_without_rank() -> None:
     [
         ([4, 4, 3], "ready", "moderate to high"),
         ([3, 4], "ready", "3.5"),
-        ([3, 3, 4], "develop_first", "spreads changes already shown to work"),
+        ([3, 3, 4], "borderline", "Ask the voters why they are unsure"),
+        ([3, 3], "borderline", "just short of the 3.5"),
+        ([2, 4, 3, 2], "develop_first", "spreads changes already shown to work"),
         ([1, 2], "develop_first", "develop and test"),
         ([], "no_votes", "Nobody"),
     ],
@@ -180,8 +182,12 @@ def test_readiness_from_degree_of_belief(beliefs: list[int], verdict: str, words
 
 
 def test_readiness_threshold_is_a_parameter() -> None:
-    assert readiness(3.2).verdict == "develop_first"
+    assert readiness(3.2).verdict == "borderline"
+    assert readiness(3.2).label == "Borderline: say why and what to check"
+    assert readiness(3.4).verdict == "borderline"
+    assert readiness(2.9).verdict == "develop_first"
     assert readiness(3.2, ready_at=3.0).verdict == "ready"
+    assert readiness(3.2, borderline_at=3.3).verdict == "develop_first"
     assert readiness(None).label == "No votes yet"
 
 
