@@ -172,6 +172,8 @@ class VersionedRecord(Generic[R]):
                 expected_version=self.saved.version,
             )
         except Conflict as error:
-            raise explain_conflict(self.store, self.actor, self.record, self.saved, error) from error
+            raise explain_conflict(
+                self.store, self.actor, self.record, self.saved, error
+            ) from error
         self.saved, self.record = saved, saved.record
         return saved

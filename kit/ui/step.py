@@ -162,9 +162,16 @@ class StepView(w.VBox):
         self._debouncers[key]()
 
     def _fire(self, key: str) -> None:
+        """The timer's callback: nothing may escape it, or the failure would go unseen."""
         action = self._waiting.pop(key, None)
-        if action is not None:
+        if action is None:
+            return
+        try:
             action()
+        except Exception as error:
+            log.exception("an autosave in %s failed", type(self).__name__)
+            self.save_state.failed(error)
+            self.alert.show(message_for(error))
 
     @property
     def pending(self) -> bool:

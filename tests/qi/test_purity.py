@@ -82,7 +82,14 @@ def test_every_step_folder_with_a_view_has_a_model_found():
 
 
 def test_qi_and_content_import_no_widgets_bokeh_or_database() -> None:
-    modules = ["kit.qi", "kit.content", "kit.qi.aims", "kit.qi.topics", "kit.qi.drivers", "kit.qi.team"]
+    modules = [
+        "kit.qi",
+        "kit.content",
+        "kit.qi.aims",
+        "kit.qi.topics",
+        "kit.qi.drivers",
+        "kit.qi.team",
+    ]
     calls = "import kit.content; kit.content.change_concepts(); kit.content.glossary()"
     loaded = loaded_by(modules, (*WIDGETS_AND_JUPYTER, "sqlalchemy"), calls)
     assert loaded == "", f"pure layers loaded: {loaded}"

@@ -65,7 +65,9 @@ class NoteView(StepView):
     @edit_handler
     def _on_note(self, _change: dict) -> None:
         text = self.note.value
-        self.autosave("note", lambda: self.commit(lambda: self.model.save(text), error_line=self.error))
+        self.autosave(
+            "note", lambda: self.commit(lambda: self.model.save(text), error_line=self.error)
+        )
 
 
 @pytest.fixture
