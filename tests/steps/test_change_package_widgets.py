@@ -217,14 +217,33 @@ def test_a_conflict_says_so_and_reload_brings_the_saved_diagram(store):
         expected_version=current.version,
     )
     add_primary(view, "Added here")
-    assert "while you were editing" in shell.alert.text
-    assert view.reload_button.layout.display is None
+    assert "while you were editing" in view.conflict.text
+    assert view.conflict.visible
     assert shell.save_state.state == "error"
-    view.reload_button.click()
+    view.conflict.reload_button.click()
+    assert not view.conflict.visible
     assert "4 primary drivers" in text_of(view.summary)
     add_primary(view, "Added here")
     texts = [p.text for p in stored(store).primary_drivers]
     assert texts[-2:] == ["Added in another tab", "Added here"]
+
+
+def test_keep_mine_adds_my_box_on_top_of_the_other_tabs_diagram(store):
+    shell, view = open_app(store)
+    current = store.get(DriverDiagram, "dd-team-stanne", Actor.system())
+    store.save(
+        dd.add_primary(current.record, "Added in another tab"),
+        STANNE.actor(),
+        expected_version=current.version,
+    )
+    add_primary(view, "Added here")
+    assert view.conflict.visible
+    view.conflict.keep_button.click()
+    assert not view.conflict.visible
+    assert shell.save_state.state == "saved"
+    texts = [p.text for p in stored(store).primary_drivers]
+    assert texts[-2:] == ["Added in another tab", "Added here"]
+    assert "5 primary drivers" in text_of(view.summary)
 
 
 def test_a_participant_sees_the_package_read_only(store):

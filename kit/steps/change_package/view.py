@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -17,7 +18,7 @@ from jupyter_bokeh import BokehModel
 
 from kit.charts.driver_diagram import DriverDiagramChart
 from kit.content import find_change_concept
-from kit.errors import Conflict, KitInputError
+from kit.errors import KitInputError
 from kit.steps.change_package.model import (
     PACKAGE,
     ChangePackageModel,
@@ -26,21 +27,13 @@ from kit.steps.change_package.model import (
     counts,
     is_empty,
 )
-from kit.ui import AppContext, AppShell, guarded, message_for, run
+from kit.ui.app import AppContext, AppShell, run
+from kit.ui.step import StepView, edit_handler
+from kit.ui.widgets import classed, guarded, message_for, wide
 
 log = logging.getLogger("kit.steps.change_package")
 
 _KIND_LABEL = {"primary": "Primary", "secondary": "Secondary", "change_idea": "Change idea"}
-
-
-def _wide() -> w.Layout:
-    """A full-width layout; each widget needs its own (a shared Layout hides them all)."""
-    return w.Layout(width="100%")
-
-
-def _classed(widget: w.Widget, css: str) -> w.Widget:
-    widget.add_class(css)
-    return widget
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -54,138 +47,127 @@ def concept_card(key: str | None) -> str:
     try:
         card = find_change_concept(key)
     except KitInputError as error:
-        return (
-            f"<div class='kit-concept-card' style='color:#b3261e'>{html.escape(str(error))}</div>"
-        )
+        return f"<div class='kit-concept-card kit-error'>{html.escape(str(error))}</div>"
     group = "" if card["is_group"] else f" · group: {html.escape(card['group_name'])}"
     return (
-        "<div class='kit-concept-card' style='border:1px solid #e69f00;border-radius:6px;"
-        "padding:6px 10px;background:#fffaf2;margin:4px 0'>"
-        f"<b>{html.escape(card['name'])}</b><span style='color:#44546a'>{group}</span><br>"
+        "<div class='kit-concept-card'>"
+        f"<b>{html.escape(card['name'])}</b><span class='kit-muted'>{group}</span><br>"
         f"{html.escape(card['description'])}<br>"
-        f"<span style='font-size:85%;color:#44546a'>Paraphrased from Langley et al., "
+        f"<span class='kit-small kit-muted'>Paraphrased from Langley et al., "
         f"<i>The Improvement Guide</i>. Source: {html.escape(concept_source())}</span></div>"
     )
 
 
-class ChangePackageView(w.VBox):
+class ChangePackageView(StepView):
     """The change package or one team's driver diagram, bound to a ``ChangePackageModel``."""
 
+    css_class = "kit-change-package"
+    reloaded_message = "Reloaded the saved diagram; make your change again if needed."
+    model: ChangePackageModel
+
     def __init__(self, context: AppContext, model: ChangePackageModel) -> None:
-        super().__init__()
-        self.add_class("kit-change-package")
-        self.context = context
-        self.model = model
-        self.alert = context.alert
-        self.save_state = context.save_state
-        self._loading = False
+        super().__init__(context, model)
+        classed(self.conflict, "kit-cp-conflict")
+        classed(self.conflict.reload_button, "kit-cp-reload")
         self._history: dict[int, Any] = {}
         self._confirming: str | None = None
         concepts = concept_options()
 
         # --- which diagram ------------------------------------------------------------
-        self.diagram_picker = _classed(
+        self.diagram_picker = classed(
             w.Dropdown(description="Diagram:", layout=w.Layout(width="480px")), "kit-cp-diagram"
         )
-        self.readonly_note = _classed(w.HTML(), "kit-cp-readonly")
-        self.heading = _classed(w.HTML(), "kit-cp-heading")
-        self.adopt_button = _classed(
+        self.readonly_note = classed(w.HTML(), "kit-cp-readonly")
+        self.heading = classed(w.HTML(), "kit-cp-heading")
+        self.adopt_button = classed(
             w.Button(description="Adopt the change package", icon="copy", button_style="info"),
             "kit-cp-adopt",
         )
-        self.clear_button = _classed(
+        self.clear_button = classed(
             w.Button(description="Start from an empty diagram", icon="file"), "kit-cp-clear"
         )
-        self.adopt_note = _classed(w.HTML(), "kit-cp-adopt-note")
+        self.adopt_note = classed(w.HTML(), "kit-cp-adopt-note")
 
         # --- aim ------------------------------------------------------------------------
-        self.aim_text = _classed(
+        self.aim_text = classed(
             w.Textarea(layout=w.Layout(width="100%", height="48px")), "kit-cp-aim"
         )
-        self.aim_save = _classed(
+        self.aim_save = classed(
             w.Button(description="Save the aim", icon="save"), "kit-cp-aim-save"
         )
-        self.aim_default = _classed(w.Button(description="Use our aim"), "kit-cp-aim-default")
+        self.aim_default = classed(w.Button(description="Use our aim"), "kit-cp-aim-default")
 
         # --- adding boxes ---------------------------------------------------------------
-        self.primary_text = _classed(
-            w.Text(placeholder="What must be in place for the aim to be reached?", layout=_wide()),
+        self.primary_text = classed(
+            w.Text(placeholder="What must be in place for the aim to be reached?", layout=wide()),
             "kit-cp-primary-text",
         )
-        self.add_primary_button = _classed(
+        self.add_primary_button = classed(
             w.Button(description="Add primary driver", icon="plus"), "kit-cp-add-primary"
         )
-        self.secondary_text = _classed(
-            w.Text(placeholder="A part of the system that moves a primary driver", layout=_wide()),
+        self.secondary_text = classed(
+            w.Text(placeholder="A part of the system that moves a primary driver", layout=wide()),
             "kit-cp-secondary-text",
         )
-        self.secondary_primaries = _classed(
-            w.SelectMultiple(rows=4, layout=_wide()), "kit-cp-secondary-primaries"
+        self.secondary_primaries = classed(
+            w.SelectMultiple(rows=4, layout=wide()), "kit-cp-secondary-primaries"
         )
-        self.add_secondary_button = _classed(
+        self.add_secondary_button = classed(
             w.Button(description="Add secondary driver", icon="plus"), "kit-cp-add-secondary"
         )
-        self.idea_text = _classed(
-            w.Text(placeholder="A change you can test in a PDSA cycle", layout=_wide()),
+        self.idea_text = classed(
+            w.Text(placeholder="A change you can test in a PDSA cycle", layout=wide()),
             "kit-cp-idea-text",
         )
-        self.idea_secondaries = _classed(
-            w.SelectMultiple(rows=5, layout=_wide()), "kit-cp-idea-secondaries"
+        self.idea_secondaries = classed(
+            w.SelectMultiple(rows=5, layout=wide()), "kit-cp-idea-secondaries"
         )
-        self.idea_concept = _classed(
-            w.Dropdown(options=concepts, value="", layout=_wide()), "kit-cp-idea-concept"
+        self.idea_concept = classed(
+            w.Dropdown(options=concepts, value="", layout=wide()), "kit-cp-idea-concept"
         )
-        self.idea_card = _classed(w.HTML(), "kit-cp-concept-card")
-        self.add_idea_button = _classed(
+        self.idea_card = classed(w.HTML(), "kit-cp-concept-card")
+        self.add_idea_button = classed(
             w.Button(description="Add change idea", icon="plus"), "kit-cp-add-idea"
         )
 
         # --- editing a box --------------------------------------------------------------
-        self.box_picker = _classed(
+        self.box_picker = classed(
             w.Dropdown(description="Box:", layout=w.Layout(width="100%")), "kit-cp-box"
         )
-        self.box_text = _classed(w.Text(layout=_wide()), "kit-cp-box-text")
+        self.box_text = classed(w.Text(layout=wide()), "kit-cp-box-text")
         self.box_links_label = w.HTML()
-        self.box_links = _classed(w.SelectMultiple(rows=5, layout=_wide()), "kit-cp-box-links")
-        self.box_concept = _classed(
-            w.Dropdown(options=concepts, value="", layout=_wide()), "kit-cp-box-concept"
+        self.box_links = classed(w.SelectMultiple(rows=5, layout=wide()), "kit-cp-box-links")
+        self.box_concept = classed(
+            w.Dropdown(options=concepts, value="", layout=wide()), "kit-cp-box-concept"
         )
-        self.box_card = _classed(w.HTML(), "kit-cp-box-card")
-        self.box_save = _classed(
+        self.box_card = classed(w.HTML(), "kit-cp-box-card")
+        self.box_save = classed(
             w.Button(description="Save changes", icon="save", button_style="primary"),
             "kit-cp-box-save",
         )
-        self.box_delete = _classed(
+        self.box_delete = classed(
             w.Button(description="Delete box", icon="trash", button_style="danger"),
             "kit-cp-box-delete",
         )
-        self.box_cascade = _classed(
+        self.box_cascade = classed(
             w.Checkbox(description="also delete what is left unlinked below it", indent=False),
             "kit-cp-box-cascade",
         )
         self.box_concept_row = w.VBox([w.HTML("Change concept"), self.box_concept, self.box_card])
 
         # --- the drawing, warnings, export, history -------------------------------------
-        self.summary = _classed(w.HTML(), "kit-cp-summary")
-        self.warnings = _classed(w.HTML(), "kit-cp-warnings")
+        self.summary = classed(w.HTML(), "kit-cp-summary")
+        self.warnings = classed(w.HTML(), "kit-cp-warnings")
         self.chart = None
-        self.chart_widget: w.Widget = _classed(w.HTML(), "kit-chart")
-        self.export_button = _classed(
+        self.chart_widget: w.Widget = classed(w.HTML(), "kit-chart")
+        self.export_button = classed(
             w.Button(description="Prepare HTML and PNG files", icon="download"), "kit-cp-export"
         )
-        self.downloads = _classed(w.HTML(), "kit-cp-downloads")
-        self.history = _classed(w.Select(rows=5, layout=_wide()), "kit-cp-history")
-        self.history_preview = _classed(w.HTML(), "kit-cp-history-preview")
-        self.restore_button = _classed(
+        self.downloads = classed(w.HTML(), "kit-cp-downloads")
+        self.history = classed(w.Select(rows=5, layout=wide()), "kit-cp-history")
+        self.history_preview = classed(w.HTML(), "kit-cp-history-preview")
+        self.restore_button = classed(
             w.Button(description="Restore this version", icon="undo"), "kit-cp-restore"
-        )
-        self.reload_button = _classed(
-            w.Button(
-                description="Reload the saved diagram",
-                button_style="warning",
-                layout=w.Layout(display="none"),
-            ),
-            "kit-cp-reload",
         )
 
         for widget in vars(self).values():
@@ -209,25 +191,20 @@ class ChangePackageView(w.VBox):
         self.export_button.on_click(self._on_export)
         self.history.observe(self._on_history_select, names="value")
         self.restore_button.on_click(self._on_restore)
-        self.reload_button.on_click(self._on_reload)
-
-        self._show_model()
+        self.load()
 
     # --- building -----------------------------------------------------------------------
 
     def _layout(self) -> list[w.Widget]:
         def section(title: str, parts: list[w.Widget], css: str, width: str = "33%") -> w.VBox:
             box = w.VBox(
-                [w.HTML(f"<h4 style='margin:4px 0'>{html.escape(title)}</h4>"), *parts],
-                layout=w.Layout(
-                    width=width, padding="4px 8px", border="1px solid #e3e8ee", margin="0 6px 0 0"
-                ),
+                [w.HTML(f"<h4 class='kit-h-tight'>{html.escape(title)}</h4>"), *parts],
+                layout=w.Layout(width=width, padding="4px 8px", margin="0 6px 0 0"),
             )
-            box.add_class(css)
-            return box
+            return classed(box, "kit-panel-light", css)
 
         def small(text: str) -> w.HTML:
-            return w.HTML(f"<span style='font-size:88%;color:#44546a'>{text}</span>")
+            return w.HTML(f"<span class='kit-small kit-muted'>{text}</span>")
 
         adders = w.HBox(
             [
@@ -322,7 +299,7 @@ class ChangePackageView(w.VBox):
             intro,
             w.HBox([self.diagram_picker, self.readonly_note]),
             self.heading,
-            self.reload_button,
+            self.conflict,
             self.adopt_row,
             self.summary,
             self.warnings,
@@ -334,46 +311,45 @@ class ChangePackageView(w.VBox):
 
     # --- showing the model ----------------------------------------------------------------
 
-    def _show_model(self) -> None:
-        """Fill every widget and the drawing from the model; no edit is triggered."""
-        self._loading = True
-        try:
-            choices = self.model.choices()
-            self.diagram_picker.options = choices
-            self.diagram_picker.value = self.model.team_id
-            diagram = self.model.diagram
-            editable = self.model.can_edit
-            self.heading.value = f"<h3 style='margin:6px 0'>{html.escape(self.model.title())}</h3>"
-            if editable:
-                self.readonly_note.value = ""
-            elif self.model.identity.is_facilitator:
-                self.readonly_note.value = "<i>Viewing a team's diagram as faculty (read-only).</i>"
-            else:
-                self.readonly_note.value = (
-                    "<i>The change package is written by the facilitator; you can read it "
-                    "and adopt it into your own diagram.</i>"
-                )
-            team_view = not self.model.is_package and editable
-            self.adopt_row.layout.display = None if team_view else "none"
-            self.adopt_button.description = "Adopt the change package"
-            self.clear_button.description = "Start from an empty diagram"
-            self._confirming = None
-            self.adopt_note.value = (
-                "<span style='font-size:88%;color:#44546a'>Adopting copies the package's "
-                "boxes into your diagram (it replaces what is there; the old diagram stays "
-                "in the history).</span>"
-            )
-            self.edit_area.layout.display = None if editable else "none"
-            self.aim_default.description = (
-                "Use the collaborative's aim" if self.model.is_package else "Use our aim"
-            )
-            self.aim_text.value = diagram.aim_text
-            self.restore_button.disabled = not editable
-            self._refresh_choices()
-        finally:
-            self._loading = False
+    def show_model(self) -> None:
+        """Fill every widget and the drawing from the model."""
+        self._show_controls()
         self._refresh_drawing()
         self._refresh_history()
+
+    def _show_controls(self) -> None:
+        choices = self.model.choices()
+        self.diagram_picker.options = choices
+        self.diagram_picker.value = self.model.team_id
+        diagram = self.model.diagram
+        editable = self.model.can_edit
+        self.heading.value = f"<h3 class='kit-h-tight'>{html.escape(self.model.title())}</h3>"
+        if editable:
+            self.readonly_note.value = ""
+        elif self.model.is_facilitator:
+            self.readonly_note.value = "<i>Viewing a team's diagram as faculty (read-only).</i>"
+        else:
+            self.readonly_note.value = (
+                "<i>The change package is written by the facilitator; you can read it "
+                "and adopt it into your own diagram.</i>"
+            )
+        team_view = not self.model.is_package and editable
+        self.adopt_row.layout.display = None if team_view else "none"
+        self.adopt_button.description = "Adopt the change package"
+        self.clear_button.description = "Start from an empty diagram"
+        self._confirming = None
+        self.adopt_note.value = (
+            "<span class='kit-small kit-muted'>Adopting copies the package's "
+            "boxes into your diagram (it replaces what is there; the old diagram stays "
+            "in the history).</span>"
+        )
+        self.edit_area.layout.display = None if editable else "none"
+        self.aim_default.description = (
+            "Use the collaborative's aim" if self.model.is_package else "Use our aim"
+        )
+        self.aim_text.value = diagram.aim_text
+        self.restore_button.disabled = not editable
+        self._refresh_choices()
 
     def _refresh_choices(self) -> None:
         d = self.model.diagram
@@ -433,8 +409,8 @@ class ChangePackageView(w.VBox):
         if warnings:
             items = "".join(f"<li>{html.escape(x)}</li>" for x in warnings)
             self.warnings.value = (
-                "<div style='color:#8a5a00'><b>Advice on this diagram</b>"
-                f"<ul style='margin:2px 0'>{items}</ul></div>"
+                "<div class='kit-warning'><b>Advice on this diagram</b>"
+                f"<ul class='kit-tight'>{items}</ul></div>"
             )
         else:
             self.warnings.value = ""
@@ -459,17 +435,12 @@ class ChangePackageView(w.VBox):
     def _refresh_history(self) -> None:
         entries = self.model.history()
         self._history = {e.version: e for e in entries}
-        self._loading = True
-        try:
+        with self.quiet():
             self.history.options = [(e.label, e.version) for e in entries]
             self.history.value = None
-        finally:
-            self._loading = False
         self.history_preview.value = "" if entries else "<i>No saved versions yet.</i>"
 
     def _after_edit(self, message: str = "") -> None:
-        self.save_state.saved()
-        self.reload_button.layout.display = "none"
         self.aim_text.value = self.model.diagram.aim_text
         self._refresh_choices()
         self._refresh_drawing()
@@ -477,37 +448,36 @@ class ChangePackageView(w.VBox):
         if message:
             self.alert.show(message, "success")
 
-    def _save(self, action, *args, message: str = "", then=None, **kwargs) -> bool:
-        """Run one model edit; a conflict offers the reload button. True when saved.
+    def _save(
+        self,
+        action: Callable[..., Any],
+        *args: Any,
+        message: str = "",
+        then: Callable[[], Any] | None = None,
+        **kwargs: Any,
+    ) -> bool:
+        """Run one model edit through ``commit``; True when saved.
 
         ``then`` (clearing the form that made the edit) runs before the drawing and summary
         are refreshed, so the summary changing is the last thing a browser sees.
         """
-        self.save_state.set("saving")
-        try:
-            action(*args, **kwargs)
-        except Conflict as error:
-            self.save_state.failed(error)
-            self.alert.show(str(error))
-            self.reload_button.layout.display = None
-            return False
-        except Exception as error:
-            self.save_state.failed(error)
-            raise
-        if then is not None:
-            then()
-        self._after_edit(message)
-        return True
+
+        def refresh() -> None:
+            if then is not None:
+                then()
+            self._after_edit(message)
+
+        return self.commit(lambda: action(*args, **kwargs), after=refresh)
 
     # --- handlers -------------------------------------------------------------------------
 
-    @guarded()
+    @edit_handler
     def _on_pick_diagram(self, change: dict[str, Any]) -> None:
-        if self._loading or change["new"] is None:
+        if change["new"] is None:
             return
         self.model.select(change["new"])
         self.downloads.value = ""
-        self._show_model()
+        self.load()
 
     @guarded()
     def _on_adopt(self, button: w.Button) -> None:
@@ -515,7 +485,7 @@ class ChangePackageView(w.VBox):
             self._confirming = "adopt"
             button.description = "Click again to replace our diagram"
             self.adopt_note.value = (
-                f"<span style='color:#8a5a00'>Your diagram has {html.escape(counts(self.model.diagram))}. "
+                f"<span class='kit-warning'>Your diagram has {html.escape(counts(self.model.diagram))}. "
                 "Adopting replaces them with the change package; the current diagram stays in "
                 "the history below.</span>"
             )
@@ -604,10 +574,8 @@ class ChangePackageView(w.VBox):
     def _on_box_concept(self, change: dict[str, Any]) -> None:
         self.box_card.value = concept_card(change["new"])
 
-    @guarded()
+    @edit_handler
     def _on_pick_box(self, _change: dict[str, Any]) -> None:
-        if self._loading:
-            return
         self._show_box()
 
     @guarded()
@@ -655,15 +623,13 @@ class ChangePackageView(w.VBox):
             links.append(f"<span class='kit-cp-png-missing'>{html.escape(str(error))}</span>")
         self.downloads.value = " · ".join(links)
 
-    @guarded()
+    @edit_handler
     def _on_history_select(self, change: dict[str, Any]) -> None:
-        if self._loading:
-            return
         entry = self._history.get(change["new"]) if change["new"] is not None else None
         if entry is None:
             self.history_preview.value = ""
             return
-        d = entry.diagram
+        d = entry.record
         rows = "".join(f"<li>{html.escape(p.text)}</li>" for p in d.primary_drivers)
         self.history_preview.value = (
             f"<p><b>Version {entry.version}</b>: {html.escape(entry.summary)}</p>"
@@ -676,14 +642,6 @@ class ChangePackageView(w.VBox):
         if version is None:
             raise KitInputError("Pick a version in the list first.")
         self._save(self.model.restore, version, message=f"Version {version} is back.")
-
-    @guarded()
-    def _on_reload(self, _button: w.Button) -> None:
-        self.model.reload()
-        self._show_model()
-        self.reload_button.layout.display = "none"
-        self.save_state.set("idle")
-        self.alert.show("Reloaded the saved diagram; make your change again if needed.", "info")
 
 
 def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
@@ -698,7 +656,7 @@ def build(context: AppContext) -> ChangePackageView:
     choice = context.params.get("diagram")
     if choice is None and not context.identity.is_facilitator:
         choice = str(context.identity.team_id)
-    model = ChangePackageModel(context.store, context.identity, choice or PACKAGE)
+    model = ChangePackageModel(context.store, context.actor, choice or PACKAGE)
     return ChangePackageView(context, model)
 
 
