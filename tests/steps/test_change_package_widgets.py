@@ -153,31 +153,31 @@ def test_editing_relinking_and_deleting_a_box(store):
     shell, view = open_app(store)
     diagram = stored(store)
     toileting = next(s for s in diagram.secondary_drivers if s.text.startswith("Planned help"))
-    view.box_picker.value = toileting.id
-    assert view.box_text.value == toileting.text
-    assert set(view.box_links.value) == set(toileting.primary_ids)
-    view.box_text.value = "Planned help with toileting, day and night"
-    view.box_links.value = (diagram.primary_drivers[2].id,)
-    view.box_save.click()
+    view.editor.box_picker.value = toileting.id
+    assert view.editor.box_text.value == toileting.text
+    assert set(view.editor.box_links.value) == set(toileting.primary_ids)
+    view.editor.box_text.value = "Planned help with toileting, day and night"
+    view.editor.box_links.value = (diagram.primary_drivers[2].id,)
+    view.editor.box_save.click()
     changed = next(s for s in stored(store).secondary_drivers if s.id == toileting.id)
     assert changed.text == "Planned help with toileting, day and night"
     assert changed.primary_ids == [diagram.primary_drivers[2].id]
 
     idea = diagram.change_ideas[0]
-    view.box_picker.value = idea.id
-    assert view.box_concept_row.layout.display is None
-    view.box_concept.value = "use_constraints"
-    view.box_save.click()
+    view.editor.box_picker.value = idea.id
+    assert view.editor.box_concept_row.layout.display is None
+    view.editor.box_concept.value = "use_constraints"
+    view.editor.box_save.click()
     assert stored(store).change_ideas[0].change_concept == "use_constraints"
     assert stored(store).change_ideas[0].origin == "package"  # only rewording adapts an idea
 
-    view.box_picker.value = diagram.primary_drivers[0].id
-    view.box_cascade.value = True
-    view.box_delete.click()
+    view.editor.box_picker.value = diagram.primary_drivers[0].id
+    view.editor.box_cascade.value = True
+    view.editor.box_delete.click()
     after = stored(store)
     assert diagram.primary_drivers[0].id not in {p.id for p in after.primary_drivers}
     assert "sd-assess" not in {s.id for s in after.secondary_drivers}  # cascaded
-    assert view.box_picker.value == ""
+    assert view.editor.box_picker.value == ""
     assert shell.alert.text == ""
 
 
@@ -355,6 +355,6 @@ def test_no_two_widgets_share_a_layout(store):
         _shell, view = open_app(store, identity)
         layouts = [id(x.layout) for x in walk(view) if hasattr(x, "layout")]
         assert len(layouts) == len(set(layouts))
-        view.box_picker.value = ""
+        view.editor.box_picker.value = ""
         assert view.primary_text.layout.display != "none"
         assert view.idea_secondaries.layout.display != "none"

@@ -17,13 +17,12 @@ import ipywidgets as w
 from jupyter_bokeh import BokehModel
 
 from kit.charts.driver_diagram import DriverDiagramChart
-from kit.content import find_change_concept
 from kit.errors import KitInputError
+from kit.steps.change_package.box_editor import BoxEditor, concept_card, short
 from kit.steps.change_package.model import (
     PACKAGE,
     ChangePackageModel,
     concept_options,
-    concept_source,
     counts,
     is_empty,
 )
@@ -32,30 +31,6 @@ from kit.ui.step import StepView, edit_handler
 from kit.ui.widgets import classed, guarded, message_for, wide
 
 log = logging.getLogger("kit.steps.change_package")
-
-_KIND_LABEL = {"primary": "Primary", "secondary": "Secondary", "change_idea": "Change idea"}
-
-
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def concept_card(key: str | None) -> str:
-    """The card for a change concept: name, group, the kit's paraphrase, and the source."""
-    if not key:
-        return ""
-    try:
-        card = find_change_concept(key)
-    except KitInputError as error:
-        return f"<div class='kit-concept-card kit-error'>{html.escape(str(error))}</div>"
-    group = "" if card["is_group"] else f" · group: {html.escape(card['group_name'])}"
-    return (
-        "<div class='kit-concept-card'>"
-        f"<b>{html.escape(card['name'])}</b><span class='kit-muted'>{group}</span><br>"
-        f"{html.escape(card['description'])}<br>"
-        f"<span class='kit-small kit-muted'>Paraphrased from Langley et al., "
-        f"<i>The Improvement Guide</i>. Source: {html.escape(concept_source())}</span></div>"
-    )
 
 
 class ChangePackageView(StepView):
@@ -130,31 +105,6 @@ class ChangePackageView(StepView):
             w.Button(description="Add change idea", icon="plus"), "kit-cp-add-idea"
         )
 
-        # --- editing a box --------------------------------------------------------------
-        self.box_picker = classed(
-            w.Dropdown(description="Box:", layout=w.Layout(width="100%")), "kit-cp-box"
-        )
-        self.box_text = classed(w.Text(layout=wide()), "kit-cp-box-text")
-        self.box_links_label = w.HTML()
-        self.box_links = classed(w.SelectMultiple(rows=5, layout=wide()), "kit-cp-box-links")
-        self.box_concept = classed(
-            w.Dropdown(options=concepts, value="", layout=wide()), "kit-cp-box-concept"
-        )
-        self.box_card = classed(w.HTML(), "kit-cp-box-card")
-        self.box_save = classed(
-            w.Button(description="Save changes", icon="save", button_style="primary"),
-            "kit-cp-box-save",
-        )
-        self.box_delete = classed(
-            w.Button(description="Delete box", icon="trash", button_style="danger"),
-            "kit-cp-box-delete",
-        )
-        self.box_cascade = classed(
-            w.Checkbox(description="also delete what is left unlinked below it", indent=False),
-            "kit-cp-box-cascade",
-        )
-        self.box_concept_row = w.VBox([w.HTML("Change concept"), self.box_concept, self.box_card])
-
         # --- the drawing, warnings, export, history -------------------------------------
         self.summary = classed(w.HTML(), "kit-cp-summary")
         self.warnings = classed(w.HTML(), "kit-cp-warnings")
@@ -173,6 +123,7 @@ class ChangePackageView(StepView):
         for widget in vars(self).values():
             if isinstance(widget, w.Button):
                 widget.layout.width = "auto"  # whole labels, never "Adopt the chang..."
+        self.editor = BoxEditor(self, concepts)
         self.children = self._layout()
 
         self.diagram_picker.observe(self._on_pick_diagram, names="value")
@@ -184,10 +135,6 @@ class ChangePackageView(StepView):
         self.add_secondary_button.on_click(self._on_add_secondary)
         self.add_idea_button.on_click(self._on_add_idea)
         self.idea_concept.observe(self._on_idea_concept, names="value")
-        self.box_picker.observe(self._on_pick_box, names="value")
-        self.box_concept.observe(self._on_box_concept, names="value")
-        self.box_save.on_click(self._on_save_box)
-        self.box_delete.on_click(self._on_delete_box)
         self.export_button.on_click(self._on_export)
         self.history.observe(self._on_history_select, names="value")
         self.restore_button.on_click(self._on_restore)
@@ -242,19 +189,6 @@ class ChangePackageView(StepView):
                 ),
             ]
         )
-        editor = section(
-            "Change, relink or delete a box",
-            [
-                self.box_picker,
-                self.box_text,
-                self.box_links_label,
-                self.box_links,
-                self.box_concept_row,
-                w.HBox([self.box_save, self.box_delete, self.box_cascade]),
-            ],
-            "kit-cp-editor",
-            width="100%",
-        )
         self.adopt_row = w.VBox([w.HBox([self.adopt_button, self.clear_button]), self.adopt_note])
         self.adopt_row.add_class("kit-cp-adopt-row")
         aim_row = w.VBox(
@@ -264,7 +198,7 @@ class ChangePackageView(StepView):
                 w.HBox([self.aim_save, self.aim_default]),
             ]
         )
-        self.edit_area = w.VBox([aim_row, adders, editor])
+        self.edit_area = w.VBox([aim_row, adders, self.editor])
         self.edit_area.add_class("kit-cp-edit-area")
         self.chart_box = w.Box([self.chart_widget], layout=w.Layout(overflow="auto", width="100%"))
         export = w.VBox(
@@ -353,54 +287,11 @@ class ChangePackageView(StepView):
 
     def _refresh_choices(self) -> None:
         d = self.model.diagram
-        primaries = [(_short(p.text), p.id) for p in d.primary_drivers]
-        secondaries = [(_short(s.text), s.id) for s in d.secondary_drivers]
+        primaries = [(short(p.text), p.id) for p in d.primary_drivers]
+        secondaries = [(short(s.text), s.id) for s in d.secondary_drivers]
         self.secondary_primaries.options = primaries
         self.idea_secondaries.options = secondaries
-        previous = self.box_picker.value
-        boxes = [(f"{_KIND_LABEL[k]}: {_short(t, 70)}", i) for k, i, t in self.model.boxes()]
-        self.box_picker.options = [("(choose a box)", ""), *boxes]
-        self.box_picker.value = previous if previous in {b[1] for b in boxes} else ""
-        self._show_box()
-
-    def _show_box(self) -> None:
-        box_id = self.box_picker.value
-        d = self.model.diagram
-        editing = bool(box_id)
-        for widget in (self.box_text, self.box_links, self.box_save, self.box_delete):
-            widget.disabled = not editing
-        if not editing:
-            self.box_text.value = ""
-            self.box_links.options = []
-            self.box_links.layout.display = "none"
-            self.box_links_label.value = ""
-            self.box_concept_row.layout.display = "none"
-            return
-        from kit.qi.drivers import find_box
-
-        kind, box = find_box(d, box_id)
-        self.box_text.value = box.text
-        if kind == "primary":
-            self.box_links_label.value = ""
-            self.box_links.options = []
-            self.box_links.layout.display = "none"
-        elif kind == "secondary":
-            self.box_links_label.value = "Feeds primary drivers:"
-            self.box_links.layout.display = None
-            self.box_links.options = [(_short(p.text), p.id) for p in d.primary_drivers]
-            self.box_links.value = tuple(box.primary_ids)
-        else:
-            self.box_links_label.value = "Acts on secondary drivers:"
-            self.box_links.layout.display = None
-            self.box_links.options = [(_short(s.text), s.id) for s in d.secondary_drivers]
-            self.box_links.value = tuple(box.secondary_ids)
-        if kind == "change_idea":
-            self.box_concept_row.layout.display = None
-            keys = {v for _label, v in self.box_concept.options}
-            self.box_concept.value = box.change_concept if box.change_concept in keys else ""
-            self.box_card.value = concept_card(box.change_concept)
-        else:
-            self.box_concept_row.layout.display = "none"
+        self.editor.show()
 
     def _refresh_drawing(self) -> None:
         diagram = self.model.diagram
@@ -448,7 +339,7 @@ class ChangePackageView(StepView):
         if message:
             self.alert.show(message, "success")
 
-    def _save(
+    def save_edit(
         self,
         action: Callable[..., Any],
         *args: Any,
@@ -492,7 +383,7 @@ class ChangePackageView(StepView):
             return
         self._confirming = None
         button.description = "Adopt the change package"
-        self._save(
+        self.save_edit(
             self.model.adopt_package,
             message="The change package is now your diagram: adapt it to your setting.",
         )
@@ -505,13 +396,13 @@ class ChangePackageView(StepView):
             return
         self._confirming = None
         button.description = "Start from an empty diagram"
-        self._save(
+        self.save_edit(
             self.model.clear, message="Your diagram is empty; the old one is in the history."
         )
 
     @guarded()
     def _on_save_aim(self, _button: w.Button) -> None:
-        self._save(self.model.set_aim_text, self.aim_text.value)
+        self.save_edit(self.model.set_aim_text, self.aim_text.value)
 
     @guarded()
     def _on_default_aim(self, _button: w.Button) -> None:
@@ -520,14 +411,14 @@ class ChangePackageView(StepView):
             raise KitInputError(
                 "There is no aim to copy yet; write your team's aim in the Aim app first."
             )
-        self._save(self.model.set_aim_text, text)
+        self.save_edit(self.model.set_aim_text, text)
 
     @guarded()
     def _on_add_primary(self, _button: w.Button) -> None:
         text = self.primary_text.value.strip()
         if not text:
             raise KitInputError("Type the primary driver's words first.")
-        self._save(self.model.add_primary, text, then=self._clear_primary)
+        self.save_edit(self.model.add_primary, text, then=self._clear_primary)
 
     def _clear_primary(self) -> None:
         self.primary_text.value = ""
@@ -537,7 +428,7 @@ class ChangePackageView(StepView):
         text = self.secondary_text.value.strip()
         if not text:
             raise KitInputError("Type the secondary driver's words first.")
-        self._save(
+        self.save_edit(
             self.model.add_secondary,
             text,
             list(self.secondary_primaries.value),
@@ -553,7 +444,7 @@ class ChangePackageView(StepView):
         text = self.idea_text.value.strip()
         if not text:
             raise KitInputError("Type the change idea's words first.")
-        self._save(
+        self.save_edit(
             self.model.add_change_idea,
             text,
             list(self.idea_secondaries.value),
@@ -569,43 +460,6 @@ class ChangePackageView(StepView):
     @guarded()
     def _on_idea_concept(self, change: dict[str, Any]) -> None:
         self.idea_card.value = concept_card(change["new"])
-
-    @guarded()
-    def _on_box_concept(self, change: dict[str, Any]) -> None:
-        self.box_card.value = concept_card(change["new"])
-
-    @edit_handler
-    def _on_pick_box(self, _change: dict[str, Any]) -> None:
-        self._show_box()
-
-    @guarded()
-    def _on_save_box(self, _button: w.Button) -> None:
-        box_id = self.box_picker.value
-        if not box_id:
-            raise KitInputError("Choose a box first.")
-        from kit.qi.drivers import find_box
-
-        kind, _box = find_box(self.model.diagram, box_id)
-        self._save(
-            self.model.update_box,
-            box_id,
-            text=self.box_text.value,
-            links=list(self.box_links.value) if kind != "primary" else None,
-            change_concept=self.box_concept.value if kind == "change_idea" else None,
-            message="Saved.",
-        )
-
-    @guarded()
-    def _on_delete_box(self, _button: w.Button) -> None:
-        box_id = self.box_picker.value
-        if not box_id:
-            raise KitInputError("Choose a box first.")
-        self._save(
-            self.model.delete,
-            box_id,
-            cascade=self.box_cascade.value,
-            then=lambda: setattr(self.box_cascade, "value", False),
-        )
 
     @guarded()
     def _on_export(self, button: w.Button) -> None:
@@ -641,7 +495,7 @@ class ChangePackageView(StepView):
         version = self.history.value
         if version is None:
             raise KitInputError("Pick a version in the list first.")
-        self._save(self.model.restore, version, message=f"Version {version} is back.")
+        self.save_edit(self.model.restore, version, message=f"Version {version} is back.")
 
 
 def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
