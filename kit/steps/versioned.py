@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from kit.errors import Conflict, KitInputError, PermissionDenied
+from kit.qi.records import Record
 from kit.store.access import Actor
 
 if TYPE_CHECKING:
     from kit.store import Saved
 
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R", bound=Record)
 
 
 class EditConflict(Conflict):
@@ -65,7 +66,9 @@ def changed_fields(before: BaseModel | None, after: BaseModel | None) -> list[st
     ]
 
 
-def explain_conflict(store: Any, actor: Actor, record: BaseModel, loaded: Any, error: Conflict):
+def explain_conflict(
+    store: Any, actor: Actor, record: Record, loaded: Any, error: Conflict
+) -> EditConflict:
     """The store's ``Conflict`` for ``record``, with who saved since and what they changed."""
     if isinstance(error, EditConflict):
         return error

@@ -14,8 +14,11 @@ How a new app is built (the aim, change-package and set-up apps are worked examp
    edit. Handlers for edits are decorated with ``@edit_handler``; they save through
    ``self.commit(action, error_line=..., after=...)`` at once (a click, a choice), or through
    ``self.autosave(key, action)`` when typing pauses. ``flush()`` saves what is waiting.
-3. ``app()`` wraps a ``build(context)`` in ``AppShell`` (``kit/ui/app.py``); the notebook
-   calls ``app()``; the app is listed once in the apps file the landing page is built from.
+3. ``view.py`` also has ``build(context)``, which makes the model with ``context.actor`` and
+   returns the view, and ``app()``, which wraps ``build`` in ``AppShell`` (``kit/ui/app.py``:
+   sign-in, audience, header). The step's ``__init__.py`` imports ``app`` lazily (copy
+   ``kit/steps/aim/__init__.py``), the notebook's one cell calls it, and the app is listed
+   once in the list of apps (``APPS`` in ``kit/ui/app.py``, to become a content file).
 
 What the base guarantees, so no view writes it again: the header's save state follows every
 save ("Unsaved changes…", "Saving…", "Saved 10:32:05", "Not saved: ..."); a stale save shows

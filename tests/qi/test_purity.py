@@ -65,7 +65,7 @@ def step_models() -> list[str]:
     """Every step model module on disk: ``kit/steps/*/model.py`` and ``kit/steps/*/model/*.py``."""
     steps = Path(kit.__file__).parent / "steps"
     files = sorted(steps.glob("*/model.py")) + sorted(steps.glob("*/model/**/*.py"))
-    names = []
+    names = ["kit.steps.base", "kit.steps.versioned"]  # what every step model is built on
     for path in files:
         parts = path.relative_to(steps.parent.parent).with_suffix("").parts
         names.append(".".join(p for p in parts if p != "__init__"))
@@ -77,7 +77,7 @@ def test_every_step_folder_with_a_view_has_a_model_found():
     with_views = {p.parent.name for p in steps.glob("*/view.py")} | {
         p.parent.parent.name for p in steps.glob("*/view/__init__.py")
     }
-    found = {name.split(".")[2] for name in step_models()}
+    found = {name.split(".")[2] for name in step_models() if name.count(".") > 2}
     assert with_views and with_views <= found
 
 
