@@ -7,7 +7,7 @@ How a new app is built (the aim, change-package and set-up apps are worked examp
    (``kit/steps/versioned.py``), which saves over the version loaded, raises
    ``EditConflict`` when someone saved since, and lists and restores the history. It has
    ``reload()``.
-2. ``kit/steps/<step>/view.py``: a ``StepView`` subclass. It builds its widgets, places
+2. ``kit/steps/<step>/view.py``: a ``StepView[YourModel]`` subclass. It builds its widgets, places
    ``self.conflict`` (the banner) where a conflict should show, and implements
    ``show_model()``, which sets every widget from the model. Call ``self.load()`` (never
    ``show_model()`` directly): it runs inside ``quiet()``, so loading is never taken for an
@@ -35,7 +35,7 @@ import html
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import ipywidgets as w
 
@@ -46,6 +46,16 @@ if TYPE_CHECKING:
     from kit.ui.app import AppContext
 
 log = logging.getLogger("kit.ui")
+
+
+class Reloadable(Protocol):
+    """What the base needs of a model: reading it again from the store ("Reload theirs")."""
+
+    def reload(self) -> Any: ...
+
+
+#: the step's model class (``StepView[AimModel]``), so ``self.model`` is typed in each view
+M = TypeVar("M", bound=Reloadable)
 
 
 class ConflictBanner(w.HBox):
@@ -106,7 +116,7 @@ def edit_handler(handler: Callable) -> Callable:
     return run
 
 
-class StepView(w.VBox):
+class StepView(w.VBox, Generic[M]):
     """One step's widgets over its model. Subclasses build widgets and ``show_model()``."""
 
     #: the view's own CSS class and the prefix of its hooks, e.g. "kit-aim"
@@ -114,7 +124,7 @@ class StepView(w.VBox):
     #: what the alert line says after "Reload theirs"
     reloaded_message: ClassVar[str] = "Reloaded: you now see the latest saved version."
 
-    def __init__(self, context: AppContext, model: Any) -> None:
+    def __init__(self, context: AppContext, model: M) -> None:
         super().__init__()
         if self.css_class:
             self.add_class(self.css_class)

@@ -52,12 +52,11 @@ def _review_html(review: AimReview, title: str = "") -> str:
     return f"{head}{verdict}<ul class='kit-aim-findings'>{rows}</ul>"
 
 
-class AimView(StepView):
+class AimView(StepView[AimModel]):
     """The aim builder for one team, bound to an ``AimModel``."""
 
     css_class = "kit-aim"
     reloaded_message = "Reloaded the saved aim; make your changes again if needed."
-    model: AimModel
 
     def __init__(self, context: AppContext, model: AimModel) -> None:
         super().__init__(context, model)

@@ -33,12 +33,11 @@ from kit.ui.widgets import classed, guarded, message_for, wide
 log = logging.getLogger("kit.steps.change_package")
 
 
-class ChangePackageView(StepView):
+class ChangePackageView(StepView[ChangePackageModel]):
     """The change package or one team's driver diagram, bound to a ``ChangePackageModel``."""
 
     css_class = "kit-change-package"
     reloaded_message = "Reloaded the saved diagram; make your change again if needed."
-    model: ChangePackageModel
 
     def __init__(self, context: AppContext, model: ChangePackageModel) -> None:
         super().__init__(context, model)

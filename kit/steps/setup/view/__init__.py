@@ -31,11 +31,10 @@ from kit.ui.step import StepView
 __all__ = ["NO_SCORE", "SetupView", "app", "build"]
 
 
-class SetupView(StepView):
+class SetupView(StepView[SetupModel]):
     """The set-up and topic-selection page for one signed-in person."""
 
     css_class = "kit-setup"
-    model: SetupModel
 
     def __init__(self, context: AppContext, model: SetupModel) -> None:
         super().__init__(context, model)
