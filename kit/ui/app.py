@@ -87,6 +87,8 @@ class AppShell(w.VBox):
             layout=w.Layout(justify_content="space-between", align_items="center"),
         )
         self.children = [top, self.alert, self.body]
+        if not page_has_bokeh():  # not served with the kit's template: bring its stylesheet
+            self.children = [w.HTML(stylesheet()), *self.children]
         self.content: w.Widget | None = None
         self._loading = w.HTML("<p class='kit-loading' role='status'>Opening your work…</p>")
 
@@ -213,6 +215,19 @@ class AppShell(w.VBox):
         )
         box.add_class("kit-refusal")
         return box
+
+
+def stylesheet() -> str:
+    """The kit template's stylesheet (colours of errors, warnings, findings), for pages that
+    are not served with the template: JupyterLab, plain Voilà."""
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "share/jupyter/voila/templates/bts-kit/kit-style.html"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        log.warning("the kit's stylesheet is missing: %s", path)
+        return ""
 
 
 def page_has_bokeh() -> bool:

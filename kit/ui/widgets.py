@@ -14,7 +14,7 @@ import html
 import logging
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as w
 
@@ -46,17 +46,7 @@ class Alert(w.HTML):
 
     def show(self, text: str, level: str = "error") -> None:
         assert level in self.LEVELS
-        colours = {
-            "error": "#b3261e",
-            "warning": "#8a5a00",
-            "info": "#1f3a5f",
-            "success": "#1e6b35",
-        }
-        self.value = (
-            f'<div class="kit-alert-{level}" role="alert" style="color:{colours[level]};'
-            f'border-left:4px solid {colours[level]};padding:4px 10px;margin:4px 0">'
-            f"{html.escape(text)}</div>"
-        )
+        self.value = f'<div class="kit-alert-{level}" role="alert">{html.escape(text)}</div>'
 
     def clear(self) -> None:
         self.value = ""
@@ -87,8 +77,7 @@ class SaveState(w.HTML):
             "saved": f"Saved {self.detail}",
             "error": f"Not saved: {self.detail}",
         }[self.state]
-        colour = "#b3261e" if self.state == "error" else "#44546a"
-        self.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
+        self.value = f'<span class="kit-save-{self.state}">{html.escape(text)}</span>'
 
     def set(self, state: str, detail: str = "") -> None:
         self.state, self.detail = state, detail
@@ -220,6 +209,21 @@ def flush_pending() -> int:
 atexit.register(flush_pending)
 
 
+W = TypeVar("W", bound=w.Widget)
+
+
+def classed(widget: W, *css: str) -> W:
+    """``widget`` with CSS classes added: the hooks the stylesheet and browser tests use."""
+    for name in css:
+        widget.add_class(name)
+    return widget
+
+
+def wide(**more: str) -> w.Layout:
+    """A full-width layout; each widget needs its own (a shared Layout hides them all)."""
+    return w.Layout(width="100%", **more)
+
+
 def field_error(widget: w.Widget) -> w.HTML:
     """A message line meant to sit beside ``widget``."""
     line = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
@@ -228,6 +232,4 @@ def field_error(widget: w.Widget) -> w.HTML:
 
 
 def set_field_error(line: w.HTML, text: str | None) -> None:
-    line.value = (
-        f'<span style="color:#b3261e" role="alert">{html.escape(text)}</span>' if text else ""
-    )
+    line.value = f'<span class="kit-error" role="alert">{html.escape(text)}</span>' if text else ""

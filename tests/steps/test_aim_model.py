@@ -9,14 +9,14 @@ import pytest
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi import Aim
 from kit.steps.aim.model import AimModel, format_number, parse_number
+from kit.steps.versioned import EditConflict
 from kit.store import Actor
-from kit.ui.session import Identity
 
 COLLAB = "demo-falls"
 TODAY = dt.date(2026, 3, 1)
-RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
-NORTHFIELD = Identity("participant", COLLAB, "team-northfield", "Northfield")
-FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
+RIVERSIDE = Actor.participant("team-riverside", name="Riverside", collaborative_id=COLLAB)
+NORTHFIELD = Actor.participant("team-northfield", name="Northfield", collaborative_id=COLLAB)
+FACULTY = Actor.facilitator(name="Facilitator", collaborative_id=COLLAB)
 
 
 def form(model: AimModel, **changes) -> dict:
@@ -86,7 +86,9 @@ def test_an_unchanged_form_does_not_make_a_new_version(store):
 def test_a_team_without_an_aim_starts_blank_and_creates_it(store):
     saved = store.get(Aim, "aim-team-stanne", Actor.system())
     store.delete(Aim, "aim-team-stanne", Actor.system(), expected_version=saved.version)
-    model = AimModel(store, Identity("participant", COLLAB, "team-stanne", "St Anne's"))
+    model = AimModel(
+        store, Actor.participant("team-stanne", name="St Anne's", collaborative_id=COLLAB)
+    )
     assert model.saved is None
     assert model.values()["what"] == ""
     assert model.history() == []
@@ -213,6 +215,17 @@ def test_a_stale_save_is_a_conflict_and_overwrites_nothing(store):
     assert store.get(Aim, first.aim.id, Actor.system()).record.target == 3.0
 
 
+def test_a_conflict_says_who_saved_and_what_they_changed(store):
+    mine = AimModel(store, RIVERSIDE, today=TODAY)
+    theirs = AimModel(store, RIVERSIDE, today=TODAY)
+    theirs.save(theirs.draft(form(theirs, target="2.0", where="Ward 9")))
+    with pytest.raises(EditConflict) as caught:
+        mine.save(mine.draft(form(mine, target="3.0")))
+    assert caught.value.saved_by.startswith("Riverside")
+    assert caught.value.changed == ["Where", "Target"]
+    assert str(caught.value).startswith("Riverside") and "saved this aim at" in str(caught.value)
+
+
 def test_history_lists_every_version_and_restores_one(store):
     model = AimModel(store, RIVERSIDE, today=TODAY)
     model.save(model.draft(form(model, target="2.5")))
@@ -220,7 +233,7 @@ def test_history_lists_every_version_and_restores_one(store):
     history = model.history()
     assert [e.version for e in history] == [3, 2, 1]
     assert "Riverside" in history[0].label
-    assert "2.5" in history[1].sentence
+    assert "2.5" in history[1].summary
     restored = model.restore(1)
     assert restored.version == 4
     assert model.aim.target == 2.9 and model.aim.where == "Riverside General, Ward 7"
@@ -239,7 +252,7 @@ def test_one_team_cannot_open_or_change_anothers_aim(store):
     with pytest.raises(PermissionDenied, match="another team"):
         store.save(
             riverside_aim.record.model_copy(update={"target": 1.0}),
-            NORTHFIELD.actor(),
+            NORTHFIELD,
             expected_version=riverside_aim.version,
         )
 

@@ -140,16 +140,34 @@ def test_a_conflict_says_so_and_reload_brings_the_saved_aim(store):
     )
     view.target.value = "2.0"
     view.flush()
-    assert "while you were editing" in shell.alert.text
+    assert "while you were editing" in view.conflict.text
+    assert "They changed: Target." in view.conflict.text
     assert shell.save_state.state == "error"
-    assert view.reload_button.layout.display is None  # visible
+    assert view.conflict.visible
     assert stored(store).target == 1.5
-    view.reload_button.click()
+    view.conflict.reload_button.click()
     assert view.target.value == "1.5"
-    assert view.reload_button.layout.display == "none"
+    assert not view.conflict.visible
     view.target.value = "2.0"
     view.flush()
     assert stored(store).target == 2.0
+
+
+def test_keep_mine_saves_my_aim_over_the_other_tabs(store):
+    shell, view = open_app(store)
+    current = store.get(Aim, "aim-team-riverside", Actor.system())
+    store.save(
+        current.record.model_copy(update={"target": 1.5}),
+        RIVERSIDE.actor(),
+        expected_version=current.version,
+    )
+    view.where.value = "Ward 9"
+    view.flush()
+    assert view.conflict.visible
+    view.conflict.keep_button.click()
+    assert not view.conflict.visible
+    assert shell.save_state.state == "saved"
+    assert (stored(store).where, stored(store).target) == ("Ward 9", 2.9)  # mine, all of it
 
 
 def test_history_restores_an_earlier_version(store):

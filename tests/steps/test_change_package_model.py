@@ -14,20 +14,19 @@ from kit.steps.change_package.model import (
     is_empty,
 )
 from kit.store import Actor
-from kit.ui.session import Identity
 
 COLLAB = "demo-falls"
-RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
-STANNE = Identity("participant", COLLAB, "team-stanne", "St Anne's")
-FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
+RIVERSIDE = Actor.participant("team-riverside", name="Riverside", collaborative_id=COLLAB)
+STANNE = Actor.participant("team-stanne", name="St Anne's", collaborative_id=COLLAB)
+FACULTY = Actor.facilitator(name="Facilitator", collaborative_id=COLLAB)
 
 
 def stored(store, diagram_id: str) -> DriverDiagram:
     return store.get(DriverDiagram, diagram_id, Actor.system()).record
 
 
-def empty_team_diagram(store, identity: Identity = STANNE) -> ChangePackageModel:
-    model = ChangePackageModel(store, identity)
+def empty_team_diagram(store, actor: Actor = STANNE) -> ChangePackageModel:
+    model = ChangePackageModel(store, actor)
     model.clear()
     return model
 
@@ -248,7 +247,7 @@ def test_a_participant_reads_but_cannot_change_the_package(store):
     with pytest.raises(PermissionDenied):
         store.save(
             package.record.model_copy(update={"aim_text": "hijacked"}),
-            RIVERSIDE.actor(),
+            RIVERSIDE,
             expected_version=package.version,
         )
 
@@ -264,7 +263,7 @@ def test_one_team_cannot_open_or_change_anothers_diagram(store):
     with pytest.raises(PermissionDenied, match="another team"):
         store.save(
             theirs.record.model_copy(update={"aim_text": "ours now"}),
-            RIVERSIDE.actor(),
+            RIVERSIDE,
             expected_version=theirs.version,
         )
 

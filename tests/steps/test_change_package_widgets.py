@@ -153,31 +153,31 @@ def test_editing_relinking_and_deleting_a_box(store):
     shell, view = open_app(store)
     diagram = stored(store)
     toileting = next(s for s in diagram.secondary_drivers if s.text.startswith("Planned help"))
-    view.box_picker.value = toileting.id
-    assert view.box_text.value == toileting.text
-    assert set(view.box_links.value) == set(toileting.primary_ids)
-    view.box_text.value = "Planned help with toileting, day and night"
-    view.box_links.value = (diagram.primary_drivers[2].id,)
-    view.box_save.click()
+    view.editor.box_picker.value = toileting.id
+    assert view.editor.box_text.value == toileting.text
+    assert set(view.editor.box_links.value) == set(toileting.primary_ids)
+    view.editor.box_text.value = "Planned help with toileting, day and night"
+    view.editor.box_links.value = (diagram.primary_drivers[2].id,)
+    view.editor.box_save.click()
     changed = next(s for s in stored(store).secondary_drivers if s.id == toileting.id)
     assert changed.text == "Planned help with toileting, day and night"
     assert changed.primary_ids == [diagram.primary_drivers[2].id]
 
     idea = diagram.change_ideas[0]
-    view.box_picker.value = idea.id
-    assert view.box_concept_row.layout.display is None
-    view.box_concept.value = "use_constraints"
-    view.box_save.click()
+    view.editor.box_picker.value = idea.id
+    assert view.editor.box_concept_row.layout.display is None
+    view.editor.box_concept.value = "use_constraints"
+    view.editor.box_save.click()
     assert stored(store).change_ideas[0].change_concept == "use_constraints"
     assert stored(store).change_ideas[0].origin == "package"  # only rewording adapts an idea
 
-    view.box_picker.value = diagram.primary_drivers[0].id
-    view.box_cascade.value = True
-    view.box_delete.click()
+    view.editor.box_picker.value = diagram.primary_drivers[0].id
+    view.editor.box_cascade.value = True
+    view.editor.box_delete.click()
     after = stored(store)
     assert diagram.primary_drivers[0].id not in {p.id for p in after.primary_drivers}
     assert "sd-assess" not in {s.id for s in after.secondary_drivers}  # cascaded
-    assert view.box_picker.value == ""
+    assert view.editor.box_picker.value == ""
     assert shell.alert.text == ""
 
 
@@ -217,14 +217,33 @@ def test_a_conflict_says_so_and_reload_brings_the_saved_diagram(store):
         expected_version=current.version,
     )
     add_primary(view, "Added here")
-    assert "while you were editing" in shell.alert.text
-    assert view.reload_button.layout.display is None
+    assert "while you were editing" in view.conflict.text
+    assert view.conflict.visible
     assert shell.save_state.state == "error"
-    view.reload_button.click()
+    view.conflict.reload_button.click()
+    assert not view.conflict.visible
     assert "4 primary drivers" in text_of(view.summary)
     add_primary(view, "Added here")
     texts = [p.text for p in stored(store).primary_drivers]
     assert texts[-2:] == ["Added in another tab", "Added here"]
+
+
+def test_keep_mine_adds_my_box_on_top_of_the_other_tabs_diagram(store):
+    shell, view = open_app(store)
+    current = store.get(DriverDiagram, "dd-team-stanne", Actor.system())
+    store.save(
+        dd.add_primary(current.record, "Added in another tab"),
+        STANNE.actor(),
+        expected_version=current.version,
+    )
+    add_primary(view, "Added here")
+    assert view.conflict.visible
+    view.conflict.keep_button.click()
+    assert not view.conflict.visible
+    assert shell.save_state.state == "saved"
+    texts = [p.text for p in stored(store).primary_drivers]
+    assert texts[-2:] == ["Added in another tab", "Added here"]
+    assert "5 primary drivers" in text_of(view.summary)
 
 
 def test_a_participant_sees_the_package_read_only(store):
@@ -336,6 +355,6 @@ def test_no_two_widgets_share_a_layout(store):
         _shell, view = open_app(store, identity)
         layouts = [id(x.layout) for x in walk(view) if hasattr(x, "layout")]
         assert len(layouts) == len(set(layouts))
-        view.box_picker.value = ""
+        view.editor.box_picker.value = ""
         assert view.primary_text.layout.display != "none"
         assert view.idea_secondaries.layout.display != "none"

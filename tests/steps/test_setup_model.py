@@ -10,17 +10,16 @@ from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi import Collaborative, Team, TopicBallot, TopicCandidate, TopicSelection
 from kit.steps.setup.model import MILESTONE_SLOTS, SetupModel
 from kit.store import Actor
-from kit.ui.session import Identity
 
 DEMO = "demo-falls"
 
 
-def facilitator(collaborative_id: str = DEMO) -> Identity:
-    return Identity("facilitator", collaborative_id, None, "Facilitator")
+def facilitator(collaborative_id: str = DEMO) -> Actor:
+    return Actor.facilitator(name="Facilitator", collaborative_id=collaborative_id)
 
 
-def participant(team_id: str = "team-riverside", collaborative_id: str = DEMO) -> Identity:
-    return Identity("participant", collaborative_id, team_id, team_id)
+def participant(team_id: str = "team-riverside", collaborative_id: str = DEMO) -> Actor:
+    return Actor.participant(team_id, name=team_id, collaborative_id=collaborative_id)
 
 
 @pytest.fixture
@@ -292,7 +291,8 @@ def test_vote_aggregation_end_to_end(fresh, store):
     assert store.find(TopicSelection, Actor.system(), collaborative_id="fresh")
     team = fresh.add_team("North")
     code = fresh.join_codes()[team]
-    voter = SetupModel(store, Identity("participant", "fresh", store.join(code).team_id, "North"))
+    team_id = store.join(code).team_id
+    voter = SetupModel(store, Actor.participant(team_id, name="North", collaborative_id="fresh"))
     # facilitator: falls gap 5 belief 4; sepsis gap 5 belief 2
     fresh.cast_vote("Chair", falls, "gap", 5)
     fresh.cast_vote("Chair", falls, "belief", 4)

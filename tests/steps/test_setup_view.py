@@ -53,26 +53,28 @@ def collaborative(store) -> Collaborative:
 def test_the_facilitator_sees_every_section(store):
     shell, view = open_app(store)
     assert shell.alert.text == ""
-    assert view.charter_inputs["name"].value == "Safer Wards Falls Collaborative"
-    assert [row.children[0].value for row in view.faculty_rows.children][:2] == [
+    assert view.charter.inputs["name"].value == "Safer Wards Falls Collaborative"
+    assert [row.children[0].value for row in view.charter.faculty_rows.children][:2] == [
         "Dr Amina Patel",
         "Prof. Lars Jensen",
     ]
-    assert "3 teams enrolled" in view.teams_table.value
-    assert "ANN-2026" in view.teams_table.value and "missing: day-to-day leader" in (
-        view.teams_table.value
+    assert "3 teams enrolled" in view.enrolment.teams_table.value
+    assert "ANN-2026" in view.enrolment.teams_table.value and "missing: day-to-day leader" in (
+        view.enrolment.teams_table.value
     )
-    assert view.date_inputs["learning_session-1"][0].value == dt.date(2026, 2, 3)
-    assert view.ranking.value.index("Inpatient falls") < view.ranking.value.index("Delirium")
-    assert "Develop and test changes first" in view.ranking.value
-    source = view.timeline_figure.select_one({"name": "timeline"})
+    assert view.timeline.date_inputs["learning_session-1"][0].value == dt.date(2026, 2, 3)
+    assert view.results.ranking.value.index("Inpatient falls") < view.results.ranking.value.index(
+        "Delirium"
+    )
+    assert "Develop and test changes first" in view.results.ranking.value
+    source = view.timeline.figure.select_one({"name": "timeline"})
     assert source.data["label"][0] == "Prework" and len(source.data["label"]) == 8
 
 
 def test_typing_in_the_charter_saves_it(store):
     shell, view = open_app(store)
-    view.charter_inputs["topic"].value = "Falls with harm on adult wards"
-    view.charter_inputs["aim"].value = "Reduce falls with harm by 30% by March 2027"
+    view.charter.inputs["topic"].value = "Falls with harm on adult wards"
+    view.charter.inputs["aim"].value = "Reduce falls with harm by 30% by March 2027"
     view.flush()
     record = collaborative(store)
     assert record.topic == "Falls with harm on adult wards"
@@ -82,12 +84,12 @@ def test_typing_in_the_charter_saves_it(store):
 
 def test_a_bad_value_is_a_message_beside_its_field(store):
     shell, view = open_app(store)
-    view.charter_inputs["name"].value = "   "
-    assert "Collaborative name cannot be empty" in view.charter_errors["name"].value
+    view.charter.inputs["name"].value = "   "
+    assert "Collaborative name cannot be empty" in view.charter.errors["name"].value
     assert shell.save_state.state == "error"
     assert collaborative(store).name == "Safer Wards Falls Collaborative"
-    view.charter_inputs["name"].value = "Safer Wards"
-    assert view.charter_errors["name"].value == ""
+    view.charter.inputs["name"].value = "Safer Wards"
+    assert view.charter.errors["name"].value == ""
     assert collaborative(store).name == "Safer Wards"
 
 
@@ -100,7 +102,7 @@ def test_edits_wait_for_typing_to_pause(store):
         await asyncio.sleep(0)
         view = shell.content
         assert isinstance(view, SetupView), shell.alert.text
-        view.charter_inputs["sponsor"].value = "The regional board"
+        view.charter.inputs["sponsor"].value = "The regional board"
         assert shell.save_state.state == "pending"
         assert collaborative(store).sponsor == "Regional Patient Safety Collaborative"
         view.flush()
@@ -111,19 +113,19 @@ def test_edits_wait_for_typing_to_pause(store):
 
 def test_faculty_are_added_changed_and_removed(store):
     _, view = open_app(store)
-    view.faculty_new_name.value = "Ines Ramos"
-    view.faculty_new_role.value = "improvement_advisor"
-    view.faculty_new_name.value = "Ines Ramos"
-    add = view.faculty_add_button
+    view.charter.faculty_new_name.value = "Ines Ramos"
+    view.charter.faculty_new_role.value = "improvement_advisor"
+    view.charter.faculty_new_name.value = "Ines Ramos"
+    add = view.charter.faculty_add_button
     add.click()
     assert collaborative(store).faculty[-1].name == "Ines Ramos"
-    last = view.faculty_rows.children[-1]
+    last = view.charter.faculty_rows.children[-1]
     last.children[1].value = "director"
     assert collaborative(store).faculty[-1].role == "director"
     last.children[2].click()
     assert [f.name for f in collaborative(store).faculty][-1] == "Mei Chen"
     add.click()  # nothing typed
-    assert "Faculty member's name cannot be empty" in plain(view.faculty_error.value)
+    assert "Faculty member's name cannot be empty" in plain(view.charter.faculty_error.value)
 
 
 # --- timeline ----------------------------------------------------------------------------------
@@ -131,18 +133,18 @@ def test_faculty_are_added_changed_and_removed(store):
 
 def test_dates_are_checked_saved_and_drawn(store):
     shell, view = open_app(store)
-    start, end = view.date_inputs["learning_session-1"]
+    start, end = view.timeline.date_inputs["learning_session-1"]
     end.value = dt.date(2026, 2, 1)
     assert "Learning Session 1 ends (2026-02-01) before it starts (2026-02-03)." in (
-        view.timeline_error.value
+        view.timeline.error.value
     )
     assert shell.save_state.state == "error"
     end.value = dt.date(2026, 2, 4)
-    assert view.timeline_error.value == ""
+    assert view.timeline.error.value == ""
     start.value = dt.date(2026, 2, 2)
     saved = next(m for m in collaborative(store).timeline if m.label == "Learning Session 1")
     assert (saved.start, saved.end) == (dt.date(2026, 2, 2), dt.date(2026, 2, 4))
-    source = view.timeline_figure.select_one({"name": "timeline"})
+    source = view.timeline.figure.select_one({"name": "timeline"})
     row = source.data["label"].index("Learning Session 1")
     assert source.data["left"][row] == dt.datetime(2026, 2, 2)
     assert source.data["days"][row] == 3
@@ -150,26 +152,26 @@ def test_dates_are_checked_saved_and_drawn(store):
 
 def test_clearing_a_block_and_choosing_a_start_date(store):
     _, view = open_app(store)
-    clear = view.clear_buttons["learning_session-2"]
+    clear = view.timeline.clear_buttons["learning_session-2"]
     assert "kit-setup-clear-learning_session-2" in clear._dom_classes
     clear.click()
     assert "Learning Session 2" not in [m.label for m in collaborative(store).timeline]
-    assert "The timeline has 2 learning sessions" in view.timeline_warnings.value
-    factors = view.timeline_figure.y_range.factors
+    assert "The timeline has 2 learning sessions" in view.timeline.warnings.value
+    factors = view.timeline.figure.y_range.factors
     assert "Learning Session 2" not in factors and len(factors) == 7
-    start, end = view.date_inputs["learning_session-2"]
+    start, end = view.timeline.date_inputs["learning_session-2"]
     start.value = dt.date(2026, 6, 2)  # the end follows until it is chosen
     assert end.value == dt.date(2026, 6, 2)
-    assert "Learning Session 2 lasts 1 day" in view.timeline_warnings.value
+    assert "Learning Session 2 lasts 1 day" in view.timeline.warnings.value
     end.value = dt.date(2026, 6, 3)
-    assert view.timeline_warnings.value == ""
+    assert view.timeline.warnings.value == ""
 
 
 def test_overlapping_dates_are_refused(store):
     _, view = open_app(store)
-    start, end = view.date_inputs["closing_congress"]
+    start, end = view.timeline.date_inputs["closing_congress"]
     start.value = dt.date(2027, 2, 1)
-    assert "overlaps" in view.timeline_error.value
+    assert "overlaps" in view.timeline.error.value
     closing = next(m for m in collaborative(store).timeline if m.kind == "closing_congress")
     assert closing.start == dt.date(2027, 3, 16)
 
@@ -179,17 +181,17 @@ def test_overlapping_dates_are_refused(store):
 
 def test_enrolling_a_team_with_its_members(store):
     _, view = open_app(store)
-    view.team_new_name.value = "Hilltop Ward 3"
-    view.team_new_org.value = "Hilltop Hospital"
-    view.team_add_button.click()
+    view.enrolment.team_new_name.value = "Hilltop Ward 3"
+    view.enrolment.team_new_org.value = "Hilltop Hospital"
+    view.enrolment.team_add_button.click()
     teams = store.find(Team, SYSTEM, collaborative_id=DEMO)
     new = next(t.record for t in teams if t.record.name == "Hilltop Ward 3")
     assert new.organisation == "Hilltop Hospital"
-    assert view.team_select.value == new.id
-    assert "4 teams enrolled" in view.teams_table.value
-    assert "Hilltop Ward 3 has no members yet" in view.team_warning.value
+    assert view.enrolment.team_select.value == new.id
+    assert "4 teams enrolled" in view.enrolment.teams_table.value
+    assert "Hilltop Ward 3 has no members yet" in view.enrolment.team_warning.value
     code = store.join_codes(DEMO, SYSTEM)[new.id]
-    assert code in view.teams_table.value
+    assert code in view.enrolment.teams_table.value
     assert store.join(code).team_id == new.id
 
     for name, role in [
@@ -197,39 +199,41 @@ def test_enrolling_a_team_with_its_members(store):
         ("Ade Obi", "technical_expert"),
         ("Kim Day", "day_to_day_leader"),
     ]:
-        view.member_new_name.value = name
-        view.member_new_role.value = role
-        view.member_add_button.click()
+        view.enrolment.member_new_name.value = name
+        view.enrolment.member_new_role.value = role
+        view.enrolment.member_add_button.click()
     stored = store.get(Team, new.id, SYSTEM).record
     assert [(m.name, m.role) for m in stored.members] == [
         ("Sam Lee", "senior_leader"),
         ("Ade Obi", "technical_expert"),
         ("Kim Day", "day_to_day_leader"),
     ]
-    assert "has no" not in view.team_warning.value
-    assert "Consider adding a patient or lived-experience partner" in view.team_warning.value
-    assert "all three roles" in view.teams_table.value.split("Hilltop Ward 3")[1]
-    row = view.member_rows.children[2]
+    assert "has no" not in view.enrolment.team_warning.value
+    assert (
+        "Consider adding a patient or lived-experience partner" in view.enrolment.team_warning.value
+    )
+    assert "all three roles" in view.enrolment.teams_table.value.split("Hilltop Ward 3")[1]
+    row = view.enrolment.member_rows.children[2]
     row.children[1].value = "member"  # the role dropdown
-    assert "no day-to-day leader" in view.team_warning.value
+    assert "no day-to-day leader" in view.enrolment.team_warning.value
     row.children[2].value = "not an email"
-    assert "does not look like an email address" in view.member_error.value
+    assert "does not look like an email address" in view.enrolment.member_error.value
 
 
 def test_renaming_and_removing_a_team(store):
     _, view = open_app(store)
-    view.team_select.value = "team-stanne"
-    view.team_name.value = "St Anne's Ward 4"
+    view.enrolment.team_select.value = "team-stanne"
+    view.enrolment.team_name.value = "St Anne's Ward 4"
     assert store.get(Team, "team-stanne", SYSTEM).record.name == "St Anne's Ward 4"
-    view.team_name.value = "Riverside General, Ward 7"
-    assert "There is already a team called" in view.team_error.value
-    view.team_select.value = "team-stanne"
-    view.remove_team_button.click()
-    assert view.remove_team_button.description.startswith("Click again to remove")
+    view.enrolment.team_name.value = "Riverside General, Ward 7"
+    assert "There is already a team called" in view.enrolment.team_error.value
+    view.enrolment.team_select.value = "team-stanne"
+    view.enrolment.remove_team_button.click()
+    assert view.enrolment.remove_team_button.description.startswith("Click again to remove")
     assert len(store.find(Team, SYSTEM, collaborative_id=DEMO)) == 3
-    view.remove_team_button.click()
+    view.enrolment.remove_team_button.click()
     assert len(store.find(Team, SYSTEM, collaborative_id=DEMO)) == 2
-    assert "2 teams enrolled" in view.teams_table.value
+    assert "2 teams enrolled" in view.enrolment.teams_table.value
 
 
 # --- topics, weights and ballots -----------------------------------------------------------------
@@ -237,26 +241,28 @@ def test_renaming_and_removing_a_team(store):
 
 def test_topics_and_weights_are_edited_in_place(store):
     _, view = open_app(store)
-    view.candidate_new.value = "Hand hygiene"
-    view.candidate_add_button.click()
+    view.topics.candidate_new.value = "Hand hygiene"
+    view.topics.candidate_add_button.click()
     titles = {c.record.title for c in store.find(TopicCandidate, SYSTEM, collaborative_id=DEMO)}
     assert "Hand hygiene" in titles
-    assert any("Hand hygiene" in texts(row) for row in view.ballot_rows.children)
-    assert "Hand hygiene" in view.ranking.value
+    assert any("Hand hygiene" in texts(row) for row in view.ballot.ballot_rows.children)
+    assert "Hand hygiene" in view.results.ranking.value
 
-    view.weight_inputs["belief"].value = 4
+    view.topics.weight_inputs["belief"].value = 4
     selection = store.find(TopicSelection, SYSTEM, collaborative_id=DEMO)[0].record
     assert next(c.weight for c in selection.criteria if c.key == "belief") == 4
-    view.weight_inputs["gap"].value = 11
-    assert "Weight cannot be above 10." in view.weight_errors["gap"].value
+    view.topics.weight_inputs["gap"].value = 11
+    assert "Weight cannot be above 10." in view.topics.weight_errors["gap"].value
 
-    row = next(r for r in view.candidate_rows.children if r.children[0].value == "Hand hygiene")
+    row = next(
+        r for r in view.topics.candidate_rows.children if r.children[0].value == "Hand hygiene"
+    )
     row.children[0].value = "Hand hygiene on wards"
-    assert "Hand hygiene on wards" in view.ranking.value
+    assert "Hand hygiene on wards" in view.results.ranking.value
     row.children[1].click()
     titles = {c.record.title for c in store.find(TopicCandidate, SYSTEM, collaborative_id=DEMO)}
     assert titles == {"Inpatient falls", "Sepsis recognition", "Delirium prevention"}
-    assert "Hand hygiene" not in view.ranking.value
+    assert "Hand hygiene" not in view.results.ranking.value
 
 
 def test_a_participant_votes_on_their_own_ballot(store):
@@ -265,19 +271,19 @@ def test_a_participant_votes_on_their_own_ballot(store):
     page = texts(view)
     assert "Safer Wards Falls Collaborative" in page
     assert "NOR-2026" not in page and "RIV-2026" not in page  # no join codes for teams
-    assert "Dr Helen Brooks (Riverside)" in view.own_team.value
+    assert "Dr Helen Brooks (Riverside)" in view.own_team.details.value
 
     falls = next(
         cid for cid, c in view.model.candidates.items() if c.record.title == "Inpatient falls"
     )
-    view.score_inputs[(falls, "gap")].value = 5  # no name yet
-    assert "Type your name first" in view.voter_error.value
-    assert view.score_inputs[(falls, "gap")].value == NO_SCORE
+    view.ballot.score_inputs[(falls, "gap")].value = 5  # no name yet
+    assert "Type your name first" in view.ballot.voter_error.value
+    assert view.ballot.score_inputs[(falls, "gap")].value == NO_SCORE
 
-    view.voter.value = "Ana Silva"
+    view.ballot.voter.value = "Ana Silva"
     for key in ("gap", "better_performers", "buildable", "shared_problem", "belief"):
-        view.score_inputs[(falls, key)].value = 5
-    assert view.voter_error.value == ""
+        view.ballot.score_inputs[(falls, key)].value = 5
+    assert view.ballot.voter_error.value == ""
     ballots = store.find(TopicBallot, SYSTEM, collaborative_id=DEMO, voter="Ana Silva")
     assert len(ballots) == 1
     assert ballots[0].record.team_id == "team-riverside"
@@ -286,30 +292,31 @@ def test_a_participant_votes_on_their_own_ballot(store):
             ("gap", "better_performers", "buildable", "shared_problem", "belief"), 5
         )
     }
-    assert "8 ballots cast" in view.ranking.value
-    dots = view.ratings_figure.select_one({"name": "ratings"}).data
+    assert "8 ballots cast" in view.results.ranking.value
+    dots = view.results.ratings_figure.select_one({"name": "ratings"}).data
     assert dots["voter"].count("Ana Silva (you)") == 5
     assert "Amina" not in dots["voter"]  # other voters are anonymous to a team
     assert shell.save_state.state == "saved"
 
     # a new page for the same person finds their ballot again
     _, again = open_app(store, {"join": "riv 2026"})
-    again.voter.value = "ana silva"
-    assert again.score_inputs[(falls, "belief")].value == 5
-    again.score_inputs[(falls, "belief")].value = NO_SCORE
+    again.ballot.voter.value = "ana silva"
+    assert again.ballot.score_inputs[(falls, "belief")].value == 5
+    again.ballot.score_inputs[(falls, "belief")].value = NO_SCORE
     ballot = store.find(TopicBallot, SYSTEM, collaborative_id=DEMO, voter="Ana Silva")[0]
     assert "belief" not in ballot.record.scores[falls]
 
 
 def test_the_facilitator_votes_too(store):
     _, view = open_app(store)
-    view.voter.value = "Dr Amina Patel"
+    view.ballot.voter.value = "Dr Amina Patel"
     candidate = next(iter(view.model.candidates))
-    view.score_inputs[(candidate, "belief")].value = 2
+    view.ballot.score_inputs[(candidate, "belief")].value = 2
     ballot = store.find(TopicBallot, SYSTEM, collaborative_id=DEMO, voter="Dr Amina Patel")[0]
     assert ballot.record.team_id is None and ballot.record.scores == {candidate: {"belief": 2}}
     assert (
-        "Dr Amina Patel (you)" in view.ratings_figure.select_one({"name": "ratings"}).data["voter"]
+        "Dr Amina Patel (you)"
+        in view.results.ratings_figure.select_one({"name": "ratings"}).data["voter"]
     )
 
 
@@ -319,33 +326,47 @@ def test_the_facilitator_votes_too(store):
 def test_a_conflict_is_shown_with_a_way_to_reload(store):
     _, first = open_app(store)
     shell, second = open_app(store)
-    first.charter_inputs["topic"].value = "Topic from the first tab"
-    second.charter_inputs["aim"].value = "Aim from the second tab"
-    assert second.conflict_box.layout.display == "flex"
-    assert "while you were editing" in second.conflict_message.value
+    first.charter.inputs["topic"].value = "Topic from the first tab"
+    second.charter.inputs["aim"].value = "Aim from the second tab"
+    assert second.conflict.visible
+    assert "while you were editing" in second.conflict.message.value
     assert shell.save_state.state == "error"
     assert collaborative(store).aim != "Aim from the second tab"
-    second.reload_button.click()
-    assert second.conflict_box.layout.display == "none"
-    assert second.charter_inputs["topic"].value == "Topic from the first tab"
-    second.charter_inputs["aim"].value = "Aim from the second tab"
+    second.conflict.reload_button.click()
+    assert not second.conflict.visible
+    assert second.charter.inputs["topic"].value == "Topic from the first tab"
+    second.charter.inputs["aim"].value = "Aim from the second tab"
     record = collaborative(store)
     assert (record.topic, record.aim) == ("Topic from the first tab", "Aim from the second tab")
 
 
+def test_keep_mine_puts_my_field_on_top_of_their_save(store):
+    _, first = open_app(store)
+    shell, second = open_app(store)
+    first.charter.inputs["topic"].value = "Topic from the first tab"
+    second.charter.inputs["aim"].value = "Aim from the second tab"
+    assert "They changed: Topic." in second.conflict.text
+    second.conflict.keep_button.click()
+    assert not second.conflict.visible
+    assert shell.save_state.state == "saved"
+    record = collaborative(store)
+    assert (record.topic, record.aim) == ("Topic from the first tab", "Aim from the second tab")
+    assert second.charter.inputs["topic"].value == "Topic from the first tab"  # theirs, shown
+
+
 def test_everything_is_there_after_a_kernel_restart(store):
     _, view = open_app(store)
-    view.charter_inputs["sponsor"].value = "Regional board"
-    view.date_inputs["prework"][1].value = dt.date(2026, 1, 30)
-    view.team_new_name.value = "Hilltop Ward 3"
-    view.team_add_button.click()
-    view.candidate_new.value = "Hand hygiene"
-    view.candidate_add_button.click()
+    view.charter.inputs["sponsor"].value = "Regional board"
+    view.timeline.date_inputs["prework"][1].value = dt.date(2026, 1, 30)
+    view.enrolment.team_new_name.value = "Hilltop Ward 3"
+    view.enrolment.team_add_button.click()
+    view.topics.candidate_new.value = "Hand hygiene"
+    view.topics.candidate_add_button.click()
     _, fresh = open_app(store)
-    assert fresh.charter_inputs["sponsor"].value == "Regional board"
-    assert fresh.date_inputs["prework"][1].value == dt.date(2026, 1, 30)
-    assert "Hilltop Ward 3" in fresh.teams_table.value
-    assert "Hand hygiene" in fresh.ranking.value
+    assert fresh.charter.inputs["sponsor"].value == "Regional board"
+    assert fresh.timeline.date_inputs["prework"][1].value == dt.date(2026, 1, 30)
+    assert "Hilltop Ward 3" in fresh.enrolment.teams_table.value
+    assert "Hand hygiene" in fresh.results.ranking.value
 
 
 def test_an_unknown_join_link_shows_the_sign_in_form(store):
@@ -358,14 +379,16 @@ def test_an_unknown_join_link_shows_the_sign_in_form(store):
 def test_result_warnings_name_voters_so_only_the_facilitator_sees_them(store):
     _, view = open_app(store)
     row = next(
-        r for r in view.candidate_rows.children if r.children[0].value == "Delirium prevention"
+        r
+        for r in view.topics.candidate_rows.children
+        if r.children[0].value == "Delirium prevention"
     )
     row.children[1].click()
-    assert "no longer on the list" in plain(view.ranking.value)
-    assert "Delirium" not in view.ranking.value.split("<ul")[0]
+    assert "no longer on the list" in plain(view.results.ranking.value)
+    assert "Delirium" not in view.results.ranking.value.split("<ul")[0]
     _, team_view = open_app(store, {"join": "NOR-2026"})
-    assert "no longer on the list" not in plain(team_view.ranking.value)
-    assert "7 ballots cast" in team_view.ranking.value
+    assert "no longer on the list" not in plain(team_view.results.ranking.value)
+    assert "7 ballots cast" in team_view.results.ranking.value
 
 
 # --- the charts' data ---------------------------------------------------------------------------

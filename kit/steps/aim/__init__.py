@@ -1,5 +1,16 @@
 """Aim: the team's aim built from its elements, composed live, with feedback on each."""
 
-from kit.steps.aim.view import app
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["app"]
+
+
+def __getattr__(name: str) -> Any:
+    """``app`` is imported on first use, so importing the model loads no widgets."""
+    if name == "app":
+        from kit.steps.aim.view import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

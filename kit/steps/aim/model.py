@@ -13,13 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitInputError, PermissionDenied
 from kit.qi import Aim, Collaborative, Measure, Team, check
 from kit.qi.aims import AimReview, compose_aim, review_aim, review_free_text_aim
-from kit.store import Actor, Revision, Saved, Store
-from kit.ui.session import Identity
+from kit.steps.base import StepModel
+from kit.steps.versioned import HistoryEntry, VersionedRecord
+from kit.store.access import Actor
+
+if TYPE_CHECKING:
+    from kit.store import Saved
 
 #: the raw fields the form sends, in the order it shows them
 FIELDS = (
@@ -86,36 +90,24 @@ class Draft:
         return not self.errors
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One earlier version of the aim, described for a list."""
-
-    version: int
-    label: str
-    sentence: str
-    aim: Aim
-
-
-class AimModel:
+class AimModel(StepModel):
     """One team's aim. A participant edits their own team's; a facilitator reads any team's."""
 
     def __init__(
         self,
-        store: Store,
-        identity: Identity,
+        store: Any,
+        actor: Actor,
         team_id: str | None = None,
         *,
         today: dt.date | None = None,
     ) -> None:
-        self.store = store
-        self.identity = identity
-        self.actor: Actor = identity.actor()
+        super().__init__(store, actor)
         self.today = today
         self.team_id: str | None = None
-        self.saved: Saved[Aim] | None = None
+        self.current = VersionedRecord(store, actor, Aim, Aim(id="aim-new", team_id=""))
         self.aim: Aim | None = None
         self._measures: dict[str, Measure] | None = None
-        chosen = team_id or identity.team_id
+        chosen = team_id or actor.team_id
         if chosen:
             self.select_team(chosen)
 
@@ -125,21 +117,25 @@ class AimModel:
     def can_edit(self) -> bool:
         """Teams write their own aim; faculty look at a team's aim without changing it."""
         return (
-            not self.identity.is_facilitator
+            not self.is_facilitator
             and self.team_id is not None
-            and self.team_id == self.identity.team_id
+            and self.team_id == self.own_team_id
         )
 
     @property
+    def saved(self) -> Saved[Aim] | None:
+        return self.current.saved
+
+    @property
     def version(self) -> int | None:
-        return self.saved.version if self.saved else None
+        return self.current.version
 
     def teams(self) -> list[tuple[str, str]]:
         """(name, id) of the teams this person may look at, by name."""
-        if not self.identity.is_facilitator:
-            team = self.store.get(Team, str(self.identity.team_id), self.actor).record
+        if not self.is_facilitator:
+            team = self.store.get(Team, str(self.own_team_id), self.actor).record
             return [(team.name, team.id)]
-        found = self.store.find(Team, self.actor, collaborative_id=self.identity.collaborative_id)
+        found = self.store.find(Team, self.actor, collaborative_id=self.collaborative_id)
         return sorted(((s.record.name, s.record.id) for s in found), key=lambda t: t[0].lower())
 
     def team_name(self) -> str:
@@ -149,7 +145,7 @@ class AimModel:
 
     def select_team(self, team_id: str) -> None:
         """Load a team's aim; a participant may only pick their own team."""
-        if not self.identity.is_facilitator and team_id != self.identity.team_id:
+        if not self.is_facilitator and team_id != self.own_team_id:
             raise PermissionDenied(
                 "This aim belongs to another team; each team sees only its own work."
             )
@@ -162,17 +158,13 @@ class AimModel:
         if self.team_id is None:
             raise KitInputError("Choose a team first.")
         found = self.store.find(Aim, self.actor, team_id=self.team_id)
-        if found:
-            self.saved = found[0]
-            self.aim = found[0].record
-        else:
-            self.saved = None
-            self.aim = Aim(id=f"aim-{self.team_id}", team_id=self.team_id)
+        blank = Aim(id=f"aim-{self.team_id}", team_id=self.team_id)
+        self.aim = self.current.load(found[0] if found else None, blank)
         return self.aim
 
     def collaborative_aim(self) -> str:
         try:
-            collab = self.store.get(Collaborative, self.identity.collaborative_id, self.actor)
+            collab = self.store.get(Collaborative, self.collaborative_id, self.actor)
         except KitInputError:
             return ""
         return collab.record.aim
@@ -180,9 +172,7 @@ class AimModel:
     def measures(self) -> dict[str, Measure]:
         """The measures this team reports (the collaborative's and its own), by id."""
         if self._measures is None:
-            found = self.store.find(
-                Measure, self.actor, collaborative_id=self.identity.collaborative_id
-            )
+            found = self.store.find(Measure, self.actor, collaborative_id=self.collaborative_id)
             self._measures = {
                 s.record.id: s.record for s in found if s.record.team_id in (None, self.team_id)
             }
@@ -276,32 +266,24 @@ class AimModel:
         if not self.can_edit:
             raise PermissionDenied(
                 "You are looking at this team's aim as faculty; only the team changes it."
-                if self.identity.is_facilitator
+                if self.is_facilitator
                 else "This aim belongs to another team; you can only change your own team's work."
             )
         if not draft.ok:
             raise KitInputError(" ".join(dict.fromkeys(draft.errors.values())))
         if self.aim is not None and self.saved is not None and draft.aim == self.aim:
             return self.saved  # nothing changed: no new version
-        saved = self.store.save(draft.aim, self.actor, expected_version=self.version)
-        self.saved, self.aim = saved, saved.record
+        saved = self.current.save(draft.aim)
+        self.aim = saved.record
         return saved
 
     # --- history ------------------------------------------------------------------------
 
-    def history(self) -> list[HistoryEntry]:
-        """Every saved version, newest first, described for a list."""
-        if self.saved is None or self.aim is None:
+    def history(self) -> list[HistoryEntry[Aim]]:
+        """Every saved version, newest first; each entry's summary is the aim's sentence."""
+        if self.aim is None:
             return []
-        revisions: list[Revision[Aim]] = self.store.revisions(Aim, self.aim.id, self.actor)
-        entries = []
-        for rev in reversed(revisions):
-            when = rev.saved_at.astimezone(dt.UTC)
-            label = f"Version {rev.version} · {when:%d %b %Y %H:%M} UTC · {rev.saved_by}" + (
-                "" if rev.action in ("update", "create") else f" ({rev.action})"
-            )
-            entries.append(HistoryEntry(rev.version, label, compose_aim(rev.record), rev.record))
-        return entries
+        return self.current.history(compose_aim)
 
     def restore(self, version: int) -> Saved[Aim]:
         """Make an earlier version current again (as a new version; nothing is lost)."""
@@ -309,8 +291,6 @@ class AimModel:
             raise PermissionDenied("Only the team can restore an earlier version of its aim.")
         if self.aim is None or self.saved is None:
             raise KitInputError("There is no saved aim to restore yet.")
-        saved = self.store.restore(
-            Aim, self.aim.id, version, self.actor, expected_version=self.saved.version
-        )
-        self.saved, self.aim = saved, saved.record
+        saved = self.current.restore(version)
+        self.aim = saved.record
         return saved

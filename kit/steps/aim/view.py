@@ -9,39 +9,37 @@ facilitator sees any team's aim, read-only.
 from __future__ import annotations
 
 import html
-import logging
 from typing import Any
 
 import ipywidgets as w
 
 from kit.content import aim_prompts
-from kit.errors import Conflict
 from kit.qi.aims import ELEMENT_LABELS, ELEMENTS, AimReview
 from kit.steps.aim.model import AimModel, Draft
-from kit.ui import AppContext, AppShell, Debouncer, guarded, message_for, run
-from kit.ui.widgets import field_error, set_field_error
-
-log = logging.getLogger("kit.steps.aim")
+from kit.ui.app import AppContext, AppShell, run
+from kit.ui.step import StepView, edit_handler
+from kit.ui.widgets import classed, field_error, guarded, set_field_error, wide
 
 _STATUS = {
-    "ok": ("✓", "#1e6b35", "Done"),
-    "weak": ("!", "#8a5a00", "Needs work"),
-    "missing": ("✗", "#b3261e", "Missing"),
+    "ok": ("✓", "Done"),
+    "weak": ("!", "Needs work"),
+    "missing": ("✗", "Missing"),
 }
 
 
-def _wide() -> w.Layout:
-    """A full-width layout; each widget needs its own (a shared Layout hides them all)."""
-    return w.Layout(width="100%")
-
-
 def _finding_html(status: str, message: str) -> str:
-    icon, colour, word = _STATUS[status]
+    icon, word = _STATUS[status]
     return (
-        f'<div class="kit-finding kit-finding-{status}" style="color:{colour};line-height:1.35">'
+        f'<div class="kit-finding kit-finding-{status}">'
         f'<b aria-hidden="true">{icon}</b> <span class="kit-status-word">{word}: </span>'
         f"{html.escape(message)}</div>"
     )
+
+
+def _summary_html(passes: bool, summary: str, css: str = "") -> str:
+    """The one-line verdict on an aim, green when it passes, amber when it needs work."""
+    verdict = "kit-good" if passes else "kit-weak"
+    return f"<div class='kit-aim-verdict {verdict} {css}'>{html.escape(summary)}</div>"
 
 
 def _review_html(review: AimReview, title: str = "") -> str:
@@ -49,61 +47,50 @@ def _review_html(review: AimReview, title: str = "") -> str:
         f"<li><b>{html.escape(f.label)}</b>: {_finding_html(f.status, f.message)}</li>"
         for f in review.findings
     )
-    colour = "#1e6b35" if review.passes else "#8a5a00"
-    head = f"<h4 style='margin:4px 0'>{html.escape(title)}</h4>" if title else ""
-    return (
-        f"{head}<div class='kit-aim-summary-text' style='color:{colour};font-weight:600'>"
-        f"{html.escape(review.summary)}</div><ul style='margin:4px 0;padding-left:18px'>{rows}</ul>"
-    )
+    head = f"<h4 class='kit-h-tight'>{html.escape(title)}</h4>" if title else ""
+    verdict = _summary_html(review.passes, review.summary, "kit-aim-summary-text")
+    return f"{head}{verdict}<ul class='kit-aim-findings'>{rows}</ul>"
 
 
-def _classed(widget: w.Widget, css: str) -> w.Widget:
-    widget.add_class(css)
-    return widget
-
-
-class AimView(w.VBox):
+class AimView(StepView[AimModel]):
     """The aim builder for one team, bound to an ``AimModel``."""
 
+    css_class = "kit-aim"
+    reloaded_message = "Reloaded the saved aim; make your changes again if needed."
+
     def __init__(self, context: AppContext, model: AimModel) -> None:
-        super().__init__()
-        self.add_class("kit-aim")
-        self.context = context
-        self.model = model
-        self.alert = context.alert
-        self.save_state = context.save_state
-        self._loading = False
-        self._autosave = Debouncer(self._save_now)
+        super().__init__(context, model)
+        self._history: dict[int, Any] = {}
         prompts = aim_prompts()
         self._prompts = prompts["elements"]
 
         # --- inputs -----------------------------------------------------------------
         def text(name: str, css: str, placeholder: str = "") -> w.Text:
-            box = w.Text(placeholder=placeholder, layout=_wide(), continuous_update=True)
-            return _classed(box, css)
+            box = w.Text(placeholder=placeholder, layout=wide(), continuous_update=True)
+            return classed(box, css)
 
         self.what = text("what", "kit-aim-what", "e.g. " + self._prompts["what"]["example"])
         self.for_whom = text(
             "for_whom", "kit-aim-for-whom", "e.g. " + self._prompts["for_whom"]["example"]
         )
         self.where = text("where", "kit-aim-where", "e.g. " + self._prompts["where"]["example"])
-        self.measure = _classed(
-            w.Dropdown(options=[("(choose a measure)", "")], value="", layout=_wide()),
+        self.measure = classed(
+            w.Dropdown(options=[("(choose a measure)", "")], value="", layout=wide()),
             "kit-aim-measure",
         )
-        self.baseline = _classed(
+        self.baseline = classed(
             w.Text(placeholder="e.g. 4.1", layout=w.Layout(width="120px")), "kit-aim-baseline"
         )
-        self.target = _classed(
+        self.target = classed(
             w.Text(placeholder="e.g. 2.9", layout=w.Layout(width="120px")), "kit-aim-target"
         )
-        self.unit = _classed(
-            w.Text(placeholder="e.g. %, days, falls per 1,000 patient-days", layout=_wide()),
+        self.unit = classed(
+            w.Text(placeholder="e.g. %, days, falls per 1,000 patient-days", layout=wide()),
             "kit-aim-unit",
         )
-        self.baseline_end = _classed(w.DatePicker(), "kit-aim-baseline-end")
-        self.by_when = _classed(w.DatePicker(), "kit-aim-by-when")
-        self.free_text = _classed(
+        self.baseline_end = classed(w.DatePicker(), "kit-aim-baseline-end")
+        self.by_when = classed(w.DatePicker(), "kit-aim-by-when")
+        self.free_text = classed(
             w.Textarea(
                 placeholder="Paste or type your aim as one sentence",
                 layout=w.Layout(width="100%", height="80px"),
@@ -125,28 +112,28 @@ class AimView(w.VBox):
 
         # --- messages ---------------------------------------------------------------
         self.errors = {
-            name: _classed(field_error(self._inputs[name]), f"kit-aim-error-{name}")
+            name: classed(field_error(self._inputs[name]), f"kit-aim-error-{name}")
             for name in ("baseline", "target", "measure_id", "baseline_period_end", "by_when")
         }
-        self.errors["form"] = _classed(field_error(self), "kit-aim-error-form")
+        self.errors["form"] = classed(field_error(self), "kit-aim-error-form")
         self.feedback = {
-            element: _classed(w.HTML(), f"kit-aim-feedback-{element.replace('_', '-')}")
+            element: classed(w.HTML(), f"kit-aim-feedback-{element.replace('_', '-')}")
             for element in ELEMENTS
         }
-        self.stretch = _classed(w.HTML(), "kit-aim-stretch")
-        self.direction = _classed(w.HTML(), "kit-aim-direction")
-        self.sentence = _classed(w.HTML(), "kit-aim-sentence")
-        self.summary = _classed(w.HTML(), "kit-aim-summary")
-        self.collaborative = _classed(w.HTML(), "kit-aim-collaborative")
-        self.text_feedback = _classed(w.HTML(), "kit-aim-text-feedback")
-        self.readonly_note = _classed(w.HTML(), "kit-aim-readonly")
+        self.stretch = classed(w.HTML(), "kit-aim-stretch")
+        self.direction = classed(w.HTML(), "kit-aim-direction")
+        self.sentence = classed(w.HTML(), "kit-aim-sentence")
+        self.summary = classed(w.HTML(), "kit-aim-summary")
+        self.collaborative = classed(w.HTML(), "kit-aim-collaborative")
+        self.text_feedback = classed(w.HTML(), "kit-aim-text-feedback")
+        self.readonly_note = classed(w.HTML(), "kit-aim-readonly")
 
         # --- buttons ----------------------------------------------------------------
-        self.check_text_button = _classed(
+        self.check_text_button = classed(
             w.Button(description="Check this aim", icon="check", layout=w.Layout(width="auto")),
             "kit-aim-check-text",
         )
-        self.use_text_button = _classed(
+        self.use_text_button = classed(
             w.Button(
                 description="Fill the builder from it",
                 icon="arrow-down",
@@ -154,25 +141,17 @@ class AimView(w.VBox):
             ),
             "kit-aim-use-text",
         )
-        self.reload_button = _classed(
-            w.Button(
-                description="Reload the saved aim",
-                button_style="warning",
-                layout=w.Layout(display="none", width="auto"),
-            ),
-            "kit-aim-reload",
-        )
-        self.history = _classed(
+        self.history = classed(
             w.Select(options=[], rows=5, layout=w.Layout(width="100%")), "kit-aim-history"
         )
-        self.history_preview = _classed(w.HTML(), "kit-aim-history-preview")
-        self.restore_button = _classed(
+        self.history_preview = classed(w.HTML(), "kit-aim-history-preview")
+        self.restore_button = classed(
             w.Button(
                 description="Restore this version", icon="undo", layout=w.Layout(width="auto")
             ),
             "kit-aim-restore",
         )
-        self.team_picker = _classed(w.Dropdown(description="Team:", options=[]), "kit-aim-team")
+        self.team_picker = classed(w.Dropdown(description="Team:", options=[]), "kit-aim-team")
 
         # --- layout -----------------------------------------------------------------
         self.children = self._layout(prompts)
@@ -187,21 +166,19 @@ class AimView(w.VBox):
                 widget.observe(self._on_edit, names="value")
         self.check_text_button.on_click(self._on_check_text)
         self.use_text_button.on_click(self._on_use_text)
-        self.reload_button.on_click(self._on_reload)
         self.history.observe(self._on_history_select, names="value")
         self.restore_button.on_click(self._on_restore)
         self.team_picker.observe(self._on_team_change, names="value")
 
-        self._show_model()
+        self.load()
 
     # --- building ---------------------------------------------------------------------
 
     def _element(self, element: str, inputs: list[w.Widget]) -> w.Widget:
         prompt = self._prompts[element]
         label = w.HTML(
-            f"<div style='line-height:1.35'><b>{html.escape(prompt['label'])}</b><br>"
-            f"<span style='font-size:88%;color:#44546a'>{html.escape(prompt['prompt'])}</span>"
-            "</div>"
+            f"<div class='kit-aim-prompt'><b>{html.escape(prompt['label'])}</b><br>"
+            f"<span class='kit-small kit-muted'>{html.escape(prompt['prompt'])}</span></div>"
         )
         row = w.HBox(
             [
@@ -212,14 +189,14 @@ class AimView(w.VBox):
                     layout=w.Layout(width="34%", padding="0 0 0 10px"),
                 ),
             ],
-            layout=w.Layout(border_bottom="1px solid #e3e8ee", padding="6px 0"),
+            layout=w.Layout(padding="6px 0"),
         )
-        row.add_class(f"kit-aim-element-{element.replace('_', '-')}")
+        classed(row, "kit-row-divided", f"kit-aim-element-{element.replace('_', '-')}")
         return row
 
     def _layout(self, prompts: dict[str, Any]) -> list[w.Widget]:
         def labelled(text: str, widget: w.Widget, error: w.Widget | None = None) -> w.Widget:
-            parts = [w.HTML(f"<span style='font-size:90%'>{html.escape(text)}</span>"), widget]
+            parts = [w.HTML(f"<span class='kit-small'>{html.escape(text)}</span>"), widget]
             if error is not None:
                 parts.append(error)
             return w.VBox(parts, layout=w.Layout(margin="0 12px 0 0"))
@@ -253,19 +230,19 @@ class AimView(w.VBox):
         builder.add_class("kit-aim-builder")
         aim_box = w.VBox(
             [
-                w.HTML("<h3 style='margin:4px 0'>Your aim</h3>"),
+                w.HTML("<h3 class='kit-h-tight'>Your aim</h3>"),
                 self.sentence,
                 self.summary,
                 self.errors["form"],
             ],
-            layout=w.Layout(
-                width="62%", padding="8px 12px", border="1px solid #c9d6e3", margin="0 8px 0 0"
-            ),
+            layout=w.Layout(width="62%", padding="8px 12px", margin="0 8px 0 0"),
         )
+        classed(aim_box, "kit-panel")
         collab_box = w.VBox(
-            [w.HTML("<h3 style='margin:4px 0'>The collaborative's aim</h3>"), self.collaborative],
-            layout=w.Layout(width="38%", padding="8px 12px", border="1px solid #e3e8ee"),
+            [w.HTML("<h3 class='kit-h-tight'>The collaborative's aim</h3>"), self.collaborative],
+            layout=w.Layout(width="38%", padding="8px 12px"),
         )
+        classed(collab_box, "kit-panel-light")
         free_text = w.VBox(
             [
                 w.HTML(
@@ -291,10 +268,10 @@ class AimView(w.VBox):
         )
         history.add_class("kit-aim-history-section")
         top: list[w.Widget] = [w.HTML(f"<p>{html.escape(prompts['intro'])}</p>")]
-        if self.model.identity.is_facilitator:
+        if self.model.is_facilitator:
             top.append(w.HBox([self.team_picker, self.readonly_note]))
         top += [
-            self.reload_button,
+            self.conflict,
             w.HBox([aim_box, collab_box], layout=w.Layout(align_items="stretch")),
             builder,
             free_text,
@@ -304,44 +281,43 @@ class AimView(w.VBox):
 
     # --- showing the model ------------------------------------------------------------
 
-    def _show_model(self) -> None:
-        """Fill every widget from the model (loaded from the store); no save is triggered."""
-        self._loading = True
-        try:
-            if self.model.identity.is_facilitator:
-                teams = self.model.teams()
-                self.team_picker.options = teams
-                if self.model.team_id in {t[1] for t in teams}:
-                    self.team_picker.value = self.model.team_id
-            self.collaborative.value = (
-                f"<p>{html.escape(self.model.collaborative_aim() or 'Not written yet.')}</p>"
-                "<p style='font-size:88%;color:#44546a'>Your team's aim should contribute to "
-                "it; it can be bolder.</p>"
-            )
-            if self.model.team_id is None:
-                self.sentence.value = "<p>Choose a team to see its aim.</p>"
-                self._set_editable(False)
-                return
-            measures = self.model.measures()
-            self.measure.options = [("(choose a measure)", "")] + [
-                (m.name, m.id) for m in measures.values()
-            ]
-            for name, value in self.model.values().items():
-                widget = self._inputs[name]
-                if name == "measure_id" and value not in measures:
-                    value = ""  # a dropdown shows None as an empty box
-                widget.value = value
-            self._set_editable(self.model.can_edit)
-            if self.model.identity.is_facilitator:
-                self.readonly_note.value = (
-                    f"<i>Viewing {html.escape(self.model.team_name())}'s aim as faculty "
-                    "(read-only).</i>"
-                )
-        finally:
-            self._loading = False
+    def show_model(self) -> None:
+        """Fill every widget from the model (loaded from the store), then the feedback."""
+        self._show_inputs()
         self._refresh()
         self._refresh_text_feedback()
         self._refresh_history()
+
+    def _show_inputs(self) -> None:
+        if self.model.is_facilitator:
+            teams = self.model.teams()
+            self.team_picker.options = teams
+            if self.model.team_id in {t[1] for t in teams}:
+                self.team_picker.value = self.model.team_id
+        self.collaborative.value = (
+            f"<p>{html.escape(self.model.collaborative_aim() or 'Not written yet.')}</p>"
+            "<p class='kit-small kit-muted'>Your team's aim should contribute to "
+            "it; it can be bolder.</p>"
+        )
+        if self.model.team_id is None:
+            self.sentence.value = "<p>Choose a team to see its aim.</p>"
+            self._set_editable(False)
+            return
+        measures = self.model.measures()
+        self.measure.options = [("(choose a measure)", "")] + [
+            (m.name, m.id) for m in measures.values()
+        ]
+        for name, value in self.model.values().items():
+            widget = self._inputs[name]
+            if name == "measure_id" and value not in measures:
+                value = ""  # a dropdown shows None as an empty box
+            widget.value = value
+        self._set_editable(self.model.can_edit)
+        if self.model.is_facilitator:
+            self.readonly_note.value = (
+                f"<i>Viewing {html.escape(self.model.team_name())}'s aim as faculty "
+                "(read-only).</i>"
+            )
 
     def _set_editable(self, editable: bool) -> None:
         for widget in (
@@ -362,11 +338,9 @@ class AimView(w.VBox):
         for name, line in self.errors.items():
             set_field_error(line, draft.errors.get(name))
         review = self.model.review(draft.aim)
-        self.sentence.value = f"<p style='font-size:115%;margin:4px 0'>{html.escape(self.model.sentence(draft.aim))}</p>"
-        colour = "#1e6b35" if review.passes else "#8a5a00"
-        self.summary.value = (
-            f"<div style='color:{colour};font-weight:600'>{html.escape(review.summary)}</div>"
-        )
+        sentence = html.escape(self.model.sentence(draft.aim))
+        self.sentence.value = f"<p class='kit-aim-sentence-text'>{sentence}</p>"
+        self.summary.value = _summary_html(review.passes, review.summary)
         for finding in review.findings:
             self.feedback[finding.element].value = _finding_html(finding.status, finding.message)
         if review.stretch is not None:
@@ -380,14 +354,14 @@ class AimView(w.VBox):
         measure = self.model.measure(draft.aim.measure_id)
         if measure is None:
             self.direction.value = (
-                "<span style='font-size:88%;color:#44546a'>Pick the measure that will show "
+                "<span class='kit-small kit-muted'>Pick the measure that will show "
                 "the improvement; its direction (higher or lower is better) is checked "
                 "against your target.</span>"
             )
         else:
             better = "Higher" if measure.direction == "up" else "Lower"
             self.direction.value = (
-                f"<span style='font-size:88%'><b>{better} is better</b> for "
+                f"<span class='kit-small'><b>{better} is better</b> for "
                 f"'{html.escape(measure.name)}'"
                 + (f" ({html.escape(measure.unit)})" if measure.unit else "")
                 + ".</span>"
@@ -414,33 +388,23 @@ class AimView(w.VBox):
 
     # --- handlers -------------------------------------------------------------------------
 
-    @guarded()
+    @edit_handler
     def _on_edit(self, _change: dict[str, Any]) -> None:
-        if self._loading:
-            return
         self._refresh()
         if self.model.can_edit:
-            self.save_state.set("pending")
-            self._autosave()
+            self.autosave("aim", self._save_now)
 
-    @guarded()
+    @edit_handler
     def _on_measure_change(self, change: dict[str, Any]) -> None:
-        if self._loading:
-            return
         measure = self.model.measure(change["new"])
         if measure is not None and not self.unit.value.strip() and measure.unit:
-            self._loading = True
-            try:
+            with self.quiet():
                 self.unit.value = measure.unit
-            finally:
-                self._loading = False
         self._on_edit(change)
         self._refresh_text_feedback()
 
-    @guarded()
+    @edit_handler
     def _on_free_text_change(self, change: dict[str, Any]) -> None:
-        if self._loading:
-            return
         self._refresh_text_feedback()
         self._on_edit(change)
 
@@ -460,8 +424,7 @@ class AimView(w.VBox):
             )
             return
         parts = review.parts
-        self._loading = True
-        try:
+        with self.quiet():
             if parts.what:
                 self.what.value = parts.what
             if parts.for_whom:
@@ -476,45 +439,22 @@ class AimView(w.VBox):
                 self.unit.value = parts.unit
             if parts.by_when:
                 self.by_when.value = parts.by_when
-        finally:
-            self._loading = False
         self._on_edit({})
         self.alert.show("The builder now holds what we could read from your aim.", "info")
 
     def _save_now(self) -> None:
-        """The autosave: runs when typing pauses. Never raises; failures are shown."""
-        try:
-            draft = self._refresh()
-            if draft is None or not self.model.can_edit:
-                return
-            if not draft.ok:
-                self.save_state.set("error", "fix the field marked in red")
-                return
-            self.save_state.set("saving")
-            self.model.save(draft)
-            self.save_state.saved()
-            self.reload_button.layout.display = "none"
-            self._refresh_history()
-        except Conflict as error:
-            self.save_state.failed(error)
-            self.alert.show(str(error))
-            self.reload_button.layout.display = None
-        except Exception as error:
-            log.exception("saving the aim failed")
-            self.save_state.failed(error)
-            self.alert.show(message_for(error))
+        """The autosave, when typing pauses: the form's aim, if every field can be read."""
+        draft = self._refresh()
+        if draft is None or not self.model.can_edit:
+            return
+        if not draft.ok:
+            self.save_state.set("error", "fix the field marked in red")
+            return
+        self.commit(self._save_form, after=self._refresh_history)
 
-    def flush(self) -> None:
-        """Save now whatever is waiting for a pause in typing (tests, a page closing)."""
-        self._autosave.flush()
-
-    @guarded()
-    def _on_reload(self, _button: w.Button) -> None:
-        self.model.reload()
-        self._show_model()
-        self.reload_button.layout.display = "none"
-        self.save_state.set("idle")
-        self.alert.show("Reloaded the saved aim; make your changes again if needed.", "info")
+    def _save_form(self) -> None:
+        """What ``commit`` runs, and runs again for "Keep mine": the form as it is now."""
+        self.model.save(self.model.draft(self._raw()))
 
     @guarded()
     def _on_history_select(self, change: dict[str, Any]) -> None:
@@ -522,7 +462,7 @@ class AimView(w.VBox):
         self.history_preview.value = (
             ""
             if entry is None
-            else f"<p><b>Version {entry.version}:</b> {html.escape(entry.sentence)}</p>"
+            else f"<p><b>Version {entry.version}:</b> {html.escape(entry.summary)}</p>"
         )
 
     @guarded()
@@ -531,27 +471,26 @@ class AimView(w.VBox):
         if version is None:
             self.history_preview.value = _finding_html("missing", "Pick a version first.")
             return
-        self._autosave.flush()
-        saved = self.model.restore(version)
-        self._show_model()
-        self.save_state.saved()
-        self.alert.show(
-            f"Version {version} is your aim again (saved as version {saved.version}).", "success"
-        )
+        self.flush()
+        if self.commit(lambda: self.model.restore(version), after=self.load):
+            self.alert.show(
+                f"Version {version} is your aim again (saved as version {self.model.version}).",
+                "success",
+            )
 
-    @guarded()
+    @edit_handler
     def _on_team_change(self, change: dict[str, Any]) -> None:
-        if self._loading or not change["new"] or change["new"] == self.model.team_id:
+        if not change["new"] or change["new"] == self.model.team_id:
             return
         self.model.select_team(change["new"])
-        self._show_model()
+        self.load()
 
 
 def build(context: AppContext) -> AimView:
     team_id = context.identity.team_id
     if context.identity.is_facilitator:
         team_id = context.params.get("team") or None
-    model = AimModel(context.store, context.identity, team_id)
+    model = AimModel(context.store, context.actor, team_id)
     if model.team_id is None and context.identity.is_facilitator:
         teams = model.teams()
         if teams:

@@ -12,29 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.content import change_concepts
 from kit.errors import KitInputError, PermissionDenied
 from kit.qi import Aim, Collaborative, DriverDiagram, Team
 from kit.qi import drivers as dd
 from kit.qi.aims import compose_aim
-from kit.store import Actor, Saved, Store
-from kit.ui.session import Identity
+from kit.steps.base import StepModel
+from kit.steps.versioned import HistoryEntry, VersionedRecord
+from kit.store.access import Actor
+
+if TYPE_CHECKING:
+    from kit.store import Saved
 
 #: the value that stands for "the collaborative's change package" where a team id would go
 PACKAGE = ""
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One earlier version of a diagram, described for a list."""
-
-    version: int
-    label: str
-    summary: str
-    diagram: DriverDiagram
 
 
 def counts(diagram: DriverDiagram) -> str:
@@ -76,7 +69,7 @@ def concept_source() -> str:
     return " ".join(change_concepts()["source"].split())
 
 
-class ChangePackageModel:
+class ChangePackageModel(StepModel):
     """One driver diagram being looked at: the change package, or a team's diagram.
 
     ``team_id`` ``PACKAGE`` ("") means the collaborative's change package. A facilitator
@@ -84,15 +77,12 @@ class ChangePackageModel:
     diagram and reads the package.
     """
 
-    def __init__(self, store: Store, identity: Identity, team_id: str | None = None) -> None:
-        self.store = store
-        self.identity = identity
-        self.actor: Actor = identity.actor()
+    def __init__(self, store: Any, actor: Actor, team_id: str | None = None) -> None:
+        super().__init__(store, actor)
         self.team_id: str = PACKAGE
-        self.saved: Saved[DriverDiagram] | None = None
-        self.diagram: DriverDiagram = self._blank(PACKAGE)
+        self.current = VersionedRecord(store, actor, DriverDiagram, self._blank(PACKAGE))
         if team_id is None:
-            team_id = PACKAGE if identity.is_facilitator else str(identity.team_id)
+            team_id = PACKAGE if self.is_facilitator else str(actor.team_id)
         self.select(team_id)
 
     # --- which diagram ------------------------------------------------------------------
@@ -104,27 +94,32 @@ class ChangePackageModel:
     @property
     def can_edit(self) -> bool:
         """Faculty edit the package; a team edits its own diagram."""
-        if self.identity.is_facilitator:
+        if self.is_facilitator:
             return self.is_package
-        return not self.is_package and self.team_id == self.identity.team_id
+        return not self.is_package and self.team_id == self.own_team_id
+
+    @property
+    def diagram(self) -> DriverDiagram:
+        """The diagram as loaded or last saved (a blank one before the first save)."""
+        return self.current.record
+
+    @property
+    def saved(self) -> Saved[DriverDiagram] | None:
+        return self.current.saved
 
     @property
     def version(self) -> int | None:
-        return self.saved.version if self.saved else None
+        return self.current.version
 
     def choices(self) -> list[tuple[str, str]]:
         """(label, team id or PACKAGE) of the diagrams this person may open."""
         options = [("The collaborative's change package", PACKAGE)]
-        if self.identity.is_facilitator:
-            teams = self.store.find(
-                Team, self.actor, collaborative_id=self.identity.collaborative_id
-            )
+        if self.is_facilitator:
+            teams = self.store.find(Team, self.actor, collaborative_id=self.collaborative_id)
             names = sorted((s.record.name, s.record.id) for s in teams)
             options += [(f"{name}: driver diagram", tid) for name, tid in names]
         else:
-            options.insert(
-                0, (f"{self.team_name()}: our driver diagram", str(self.identity.team_id))
-            )
+            options.insert(0, (f"{self.team_name()}: our driver diagram", str(self.own_team_id)))
         return options
 
     def team_name(self, team_id: str | None = None) -> str:
@@ -135,11 +130,7 @@ class ChangePackageModel:
 
     def select(self, team_id: str) -> DriverDiagram:
         """Open the package ("") or a team's diagram; a participant opens only their own."""
-        if (
-            team_id != PACKAGE
-            and not self.identity.is_facilitator
-            and team_id != self.identity.team_id
-        ):
+        if team_id != PACKAGE and not self.is_facilitator and team_id != self.own_team_id:
             raise PermissionDenied(
                 "That driver diagram belongs to another team; each team sees only its own work."
             )
@@ -147,7 +138,7 @@ class ChangePackageModel:
         return self.reload()
 
     def _blank(self, team_id: str) -> DriverDiagram:
-        collab = self.identity.collaborative_id
+        collab = self.collaborative_id
         return DriverDiagram(
             id=f"dd-{team_id}" if team_id else f"dd-package-{collab}",
             collaborative_id=collab,
@@ -158,20 +149,18 @@ class ChangePackageModel:
         found = self.store.find(
             DriverDiagram,
             self.actor,
-            collaborative_id=self.identity.collaborative_id,
+            collaborative_id=self.collaborative_id,
             team_id=team_id or None,
         )
         return found[0] if found else None
 
     def reload(self) -> DriverDiagram:
         """Read the diagram again from the store (after a conflict or a kernel restart)."""
-        self.saved = self._find(self.team_id)
-        if self.saved is not None:
-            self.diagram = self.saved.record
-        else:
-            self.diagram = self._blank(self.team_id)
-            self.diagram = self.diagram.model_copy(update={"aim_text": self.default_aim_text()})
-        return self.diagram
+        saved = self._find(self.team_id)
+        blank = self._blank(self.team_id)
+        if saved is None:  # a new diagram starts under the team's (or collaborative's) aim
+            blank = blank.model_copy(update={"aim_text": self.default_aim_text()})
+        return self.current.load(saved, blank)
 
     def package(self) -> DriverDiagram | None:
         """The collaborative's change package, or None when faculty have not written one."""
@@ -182,9 +171,7 @@ class ChangePackageModel:
         """The team's aim as one sentence, or the collaborative's aim for the package."""
         if self.is_package:
             try:
-                collab = self.store.get(
-                    Collaborative, self.identity.collaborative_id, self.actor
-                ).record
+                collab = self.store.get(Collaborative, self.collaborative_id, self.actor).record
             except KitInputError:
                 return ""
             return collab.aim
@@ -198,7 +185,7 @@ class ChangePackageModel:
     def _require_edit(self) -> None:
         if self.can_edit:
             return
-        if self.identity.is_facilitator:
+        if self.is_facilitator:
             raise PermissionDenied(
                 "You are looking at a team's driver diagram as faculty; only the team changes "
                 "it. Choose the change package to edit it."
@@ -215,11 +202,7 @@ class ChangePackageModel:
     def commit(self, diagram: DriverDiagram) -> Saved[DriverDiagram]:
         """Save a changed diagram against the version loaded (``Conflict`` if stale)."""
         self._require_edit()
-        if self.saved is not None and diagram == self.saved.record:
-            return self.saved
-        saved = self.store.save(diagram, self.actor, expected_version=self.version)
-        self.saved, self.diagram = saved, saved.record
-        return saved
+        return self.current.save(diagram)
 
     def edit(self, change: Callable[..., DriverDiagram], *args: Any, **kwargs: Any) -> Saved:
         """Apply one pure edit from ``kit.qi.drivers`` and save the result."""
@@ -342,29 +325,13 @@ class ChangePackageModel:
 
     # --- history --------------------------------------------------------------------------
 
-    def history(self) -> list[HistoryEntry]:
-        """Every saved version of this diagram, newest first."""
-        if self.saved is None:
-            return []
-        revisions = self.store.revisions(DriverDiagram, self.diagram.id, self.actor)
-        entries = []
-        for rev in reversed(revisions):
-            when = rev.saved_at.astimezone(dt.UTC)
-            label = (
-                f"Version {rev.version} · {when:%d %b %Y %H:%M} UTC · {rev.saved_by} · "
-                f"{counts(rev.record)}"
-                + ("" if rev.action in ("create", "update") else f" ({rev.action})")
-            )
-            entries.append(HistoryEntry(rev.version, label, counts(rev.record), rev.record))
-        return entries
+    def history(self) -> list[HistoryEntry[DriverDiagram]]:
+        """Every saved version of this diagram, newest first, with its counts of boxes."""
+        return self.current.history(counts, summary_in_label=True)
 
     def restore(self, version: int) -> Saved:
         """Make an earlier version current again, as a new version."""
         self._require_edit()
         if self.saved is None:
             raise KitInputError("There is no saved diagram to restore yet.")
-        saved = self.store.restore(
-            DriverDiagram, self.diagram.id, version, self.actor, expected_version=self.saved.version
-        )
-        self.saved, self.diagram = saved, saved.record
-        return saved
+        return self.current.restore(version)

@@ -10,187 +10,119 @@ from __future__ import annotations
 import base64
 import html
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 from jupyter_bokeh import BokehModel
 
 from kit.charts.driver_diagram import DriverDiagramChart
-from kit.content import find_change_concept
-from kit.errors import Conflict, KitInputError
+from kit.errors import KitInputError
+from kit.steps.change_package.box_editor import BoxEditor, concept_card, short
 from kit.steps.change_package.model import (
     PACKAGE,
     ChangePackageModel,
     concept_options,
-    concept_source,
     counts,
     is_empty,
 )
-from kit.ui import AppContext, AppShell, guarded, message_for, run
+from kit.ui.app import AppContext, AppShell, run
+from kit.ui.step import StepView, edit_handler
+from kit.ui.widgets import classed, guarded, message_for, wide
 
 log = logging.getLogger("kit.steps.change_package")
 
-_KIND_LABEL = {"primary": "Primary", "secondary": "Secondary", "change_idea": "Change idea"}
 
-
-def _wide() -> w.Layout:
-    """A full-width layout; each widget needs its own (a shared Layout hides them all)."""
-    return w.Layout(width="100%")
-
-
-def _classed(widget: w.Widget, css: str) -> w.Widget:
-    widget.add_class(css)
-    return widget
-
-
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def concept_card(key: str | None) -> str:
-    """The card for a change concept: name, group, the kit's paraphrase, and the source."""
-    if not key:
-        return ""
-    try:
-        card = find_change_concept(key)
-    except KitInputError as error:
-        return (
-            f"<div class='kit-concept-card' style='color:#b3261e'>{html.escape(str(error))}</div>"
-        )
-    group = "" if card["is_group"] else f" · group: {html.escape(card['group_name'])}"
-    return (
-        "<div class='kit-concept-card' style='border:1px solid #e69f00;border-radius:6px;"
-        "padding:6px 10px;background:#fffaf2;margin:4px 0'>"
-        f"<b>{html.escape(card['name'])}</b><span style='color:#44546a'>{group}</span><br>"
-        f"{html.escape(card['description'])}<br>"
-        f"<span style='font-size:85%;color:#44546a'>Paraphrased from Langley et al., "
-        f"<i>The Improvement Guide</i>. Source: {html.escape(concept_source())}</span></div>"
-    )
-
-
-class ChangePackageView(w.VBox):
+class ChangePackageView(StepView[ChangePackageModel]):
     """The change package or one team's driver diagram, bound to a ``ChangePackageModel``."""
 
+    css_class = "kit-change-package"
+    reloaded_message = "Reloaded the saved diagram; make your change again if needed."
+
     def __init__(self, context: AppContext, model: ChangePackageModel) -> None:
-        super().__init__()
-        self.add_class("kit-change-package")
-        self.context = context
-        self.model = model
-        self.alert = context.alert
-        self.save_state = context.save_state
-        self._loading = False
+        super().__init__(context, model)
+        classed(self.conflict, "kit-cp-conflict")
+        classed(self.conflict.reload_button, "kit-cp-reload")
         self._history: dict[int, Any] = {}
         self._confirming: str | None = None
         concepts = concept_options()
 
         # --- which diagram ------------------------------------------------------------
-        self.diagram_picker = _classed(
+        self.diagram_picker = classed(
             w.Dropdown(description="Diagram:", layout=w.Layout(width="480px")), "kit-cp-diagram"
         )
-        self.readonly_note = _classed(w.HTML(), "kit-cp-readonly")
-        self.heading = _classed(w.HTML(), "kit-cp-heading")
-        self.adopt_button = _classed(
+        self.readonly_note = classed(w.HTML(), "kit-cp-readonly")
+        self.heading = classed(w.HTML(), "kit-cp-heading")
+        self.adopt_button = classed(
             w.Button(description="Adopt the change package", icon="copy", button_style="info"),
             "kit-cp-adopt",
         )
-        self.clear_button = _classed(
+        self.clear_button = classed(
             w.Button(description="Start from an empty diagram", icon="file"), "kit-cp-clear"
         )
-        self.adopt_note = _classed(w.HTML(), "kit-cp-adopt-note")
+        self.adopt_note = classed(w.HTML(), "kit-cp-adopt-note")
 
         # --- aim ------------------------------------------------------------------------
-        self.aim_text = _classed(
+        self.aim_text = classed(
             w.Textarea(layout=w.Layout(width="100%", height="48px")), "kit-cp-aim"
         )
-        self.aim_save = _classed(
+        self.aim_save = classed(
             w.Button(description="Save the aim", icon="save"), "kit-cp-aim-save"
         )
-        self.aim_default = _classed(w.Button(description="Use our aim"), "kit-cp-aim-default")
+        self.aim_default = classed(w.Button(description="Use our aim"), "kit-cp-aim-default")
 
         # --- adding boxes ---------------------------------------------------------------
-        self.primary_text = _classed(
-            w.Text(placeholder="What must be in place for the aim to be reached?", layout=_wide()),
+        self.primary_text = classed(
+            w.Text(placeholder="What must be in place for the aim to be reached?", layout=wide()),
             "kit-cp-primary-text",
         )
-        self.add_primary_button = _classed(
+        self.add_primary_button = classed(
             w.Button(description="Add primary driver", icon="plus"), "kit-cp-add-primary"
         )
-        self.secondary_text = _classed(
-            w.Text(placeholder="A part of the system that moves a primary driver", layout=_wide()),
+        self.secondary_text = classed(
+            w.Text(placeholder="A part of the system that moves a primary driver", layout=wide()),
             "kit-cp-secondary-text",
         )
-        self.secondary_primaries = _classed(
-            w.SelectMultiple(rows=4, layout=_wide()), "kit-cp-secondary-primaries"
+        self.secondary_primaries = classed(
+            w.SelectMultiple(rows=4, layout=wide()), "kit-cp-secondary-primaries"
         )
-        self.add_secondary_button = _classed(
+        self.add_secondary_button = classed(
             w.Button(description="Add secondary driver", icon="plus"), "kit-cp-add-secondary"
         )
-        self.idea_text = _classed(
-            w.Text(placeholder="A change you can test in a PDSA cycle", layout=_wide()),
+        self.idea_text = classed(
+            w.Text(placeholder="A change you can test in a PDSA cycle", layout=wide()),
             "kit-cp-idea-text",
         )
-        self.idea_secondaries = _classed(
-            w.SelectMultiple(rows=5, layout=_wide()), "kit-cp-idea-secondaries"
+        self.idea_secondaries = classed(
+            w.SelectMultiple(rows=5, layout=wide()), "kit-cp-idea-secondaries"
         )
-        self.idea_concept = _classed(
-            w.Dropdown(options=concepts, value="", layout=_wide()), "kit-cp-idea-concept"
+        self.idea_concept = classed(
+            w.Dropdown(options=concepts, value="", layout=wide()), "kit-cp-idea-concept"
         )
-        self.idea_card = _classed(w.HTML(), "kit-cp-concept-card")
-        self.add_idea_button = _classed(
+        self.idea_card = classed(w.HTML(), "kit-cp-concept-card")
+        self.add_idea_button = classed(
             w.Button(description="Add change idea", icon="plus"), "kit-cp-add-idea"
         )
 
-        # --- editing a box --------------------------------------------------------------
-        self.box_picker = _classed(
-            w.Dropdown(description="Box:", layout=w.Layout(width="100%")), "kit-cp-box"
-        )
-        self.box_text = _classed(w.Text(layout=_wide()), "kit-cp-box-text")
-        self.box_links_label = w.HTML()
-        self.box_links = _classed(w.SelectMultiple(rows=5, layout=_wide()), "kit-cp-box-links")
-        self.box_concept = _classed(
-            w.Dropdown(options=concepts, value="", layout=_wide()), "kit-cp-box-concept"
-        )
-        self.box_card = _classed(w.HTML(), "kit-cp-box-card")
-        self.box_save = _classed(
-            w.Button(description="Save changes", icon="save", button_style="primary"),
-            "kit-cp-box-save",
-        )
-        self.box_delete = _classed(
-            w.Button(description="Delete box", icon="trash", button_style="danger"),
-            "kit-cp-box-delete",
-        )
-        self.box_cascade = _classed(
-            w.Checkbox(description="also delete what is left unlinked below it", indent=False),
-            "kit-cp-box-cascade",
-        )
-        self.box_concept_row = w.VBox([w.HTML("Change concept"), self.box_concept, self.box_card])
-
         # --- the drawing, warnings, export, history -------------------------------------
-        self.summary = _classed(w.HTML(), "kit-cp-summary")
-        self.warnings = _classed(w.HTML(), "kit-cp-warnings")
+        self.summary = classed(w.HTML(), "kit-cp-summary")
+        self.warnings = classed(w.HTML(), "kit-cp-warnings")
         self.chart = None
-        self.chart_widget: w.Widget = _classed(w.HTML(), "kit-chart")
-        self.export_button = _classed(
+        self.chart_widget: w.Widget = classed(w.HTML(), "kit-chart")
+        self.export_button = classed(
             w.Button(description="Prepare HTML and PNG files", icon="download"), "kit-cp-export"
         )
-        self.downloads = _classed(w.HTML(), "kit-cp-downloads")
-        self.history = _classed(w.Select(rows=5, layout=_wide()), "kit-cp-history")
-        self.history_preview = _classed(w.HTML(), "kit-cp-history-preview")
-        self.restore_button = _classed(
+        self.downloads = classed(w.HTML(), "kit-cp-downloads")
+        self.history = classed(w.Select(rows=5, layout=wide()), "kit-cp-history")
+        self.history_preview = classed(w.HTML(), "kit-cp-history-preview")
+        self.restore_button = classed(
             w.Button(description="Restore this version", icon="undo"), "kit-cp-restore"
-        )
-        self.reload_button = _classed(
-            w.Button(
-                description="Reload the saved diagram",
-                button_style="warning",
-                layout=w.Layout(display="none"),
-            ),
-            "kit-cp-reload",
         )
 
         for widget in vars(self).values():
             if isinstance(widget, w.Button):
                 widget.layout.width = "auto"  # whole labels, never "Adopt the chang..."
+        self.editor = BoxEditor(self, concepts)
         self.children = self._layout()
 
         self.diagram_picker.observe(self._on_pick_diagram, names="value")
@@ -202,32 +134,23 @@ class ChangePackageView(w.VBox):
         self.add_secondary_button.on_click(self._on_add_secondary)
         self.add_idea_button.on_click(self._on_add_idea)
         self.idea_concept.observe(self._on_idea_concept, names="value")
-        self.box_picker.observe(self._on_pick_box, names="value")
-        self.box_concept.observe(self._on_box_concept, names="value")
-        self.box_save.on_click(self._on_save_box)
-        self.box_delete.on_click(self._on_delete_box)
         self.export_button.on_click(self._on_export)
         self.history.observe(self._on_history_select, names="value")
         self.restore_button.on_click(self._on_restore)
-        self.reload_button.on_click(self._on_reload)
-
-        self._show_model()
+        self.load()
 
     # --- building -----------------------------------------------------------------------
 
     def _layout(self) -> list[w.Widget]:
         def section(title: str, parts: list[w.Widget], css: str, width: str = "33%") -> w.VBox:
             box = w.VBox(
-                [w.HTML(f"<h4 style='margin:4px 0'>{html.escape(title)}</h4>"), *parts],
-                layout=w.Layout(
-                    width=width, padding="4px 8px", border="1px solid #e3e8ee", margin="0 6px 0 0"
-                ),
+                [w.HTML(f"<h4 class='kit-h-tight'>{html.escape(title)}</h4>"), *parts],
+                layout=w.Layout(width=width, padding="4px 8px", margin="0 6px 0 0"),
             )
-            box.add_class(css)
-            return box
+            return classed(box, "kit-panel-light", css)
 
         def small(text: str) -> w.HTML:
-            return w.HTML(f"<span style='font-size:88%;color:#44546a'>{text}</span>")
+            return w.HTML(f"<span class='kit-small kit-muted'>{text}</span>")
 
         adders = w.HBox(
             [
@@ -265,19 +188,6 @@ class ChangePackageView(w.VBox):
                 ),
             ]
         )
-        editor = section(
-            "Change, relink or delete a box",
-            [
-                self.box_picker,
-                self.box_text,
-                self.box_links_label,
-                self.box_links,
-                self.box_concept_row,
-                w.HBox([self.box_save, self.box_delete, self.box_cascade]),
-            ],
-            "kit-cp-editor",
-            width="100%",
-        )
         self.adopt_row = w.VBox([w.HBox([self.adopt_button, self.clear_button]), self.adopt_note])
         self.adopt_row.add_class("kit-cp-adopt-row")
         aim_row = w.VBox(
@@ -287,7 +197,7 @@ class ChangePackageView(w.VBox):
                 w.HBox([self.aim_save, self.aim_default]),
             ]
         )
-        self.edit_area = w.VBox([aim_row, adders, editor])
+        self.edit_area = w.VBox([aim_row, adders, self.editor])
         self.edit_area.add_class("kit-cp-edit-area")
         self.chart_box = w.Box([self.chart_widget], layout=w.Layout(overflow="auto", width="100%"))
         export = w.VBox(
@@ -322,7 +232,7 @@ class ChangePackageView(w.VBox):
             intro,
             w.HBox([self.diagram_picker, self.readonly_note]),
             self.heading,
-            self.reload_button,
+            self.conflict,
             self.adopt_row,
             self.summary,
             self.warnings,
@@ -334,97 +244,53 @@ class ChangePackageView(w.VBox):
 
     # --- showing the model ----------------------------------------------------------------
 
-    def _show_model(self) -> None:
-        """Fill every widget and the drawing from the model; no edit is triggered."""
-        self._loading = True
-        try:
-            choices = self.model.choices()
-            self.diagram_picker.options = choices
-            self.diagram_picker.value = self.model.team_id
-            diagram = self.model.diagram
-            editable = self.model.can_edit
-            self.heading.value = f"<h3 style='margin:6px 0'>{html.escape(self.model.title())}</h3>"
-            if editable:
-                self.readonly_note.value = ""
-            elif self.model.identity.is_facilitator:
-                self.readonly_note.value = "<i>Viewing a team's diagram as faculty (read-only).</i>"
-            else:
-                self.readonly_note.value = (
-                    "<i>The change package is written by the facilitator; you can read it "
-                    "and adopt it into your own diagram.</i>"
-                )
-            team_view = not self.model.is_package and editable
-            self.adopt_row.layout.display = None if team_view else "none"
-            self.adopt_button.description = "Adopt the change package"
-            self.clear_button.description = "Start from an empty diagram"
-            self._confirming = None
-            self.adopt_note.value = (
-                "<span style='font-size:88%;color:#44546a'>Adopting copies the package's "
-                "boxes into your diagram (it replaces what is there; the old diagram stays "
-                "in the history).</span>"
-            )
-            self.edit_area.layout.display = None if editable else "none"
-            self.aim_default.description = (
-                "Use the collaborative's aim" if self.model.is_package else "Use our aim"
-            )
-            self.aim_text.value = diagram.aim_text
-            self.restore_button.disabled = not editable
-            self._refresh_choices()
-        finally:
-            self._loading = False
+    def show_model(self) -> None:
+        """Fill every widget and the drawing from the model."""
+        self._show_controls()
         self._refresh_drawing()
         self._refresh_history()
 
+    def _show_controls(self) -> None:
+        choices = self.model.choices()
+        self.diagram_picker.options = choices
+        self.diagram_picker.value = self.model.team_id
+        diagram = self.model.diagram
+        editable = self.model.can_edit
+        self.heading.value = f"<h3 class='kit-h-tight'>{html.escape(self.model.title())}</h3>"
+        if editable:
+            self.readonly_note.value = ""
+        elif self.model.is_facilitator:
+            self.readonly_note.value = "<i>Viewing a team's diagram as faculty (read-only).</i>"
+        else:
+            self.readonly_note.value = (
+                "<i>The change package is written by the facilitator; you can read it "
+                "and adopt it into your own diagram.</i>"
+            )
+        team_view = not self.model.is_package and editable
+        self.adopt_row.layout.display = None if team_view else "none"
+        self.adopt_button.description = "Adopt the change package"
+        self.clear_button.description = "Start from an empty diagram"
+        self._confirming = None
+        self.adopt_note.value = (
+            "<span class='kit-small kit-muted'>Adopting copies the package's "
+            "boxes into your diagram (it replaces what is there; the old diagram stays "
+            "in the history).</span>"
+        )
+        self.edit_area.layout.display = None if editable else "none"
+        self.aim_default.description = (
+            "Use the collaborative's aim" if self.model.is_package else "Use our aim"
+        )
+        self.aim_text.value = diagram.aim_text
+        self.restore_button.disabled = not editable
+        self._refresh_choices()
+
     def _refresh_choices(self) -> None:
         d = self.model.diagram
-        primaries = [(_short(p.text), p.id) for p in d.primary_drivers]
-        secondaries = [(_short(s.text), s.id) for s in d.secondary_drivers]
+        primaries = [(short(p.text), p.id) for p in d.primary_drivers]
+        secondaries = [(short(s.text), s.id) for s in d.secondary_drivers]
         self.secondary_primaries.options = primaries
         self.idea_secondaries.options = secondaries
-        previous = self.box_picker.value
-        boxes = [(f"{_KIND_LABEL[k]}: {_short(t, 70)}", i) for k, i, t in self.model.boxes()]
-        self.box_picker.options = [("(choose a box)", ""), *boxes]
-        self.box_picker.value = previous if previous in {b[1] for b in boxes} else ""
-        self._show_box()
-
-    def _show_box(self) -> None:
-        box_id = self.box_picker.value
-        d = self.model.diagram
-        editing = bool(box_id)
-        for widget in (self.box_text, self.box_links, self.box_save, self.box_delete):
-            widget.disabled = not editing
-        if not editing:
-            self.box_text.value = ""
-            self.box_links.options = []
-            self.box_links.layout.display = "none"
-            self.box_links_label.value = ""
-            self.box_concept_row.layout.display = "none"
-            return
-        from kit.qi.drivers import find_box
-
-        kind, box = find_box(d, box_id)
-        self.box_text.value = box.text
-        if kind == "primary":
-            self.box_links_label.value = ""
-            self.box_links.options = []
-            self.box_links.layout.display = "none"
-        elif kind == "secondary":
-            self.box_links_label.value = "Feeds primary drivers:"
-            self.box_links.layout.display = None
-            self.box_links.options = [(_short(p.text), p.id) for p in d.primary_drivers]
-            self.box_links.value = tuple(box.primary_ids)
-        else:
-            self.box_links_label.value = "Acts on secondary drivers:"
-            self.box_links.layout.display = None
-            self.box_links.options = [(_short(s.text), s.id) for s in d.secondary_drivers]
-            self.box_links.value = tuple(box.secondary_ids)
-        if kind == "change_idea":
-            self.box_concept_row.layout.display = None
-            keys = {v for _label, v in self.box_concept.options}
-            self.box_concept.value = box.change_concept if box.change_concept in keys else ""
-            self.box_card.value = concept_card(box.change_concept)
-        else:
-            self.box_concept_row.layout.display = "none"
+        self.editor.show()
 
     def _refresh_drawing(self) -> None:
         diagram = self.model.diagram
@@ -433,8 +299,8 @@ class ChangePackageView(w.VBox):
         if warnings:
             items = "".join(f"<li>{html.escape(x)}</li>" for x in warnings)
             self.warnings.value = (
-                "<div style='color:#8a5a00'><b>Advice on this diagram</b>"
-                f"<ul style='margin:2px 0'>{items}</ul></div>"
+                "<div class='kit-warning'><b>Advice on this diagram</b>"
+                f"<ul class='kit-tight'>{items}</ul></div>"
             )
         else:
             self.warnings.value = ""
@@ -459,17 +325,12 @@ class ChangePackageView(w.VBox):
     def _refresh_history(self) -> None:
         entries = self.model.history()
         self._history = {e.version: e for e in entries}
-        self._loading = True
-        try:
+        with self.quiet():
             self.history.options = [(e.label, e.version) for e in entries]
             self.history.value = None
-        finally:
-            self._loading = False
         self.history_preview.value = "" if entries else "<i>No saved versions yet.</i>"
 
     def _after_edit(self, message: str = "") -> None:
-        self.save_state.saved()
-        self.reload_button.layout.display = "none"
         self.aim_text.value = self.model.diagram.aim_text
         self._refresh_choices()
         self._refresh_drawing()
@@ -477,37 +338,36 @@ class ChangePackageView(w.VBox):
         if message:
             self.alert.show(message, "success")
 
-    def _save(self, action, *args, message: str = "", then=None, **kwargs) -> bool:
-        """Run one model edit; a conflict offers the reload button. True when saved.
+    def save_edit(
+        self,
+        action: Callable[..., Any],
+        *args: Any,
+        message: str = "",
+        then: Callable[[], Any] | None = None,
+        **kwargs: Any,
+    ) -> bool:
+        """Run one model edit through ``commit``; True when saved.
 
         ``then`` (clearing the form that made the edit) runs before the drawing and summary
         are refreshed, so the summary changing is the last thing a browser sees.
         """
-        self.save_state.set("saving")
-        try:
-            action(*args, **kwargs)
-        except Conflict as error:
-            self.save_state.failed(error)
-            self.alert.show(str(error))
-            self.reload_button.layout.display = None
-            return False
-        except Exception as error:
-            self.save_state.failed(error)
-            raise
-        if then is not None:
-            then()
-        self._after_edit(message)
-        return True
+
+        def refresh() -> None:
+            if then is not None:
+                then()
+            self._after_edit(message)
+
+        return self.commit(lambda: action(*args, **kwargs), after=refresh)
 
     # --- handlers -------------------------------------------------------------------------
 
-    @guarded()
+    @edit_handler
     def _on_pick_diagram(self, change: dict[str, Any]) -> None:
-        if self._loading or change["new"] is None:
+        if change["new"] is None:
             return
         self.model.select(change["new"])
         self.downloads.value = ""
-        self._show_model()
+        self.load()
 
     @guarded()
     def _on_adopt(self, button: w.Button) -> None:
@@ -515,14 +375,14 @@ class ChangePackageView(w.VBox):
             self._confirming = "adopt"
             button.description = "Click again to replace our diagram"
             self.adopt_note.value = (
-                f"<span style='color:#8a5a00'>Your diagram has {html.escape(counts(self.model.diagram))}. "
+                f"<span class='kit-warning'>Your diagram has {html.escape(counts(self.model.diagram))}. "
                 "Adopting replaces them with the change package; the current diagram stays in "
                 "the history below.</span>"
             )
             return
         self._confirming = None
         button.description = "Adopt the change package"
-        self._save(
+        self.save_edit(
             self.model.adopt_package,
             message="The change package is now your diagram: adapt it to your setting.",
         )
@@ -535,13 +395,13 @@ class ChangePackageView(w.VBox):
             return
         self._confirming = None
         button.description = "Start from an empty diagram"
-        self._save(
+        self.save_edit(
             self.model.clear, message="Your diagram is empty; the old one is in the history."
         )
 
     @guarded()
     def _on_save_aim(self, _button: w.Button) -> None:
-        self._save(self.model.set_aim_text, self.aim_text.value)
+        self.save_edit(self.model.set_aim_text, self.aim_text.value)
 
     @guarded()
     def _on_default_aim(self, _button: w.Button) -> None:
@@ -550,14 +410,14 @@ class ChangePackageView(w.VBox):
             raise KitInputError(
                 "There is no aim to copy yet; write your team's aim in the Aim app first."
             )
-        self._save(self.model.set_aim_text, text)
+        self.save_edit(self.model.set_aim_text, text)
 
     @guarded()
     def _on_add_primary(self, _button: w.Button) -> None:
         text = self.primary_text.value.strip()
         if not text:
             raise KitInputError("Type the primary driver's words first.")
-        self._save(self.model.add_primary, text, then=self._clear_primary)
+        self.save_edit(self.model.add_primary, text, then=self._clear_primary)
 
     def _clear_primary(self) -> None:
         self.primary_text.value = ""
@@ -567,7 +427,7 @@ class ChangePackageView(w.VBox):
         text = self.secondary_text.value.strip()
         if not text:
             raise KitInputError("Type the secondary driver's words first.")
-        self._save(
+        self.save_edit(
             self.model.add_secondary,
             text,
             list(self.secondary_primaries.value),
@@ -583,7 +443,7 @@ class ChangePackageView(w.VBox):
         text = self.idea_text.value.strip()
         if not text:
             raise KitInputError("Type the change idea's words first.")
-        self._save(
+        self.save_edit(
             self.model.add_change_idea,
             text,
             list(self.idea_secondaries.value),
@@ -601,45 +461,6 @@ class ChangePackageView(w.VBox):
         self.idea_card.value = concept_card(change["new"])
 
     @guarded()
-    def _on_box_concept(self, change: dict[str, Any]) -> None:
-        self.box_card.value = concept_card(change["new"])
-
-    @guarded()
-    def _on_pick_box(self, _change: dict[str, Any]) -> None:
-        if self._loading:
-            return
-        self._show_box()
-
-    @guarded()
-    def _on_save_box(self, _button: w.Button) -> None:
-        box_id = self.box_picker.value
-        if not box_id:
-            raise KitInputError("Choose a box first.")
-        from kit.qi.drivers import find_box
-
-        kind, _box = find_box(self.model.diagram, box_id)
-        self._save(
-            self.model.update_box,
-            box_id,
-            text=self.box_text.value,
-            links=list(self.box_links.value) if kind != "primary" else None,
-            change_concept=self.box_concept.value if kind == "change_idea" else None,
-            message="Saved.",
-        )
-
-    @guarded()
-    def _on_delete_box(self, _button: w.Button) -> None:
-        box_id = self.box_picker.value
-        if not box_id:
-            raise KitInputError("Choose a box first.")
-        self._save(
-            self.model.delete,
-            box_id,
-            cascade=self.box_cascade.value,
-            then=lambda: setattr(self.box_cascade, "value", False),
-        )
-
-    @guarded()
     def _on_export(self, button: w.Button) -> None:
         stem = self.model.file_stem()
         page = self.model.export_html()
@@ -655,15 +476,13 @@ class ChangePackageView(w.VBox):
             links.append(f"<span class='kit-cp-png-missing'>{html.escape(str(error))}</span>")
         self.downloads.value = " · ".join(links)
 
-    @guarded()
+    @edit_handler
     def _on_history_select(self, change: dict[str, Any]) -> None:
-        if self._loading:
-            return
         entry = self._history.get(change["new"]) if change["new"] is not None else None
         if entry is None:
             self.history_preview.value = ""
             return
-        d = entry.diagram
+        d = entry.record
         rows = "".join(f"<li>{html.escape(p.text)}</li>" for p in d.primary_drivers)
         self.history_preview.value = (
             f"<p><b>Version {entry.version}</b>: {html.escape(entry.summary)}</p>"
@@ -675,15 +494,7 @@ class ChangePackageView(w.VBox):
         version = self.history.value
         if version is None:
             raise KitInputError("Pick a version in the list first.")
-        self._save(self.model.restore, version, message=f"Version {version} is back.")
-
-    @guarded()
-    def _on_reload(self, _button: w.Button) -> None:
-        self.model.reload()
-        self._show_model()
-        self.reload_button.layout.display = "none"
-        self.save_state.set("idle")
-        self.alert.show("Reloaded the saved diagram; make your change again if needed.", "info")
+        self.save_edit(self.model.restore, version, message=f"Version {version} is back.")
 
 
 def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
@@ -698,7 +509,7 @@ def build(context: AppContext) -> ChangePackageView:
     choice = context.params.get("diagram")
     if choice is None and not context.identity.is_facilitator:
         choice = str(context.identity.team_id)
-    model = ChangePackageModel(context.store, context.identity, choice or PACKAGE)
+    model = ChangePackageModel(context.store, context.actor, choice or PACKAGE)
     return ChangePackageView(context, model)
 
 

@@ -1,5 +1,16 @@
 """Set-up and topic selection: the charter, timeline, enrolment and the topic vote."""
 
-from kit.steps.setup.view import app
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["app"]
+
+
+def __getattr__(name: str) -> Any:
+    """``app`` is imported on first use, so importing the model loads no widgets."""
+    if name == "app":
+        from kit.steps.setup.view import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

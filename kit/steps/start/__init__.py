@@ -1,5 +1,16 @@
 """Start here: the BTS journey as a map of the apps, signing in, and the facilitator's join codes."""
 
-from kit.steps.start.view import app
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["app"]
+
+
+def __getattr__(name: str) -> Any:
+    """``app`` is imported on first use, so importing the model loads no widgets."""
+    if name == "app":
+        from kit.steps.start.view import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,182 @@
+"""Records a step edits, each with the version it was loaded at: save, history, restore.
+
+Every step saves the same way: against the version it loaded, so that an edit made while
+someone else saved raises a conflict instead of overwriting their work, and every save is a
+revision that can be listed and restored. ``VersionedRecord`` is that rule written once; a
+step model keeps one per record it edits (``kit/steps/aim/model.py``,
+``kit/steps/change_package/model.py``) or calls ``save_versioned`` for records it keeps in
+collections (``kit/steps/setup/``).
+
+A stale save raises ``EditConflict``: the store's ``Conflict`` (so every ``except Conflict``
+still catches it) carrying who saved the newer version and which fields they changed, read
+back from the store, so the view's banner can say what "reload theirs" would bring.
+
+No widgets here, and nothing from ``kit.ui``: the purity test (``tests/qi/test_purity.py``)
+imports every step model in a fresh interpreter and checks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from kit.errors import Conflict, KitInputError, PermissionDenied
+from kit.qi.records import Record
+from kit.store.access import Actor
+
+if TYPE_CHECKING:
+    from kit.store import Saved
+
+R = TypeVar("R", bound=Record)
+
+
+class EditConflict(Conflict):
+    """Someone saved a newer version while this person was editing; nothing was overwritten.
+
+    ``saved_by`` and ``changed`` (field titles, in the record's order) describe their save;
+    both are empty when the newer version could not be read back (it was deleted, say).
+    """
+
+    def __init__(self, message: str, *, saved_by: str = "", changed: list[str] | None = None):
+        super().__init__(message)
+        self.saved_by = saved_by
+        self.changed = list(changed or [])
+
+
+def field_title(record: BaseModel, name: str) -> str:
+    """A field in the words its form uses: the pydantic title, else the name with spaces."""
+    info = type(record).model_fields.get(name)
+    title = info.title if info is not None else None
+    return title or name.replace("_", " ")
+
+
+def changed_fields(before: BaseModel | None, after: BaseModel | None) -> list[str]:
+    """The titles of the fields whose values differ between two versions of a record."""
+    if before is None or after is None:
+        return []
+    mine, theirs = before.model_dump(), after.model_dump()
+    return [
+        field_title(before, name)
+        for name in type(before).model_fields
+        if name != "id" and mine.get(name) != theirs.get(name)
+    ]
+
+
+def explain_conflict(
+    store: Any, actor: Actor, record: Record, loaded: Any, error: Conflict
+) -> EditConflict:
+    """The store's ``Conflict`` for ``record``, with who saved since and what they changed."""
+    if isinstance(error, EditConflict):
+        return error
+    try:
+        current = store.get(type(record), str(record.id), actor)
+    except (KitInputError, PermissionDenied):  # deleted since, or no longer readable
+        return EditConflict(str(error))
+    before = loaded.record if loaded is not None else None
+    return EditConflict(
+        str(error), saved_by=current.updated_by, changed=changed_fields(before, current.record)
+    )
+
+
+def save_versioned(store: Any, actor: Actor, record: R, loaded: Saved[R] | None) -> Saved[R]:
+    """Save ``record`` over the version ``loaded`` (None: a new record); ``EditConflict`` if
+    someone saved since."""
+    try:
+        return store.save(
+            record, actor, expected_version=None if loaded is None else loaded.version
+        )
+    except Conflict as error:
+        raise explain_conflict(store, actor, record, loaded, error) from error
+
+
+def delete_versioned(store: Any, actor: Actor, loaded: Saved[Any]) -> None:
+    """Delete the version ``loaded``; ``EditConflict`` if someone saved since."""
+    record = loaded.record
+    try:
+        store.delete(type(record), str(record.id), actor, expected_version=loaded.version)
+    except Conflict as error:
+        raise explain_conflict(store, actor, record, loaded, error) from error
+
+
+@dataclass(frozen=True)
+class HistoryEntry(Generic[R]):
+    """One saved version of a record, described for a list (newest first)."""
+
+    version: int
+    label: str
+    summary: str
+    record: R
+
+
+class VersionedRecord(Generic[R]):
+    """One record as loaded from the store, saved back over the version it was loaded at.
+
+    ``record`` is what the step shows: the saved record, or the ``blank`` it was given when
+    nothing is saved yet (a first save then creates it).
+    """
+
+    def __init__(self, store: Any, actor: Actor, kind: type[R], blank: R) -> None:
+        self.store = store
+        self.actor = actor
+        self.kind = kind
+        self.saved: Saved[R] | None = None
+        self.record: R = blank
+
+    @property
+    def version(self) -> int | None:
+        return self.saved.version if self.saved is not None else None
+
+    def load(self, saved: Saved[R] | None, blank: R) -> R:
+        """Hold ``saved`` (what the store has), or ``blank`` when there is nothing yet."""
+        self.saved = saved
+        self.record = saved.record if saved is not None else blank
+        return self.record
+
+    def save(self, record: R) -> Saved[R]:
+        """Save a changed record; an unchanged one makes no new version."""
+        if self.saved is not None and record == self.saved.record:
+            return self.saved
+        saved = save_versioned(self.store, self.actor, record, self.saved)
+        self.saved, self.record = saved, saved.record
+        return saved
+
+    def history(
+        self, describe: Callable[[R], str], *, summary_in_label: bool = False
+    ) -> list[HistoryEntry[R]]:
+        """Every saved version, newest first: 'Version 3 · 02 Dec 2026 10:32 UTC · Riverside'."""
+        if self.saved is None:
+            return []
+        entries = []
+        for rev in reversed(self.store.revisions(self.kind, str(self.record.id), self.actor)):
+            summary = describe(rev.record)
+            when = rev.saved_at.astimezone(dt.UTC)
+            label = f"Version {rev.version} · {when:%d %b %Y %H:%M} UTC · {rev.saved_by}"
+            if summary_in_label:
+                label += f" · {summary}"
+            if rev.action not in ("create", "update"):
+                label += f" ({rev.action})"
+            entries.append(HistoryEntry(rev.version, label, summary, rev.record))
+        return entries
+
+    def restore(self, version: int) -> Saved[R]:
+        """Make an earlier version current again, as a new version (nothing is lost)."""
+        if self.saved is None:
+            raise KitInputError("There is no saved version to restore yet.")
+        try:
+            saved = self.store.restore(
+                self.kind,
+                str(self.record.id),
+                version,
+                self.actor,
+                expected_version=self.saved.version,
+            )
+        except Conflict as error:
+            raise explain_conflict(
+                self.store, self.actor, self.record, self.saved, error
+            ) from error
+        self.saved, self.record = saved, saved.record
+        return saved
