@@ -19,9 +19,6 @@ from kit.errors import Conflict, KitInputError, PermissionDenied
 
 log = logging.getLogger("kit.cli")
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
-DEMO_WORKBOOK = DATASETS / "demo-collaborative.json"
-
 
 class CommandError(Exception):
     """A failure whose message is already the one line the facilitator should read."""
@@ -79,31 +76,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_demo(store) -> str:
-    """Load the demo collaborative into ``store`` and return its id; used by ``serve`` too."""
-    from kit import demo
-    from kit.store import Actor
-    from kit.store.workbook import import_workbook, read_workbook
-
-    actor = Actor.system()
-    if DEMO_WORKBOOK.exists():
-        import_workbook(store, actor, read_workbook(DEMO_WORKBOOK))
-    else:  # an installed wheel has no datasets/ folder: build the same records in memory
-        for kind_records in demo.build_demo().values():
-            observations = [r for r in kind_records if r.kind == "observation"]
-            if observations:
-                store.put_observations(observations, actor)
-                continue
-            for record in kind_records:
-                store.save(record, actor, expected_version=None)
-    store.set_facilitator_passcode(demo.COLLABORATIVE_ID, demo.FACILITATOR_PASSCODE, actor)
-    for team_id, code in demo.JOIN_CODES.items():
-        store.issue_join_code(team_id, actor, code=code)
-    return demo.COLLABORATIVE_ID
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit import demo
+    from kit.demo import load_demo
     from kit.qi import Collaborative
     from kit.store import Actor
 
@@ -202,7 +177,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kit.serve import serve
+    from kit.server.command import serve
 
     return serve(
         database=args.database,

@@ -120,7 +120,7 @@ def test_console_script_reports_a_bad_database_url_in_one_line(tmp_path) -> None
 
 
 def test_serve_command_is_safe_by_default() -> None:
-    from kit.serve import voila_command
+    from kit.server.command import voila_command
 
     command = voila_command(port=9999)
     assert "--Voila.ip=127.0.0.1" in command

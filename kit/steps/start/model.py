@@ -4,37 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.apps import journey
 from kit.qi import Collaborative, Team
 from kit.ui.session import Identity
 
-JOURNEY = [
-    (
-        "01-setup-and-topic.ipynb",
-        "Topic",
-        "Choose one topic where a real gap exists between what is known and what is done.",
-    ),
-    (
-        "02-aim.ipynb",
-        "Aim",
-        "What are we trying to accomplish? How much, by when, for whom, where.",
-    ),
-    (
-        "03-change-package.ipynb",
-        "Change package",
-        "Which changes will lead to improvement? Drivers and change ideas.",
-    ),
-    (
-        None,
-        "Measures",
-        "How will we know that a change is an improvement? Outcome, process, balancing.",
-    ),
-    (None, "PDSA", "Test changes on a small scale, learn, adopt, adapt or abandon."),
-    (
-        None,
-        "Learning sessions",
-        "All teach, all learn: storyboards, team time, and the next cycles.",
-    ),
-]
+#: the journey map in BTS order: notebook (None while a step has no app yet), step, question
+JOURNEY = [(step.notebook, step.step, step.question) for step in journey()]
 
 
 @dataclass
