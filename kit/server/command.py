@@ -58,6 +58,10 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",
         "--ServerApp.log_level=WARNING",
+        # the kernels run on this machine: Unix sockets in Jupyter's runtime folder (readable by
+        # this user only) rather than TCP ports on 127.0.0.1 that any local user can reach, and
+        # no "running over TCP without encryption" warning per kernel in the facilitator's terminal
+        "--KernelManager.transport=ipc",
     ]
     if pool_size > 0:
         # seconds before a pool that still holds a ready kernel is refilled after a visitor

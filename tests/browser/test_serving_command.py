@@ -35,6 +35,7 @@ def test_safe_defaults():
         "--pool_size=2",
         "--no-browser",
         "--VoilaConfiguration.multi_kernel_manager_class=kit.server.kernels.KitKernelManager",
+        "--KernelManager.transport=ipc",  # local kernels on Unix sockets: no TCP warning
     ):
         assert option in command
     assert not any("preheat" in part for part in voila_command(port=1, pool_size=0))
