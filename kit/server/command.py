@@ -93,13 +93,14 @@ def serve_environment(database: str | None) -> dict[str, str]:
 
 def ensure_collaborative(database: str) -> bool:
     """Load the demo collaborative into an empty database; True when it did."""
-    from kit.demo import load_demo
     from kit.qi import Collaborative
     from kit.store import Actor, Store
 
     with Store.open(database) as store:
         if store.find(Collaborative, Actor.system()):
             return False
+        from kit.demo import load_demo  # numpy and the demo's records, only when needed
+
         load_demo(store)
         return True
 
