@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
 
-.PHONY: serve test install install-test lint format benchmark notebooks-clean demo-workbook
+.PHONY: serve test install install-test install-test-extras lint format benchmark demo-workbook apps-template
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Breakthrough Kit needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -14,8 +14,11 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
-install-test: $(BIN)/python
+# the test extras alone (ruff, mypy, pytest): enough for lint, which needs no browser
+install-test-extras: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+install-test: install-test-extras
 	@bash scripts/ensure-chromium.sh
 
 ## make serve: install the kit, load the demo collaborative if the database is empty, open Voila.
@@ -26,7 +29,8 @@ serve: install
 test: install-test
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
-lint: install-test
+## make lint: ruff, the format check and mypy (kit/qi, kit/spc, kit/store); no Chromium needed.
+lint: install-test-extras
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check kit tests
 	$(BIN)/mypy
@@ -35,8 +39,13 @@ format:
 	$(BIN)/ruff format kit tests
 	$(BIN)/ruff check --fix .
 
+## make benchmark: every tests/benchmarks/bench_*.py, one after another.
 benchmark: install-test
 	$(BIN)/python tests/benchmarks/run_all.py
+
+## make apps-template: rewrite the template's app list (kit-apps.j2) from kit/content/apps.yaml.
+apps-template: install
+	$(BIN)/python -m kit.server.template
 
 demo-workbook: install
 	$(BIN)/python -m kit.demo datasets/demo-collaborative.json

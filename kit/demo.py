@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -528,6 +529,36 @@ def write_demo_workbook(path: str) -> None:
             for record in records:
                 store.save(record, actor, expected_version=None)
         write_workbook(path, export_workbook(store, actor, COLLABORATIVE_ID))
+
+
+#: the committed workbook of ``build_demo()`` (absent from an installed wheel)
+DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "datasets" / "demo-collaborative.json"
+
+
+def load_demo(store) -> str:
+    """Load the demo collaborative into ``store`` and return its id.
+
+    Here rather than in the CLI because ``bts-kit demo`` and ``bts-kit serve`` (an empty
+    database gets the demo, ``kit/server/command.py``) both load it.
+    """
+    from kit.store import Actor
+    from kit.store.workbook import import_workbook, read_workbook
+
+    actor = Actor.system()
+    if DEMO_WORKBOOK.exists():
+        import_workbook(store, actor, read_workbook(DEMO_WORKBOOK))
+    else:  # an installed wheel has no datasets/ folder: build the same records in memory
+        for kind_records in build_demo().values():
+            observations = [rec for rec in kind_records if rec.kind == "observation"]
+            if observations:
+                store.put_observations(observations, actor)
+                continue
+            for record in kind_records:
+                store.save(record, actor, expected_version=None)
+    store.set_facilitator_passcode(COLLABORATIVE_ID, FACILITATOR_PASSCODE, actor)
+    for team_id, code in JOIN_CODES.items():
+        store.issue_join_code(team_id, actor, code=code)
+    return COLLABORATIVE_ID
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
 def _kit_paths() -> tuple[Path, Path]:
     """The kit's template folder (``share/jupyter``) and its notebooks, from the installed kit."""
-    from kit.serving import SHARE
+    from kit.server.template import SHARE
 
     notebooks = Path(os.environ.get("KIT_NOTEBOOKS", SHARE.parents[2] / "notebooks"))
     return SHARE, notebooks
@@ -91,9 +91,9 @@ c.Spawner.args = [
     # participants use the apps, not a terminal
     "--ServerApp.terminals_enabled=False",
     "--ServerApp.tornado_settings=compress_response=True",
-    # kit.serving as a server extension: serves BokehJS to the kit's chart pages (no CDN) and
+    # kit.server.extension as a server extension: serves BokehJS to the kit's chart pages (no CDN) and
     # tells the app kernels so, and keeps Voila's pages from fetching MathJax from a CDN
-    "--ServerApp.jpserver_extensions=kit.serving=True",
+    "--ServerApp.jpserver_extensions=kit.server.extension=True",
 ]
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     c.Spawner.args.append("--allow-root")  # without it a root-run spawn hangs and fails

@@ -94,6 +94,8 @@ def parse_period(value: Any, day_first: bool | None) -> dt.date:
         return dt.date(int(year), int(month), int(day or 1))
     if match := SLASH_DATE.fullmatch(text):
         first, second, year = int(match[1]), int(match[2]), _year(match[3])
+        if first > 12 and second > 12:  # 13/13/2026: no month either way, so no date
+            raise ValueError
         if day_first is None:
             raise LookupError
         day, month = (first, second) if day_first else (second, first)
@@ -116,7 +118,9 @@ def day_first(cells: Sequence[Any]) -> bool | None:
     pairs = [
         (int(m[1]), int(m[2]))
         for c in cells
-        if isinstance(c, str) and (m := SLASH_DATE.fullmatch(c.strip()))
+        if isinstance(c, str)
+        and (m := SLASH_DATE.fullmatch(c.strip()))
+        and min(int(m[1]), int(m[2])) <= 12  # one that is no date either way says nothing
     ]
     if not pairs:
         return None

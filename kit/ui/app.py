@@ -12,25 +12,38 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import ipywidgets as w
 
+from kit.apps import Audience, apps, audience_of
 from kit.envnames import BOKEH_FROM_PAGE
 from kit.ui.session import Identity, identify, issue_token, request_parameters, sign_in_with_code
 from kit.ui.widgets import Alert, SaveState, after_this_cell, guarded, message_for
 
 log = logging.getLogger("kit.ui")
 
-Audience = Literal["everyone", "team", "facilitator"]
+#: the apps in BTS order: notebook, header link text (one list: ``kit/content/apps.yaml``)
+APPS = [(app.notebook, app.short) for app in apps()]
 
-#: the apps in BTS order: notebook, title (the template's landing page lists the same)
-APPS = [
-    ("00-start-here.ipynb", "Start here"),
-    ("01-setup-and-topic.ipynb", "Set-up & topic"),
-    ("02-aim.ipynb", "Aim"),
-    ("03-change-package.ipynb", "Change package"),
-]
+
+def _audience(css_name: str, declared: Audience | None) -> Audience:
+    """Who may open the app: its ``audience`` in ``kit/content/apps.yaml`` when the app is
+    listed there (``css_name`` is its id), else what the shell declared (tests' own shells).
+
+    A step that declares an audience the list contradicts is a mistake in one of the two, and
+    it fails at once rather than letting the wrong people in.
+    """
+    try:
+        listed = audience_of(css_name)
+    except KeyError:
+        return declared or "everyone"
+    if declared is not None and declared != listed:
+        raise ValueError(
+            f"App '{css_name}' declares audience '{declared}' but kit/content/apps.yaml says "
+            f"'{listed}'"
+        )
+    return listed
 
 
 @dataclass
@@ -62,7 +75,7 @@ class AppShell(w.VBox):
         title: str,
         build: Callable[[AppContext], w.Widget],
         *,
-        audience: Audience = "everyone",
+        audience: Audience | None = None,
         store: Any = None,
         css_name: str = "",
     ) -> None:
@@ -71,7 +84,7 @@ class AppShell(w.VBox):
         if css_name:
             self.add_class(f"kit-app-{css_name}")
         self.title = title
-        self.audience = audience
+        self.audience: Audience = _audience(css_name, audience)
         self._build = build
         self._store = store
         self.identity: Identity | None = None
@@ -235,7 +248,7 @@ def page_has_bokeh() -> bool:
 
     The server sets ``KIT_BOKEH_FROM_PAGE`` when it serves the kit's template, which loads the
     script on every app whose notebook declares charts: ``bts-kit serve`` always, and
-    ``kit.serving`` as a server extension (JupyterHub, Binder) when Voilà uses that template.
+    ``kit.server.extension`` as a server extension (JupyterHub, Binder) when Voilà uses that template.
     Voilà marks its kernels with ``VOILA_*`` variables; in JupyterLab they are absent, and the
     app loads its own copy.
     """

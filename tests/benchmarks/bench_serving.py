@@ -4,7 +4,7 @@ Run on demand (not collected by pytest):
 
     python tests/benchmarks/bench_serving.py [--runs 5] [--json results.json]
 
-In one run it starts two servers exactly as ``bts-kit serve`` does (``kit.serve.voila_command``)
+In one run it starts two servers exactly as ``bts-kit serve`` does (``kit.server.command.voila_command``)
 on a folder holding the app notebooks and ``bare.ipynb`` (one ipywidgets Button: the floor):
 one cold (``--pool-size 0``, every view starts a kernel) and one preheated with the pool
 ``bts-kit serve`` runs (two kernels per notebook, refilled by its policy). For each page it measures, in headless Chromium:
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 
-from kit.serve import serve  # noqa: E402
+from kit.server.command import serve  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -142,7 +142,7 @@ def free_port() -> int:
 
 def load_demo_database(database_url: str) -> None:
     """A database holding the demo collaborative with its fixed join codes."""
-    from kit.cli import load_demo
+    from kit.demo import load_demo
     from kit.store import Store
 
     with Store.open(database_url) as store:
@@ -205,10 +205,10 @@ def start_server(
 ) -> Iterator[KitServer]:
     """Start a server on a free port and stop it on exit.
 
-    Without ``command`` it runs ``kit.serve.voila_command`` (``notebooks`` and ``voila``
+    Without ``command`` it runs ``kit.server.command.voila_command`` (``notebooks`` and ``voila``
     options such as ``cull_interval`` go to it) in the environment ``bts-kit serve`` uses.
     """
-    from kit.serve import serve_environment, voila_command
+    from kit.server.command import serve_environment, voila_command
 
     tmp = Path(tmp)
     tmp.mkdir(parents=True, exist_ok=True)

@@ -157,7 +157,7 @@ def test_a_pool_kernel_idle_past_every_timeout_still_serves_its_page(
 def test_a_room_arriving_at_once_gets_every_page(culling_server, browser_context):
     """Four participants open the start page together against a pool of one: the first takes
     the preheated kernel and, the pool being empty, each refill starts at once
-    (``kit.serving.install_refill_policy``), so every page loads and none waits on a delay."""
+    (``kit.server.kernels.install_refill_policy``), so every page loads and none waits on a delay."""
     server = culling_server
     assert wait_for_kernels(server, server.expected_kernels, 90) == server.expected_kernels
     pages = []

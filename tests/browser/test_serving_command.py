@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 from kit.envnames import BOKEH_FROM_PAGE
-from kit.serve import serve_environment, voila_command
-from kit.serving import SHARE, TEMPLATE, KitKernelManager, cell_timeout, install_refill_policy
+from kit.server.command import serve_environment, voila_command
+from kit.server.kernels import KitKernelManager, cell_timeout, install_refill_policy
+from kit.server.template import SHARE, TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +24,7 @@ def test_it_binds_to_loopback_unless_public():
 
 def test_safe_defaults():
     command = voila_command(port=9999, pool_size=2)
-    assert command[1:3] == ["-m", "kit.serving"]
+    assert command[1:3] == ["-m", "kit.server.voila_app"]
     for option in (
         "--port=9999",
         f"--template={TEMPLATE}",
@@ -33,7 +34,8 @@ def test_safe_defaults():
         "--preheat_kernel=True",
         "--pool_size=2",
         "--no-browser",
-        "--VoilaConfiguration.multi_kernel_manager_class=kit.serving.KitKernelManager",
+        "--VoilaConfiguration.multi_kernel_manager_class=kit.server.kernels.KitKernelManager",
+        "--KernelManager.transport=ipc",  # local kernels on Unix sockets: no TCP warning
     ):
         assert option in command
     assert not any("preheat" in part for part in voila_command(port=1, pool_size=0))
@@ -71,11 +73,13 @@ def test_the_server_tells_kernels_that_the_page_brings_bokehjs(monkeypatch):
 def test_every_hosting_path_enables_the_kits_server_extension():
     hosting = ROOT / "facilitator-guide" / "hosting"
     assert (
-        "--ServerApp.jpserver_extensions=kit.serving=True"
+        "--ServerApp.jpserver_extensions=kit.server.extension=True"
         in (hosting / "jupyterhub_config.py").read_text()
     )
-    assert "kit.serving: true" in (hosting / "z2jh-values.yaml").read_text()
-    assert '"jpserver_extensions": {"kit.serving": True}' in (ROOT / "postBuild").read_text()
+    assert "kit.server.extension: true" in (hosting / "z2jh-values.yaml").read_text()
+    assert (
+        '"jpserver_extensions": {"kit.server.extension": True}' in (ROOT / "postBuild").read_text()
+    )
 
 
 class FakeWebApp:
@@ -97,7 +101,8 @@ class FakeServerApp:
 
 
 def test_as_a_server_extension_it_serves_bokehjs_and_fetches_no_mathjax(monkeypatch):
-    from kit.serving import BokehScriptHandler, _load_jupyter_server_extension
+    from kit.server.bokeh_script import BokehScriptHandler
+    from kit.server.extension import _load_jupyter_server_extension
 
     monkeypatch.delenv(BOKEH_FROM_PAGE, raising=False)
     server = FakeServerApp(TEMPLATE)
@@ -111,7 +116,7 @@ def test_as_a_server_extension_it_serves_bokehjs_and_fetches_no_mathjax(monkeypa
 
 
 def test_under_another_template_kernels_keep_their_own_bokehjs(monkeypatch):
-    from kit.serving import _load_jupyter_server_extension
+    from kit.server.extension import _load_jupyter_server_extension
 
     monkeypatch.delenv(BOKEH_FROM_PAGE, raising=False)
     _load_jupyter_server_extension(FakeServerApp("lab"))

@@ -109,7 +109,7 @@ def postgres_database():
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory, postgres_database, request):
     """JupyterHub on loopback with the guide's configuration, the demo collaborative in PG."""
-    from kit.cli import load_demo
+    from kit.demo import load_demo
     from kit.store import Store
 
     failed_before = request.session.testsfailed
@@ -293,8 +293,6 @@ def test_two_users_work_on_one_collaborative_in_postgresql(hub, sessions, browse
             assert "Signed in as Riverside General, Ward 7" in header
             assert "Safer Wards Falls Collaborative" in header  # read from PostgreSQL
             assert "Traceback" not in page.inner_text("body")
-        if not (ROOT / "notebooks" / AIM).exists():
-            pytest.skip(f"{AIM} is not there yet; the start pages rendered from PostgreSQL")
         # alice edits her team's aim ...
         _, page = pages["alice"]
         open_app(page, url, "alice", AIM, join="RIV-2026")
@@ -330,7 +328,7 @@ def test_two_users_work_on_one_collaborative_in_postgresql(hub, sessions, browse
 
 
 def test_charts_draw_under_the_hub_with_bokehjs_from_the_users_server(hub, sessions, browser):
-    """Under the hub Voilà runs as a server extension: ``kit.serving`` (enabled by the hub's
+    """Under the hub Voilà runs as a server extension: ``kit.server.extension`` (enabled by the hub's
     configuration) serves BokehJS there too, so a chart page draws with no CDN."""
     url = hub["url"]
     context, page = browser_page(browser, sessions["alice"], url)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.cli import load_demo
+from kit.demo import load_demo
 from kit.store import Store
 
 

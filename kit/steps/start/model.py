@@ -1,40 +1,22 @@
-"""What the start page shows: the journey in BTS order and, for faculty, the join codes."""
+"""What the start page shows: the journey in BTS order and, for faculty, the join codes.
+
+Pure: it takes the store's ``Actor`` (never the UI's ``Identity``) and imports no widgets,
+Jupyter or database engine, so it can be used and tested without either.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from kit.apps import journey
 from kit.qi import Collaborative, Team
-from kit.ui.session import Identity
 
-JOURNEY = [
-    (
-        "01-setup-and-topic.ipynb",
-        "Topic",
-        "Choose one topic where a real gap exists between what is known and what is done.",
-    ),
-    (
-        "02-aim.ipynb",
-        "Aim",
-        "What are we trying to accomplish? How much, by when, for whom, where.",
-    ),
-    (
-        "03-change-package.ipynb",
-        "Change package",
-        "Which changes will lead to improvement? Drivers and change ideas.",
-    ),
-    (
-        None,
-        "Measures",
-        "How will we know that a change is an improvement? Outcome, process, balancing.",
-    ),
-    (None, "PDSA", "Test changes on a small scale, learn, adopt, adapt or abandon."),
-    (
-        None,
-        "Learning sessions",
-        "All teach, all learn: storyboards, team time, and the next cycles.",
-    ),
-]
+if TYPE_CHECKING:
+    from kit.store import Actor
+
+#: the journey map in BTS order: notebook (None while a step has no app yet), step, question
+JOURNEY = [(step.notebook, step.step, step.question) for step in journey()]
 
 
 @dataclass
@@ -45,11 +27,17 @@ class TeamCode:
     missing_roles: list[str]
 
 
-def join_codes(store, identity: Identity) -> list[TeamCode]:
+def _collaborative_id(actor: Actor) -> str:
+    if not actor.collaborative_id:
+        raise ValueError("The start page needs an actor signed in to one collaborative.")
+    return actor.collaborative_id
+
+
+def join_codes(store, actor: Actor) -> list[TeamCode]:
     """Each team's join code (issuing one where none exists), for the facilitator only."""
-    actor = identity.actor()
-    teams = store.find(Team, actor, collaborative_id=identity.collaborative_id)
-    codes = store.join_codes(identity.collaborative_id, actor)
+    collaborative_id = _collaborative_id(actor)
+    teams = store.find(Team, actor, collaborative_id=collaborative_id)
+    codes = store.join_codes(collaborative_id, actor)
     rows = []
     for saved in sorted(teams, key=lambda s: s.record.name):
         team = saved.record
@@ -58,5 +46,6 @@ def join_codes(store, identity: Identity) -> list[TeamCode]:
     return rows
 
 
-def collaborative(store, identity: Identity) -> Collaborative:
-    return store.get(Collaborative, identity.collaborative_id, identity.actor()).record
+def collaborative(store, actor: Actor) -> Collaborative:
+    """The collaborative the visitor signed in to."""
+    return store.get(Collaborative, _collaborative_id(actor), actor).record

@@ -51,7 +51,7 @@ def _codes_table(rows: list[model.TeamCode]) -> w.HTML:
 
 
 def build(context: AppContext) -> w.Widget:
-    collab = model.collaborative(context.store, context.identity)
+    collab = model.collaborative(context.store, context.actor)
     token = issue_token(context.identity)
     intro = w.HTML(
         f"<h3>{html.escape(collab.name)}</h3><p><b>Topic:</b> {html.escape(collab.topic)}</p>"
@@ -59,7 +59,7 @@ def build(context: AppContext) -> w.Widget:
     )
     parts: list[w.Widget] = [intro, _journey(token)]
     if context.identity.is_facilitator:
-        parts.append(_codes_table(model.join_codes(context.store, context.identity)))
+        parts.append(_codes_table(model.join_codes(context.store, context.actor)))
     box = w.VBox(parts)
     box.add_class("kit-start")
     return box

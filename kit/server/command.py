@@ -1,6 +1,6 @@
 """``bts-kit serve``: Voilà over the kit's notebooks with the kit's template and safe defaults.
 
-Decisions (see the serving issue and ``shared/STACK.md``): bind to 127.0.0.1 unless asked, strip
+Decisions (the serving issue): bind to 127.0.0.1 unless asked, strip
 sources, hide tracebacks, preheat kernels, pass the ``Cookie`` header to kernels so a signed-in
 participant stays signed in across apps, shut a page's kernel down when its tab closes (the
 template sends the request with an XSRF token, which Voilà 0.5's own beacon lacks), and cull
@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kit.envnames import BOKEH_FROM_PAGE
-from kit.serving import SHARE, TEMPLATE
+from kit.server.template import SHARE, TEMPLATE
 
-log = logging.getLogger("kit.serve")
+log = logging.getLogger("kit.server")
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def voila_command(
@@ -42,7 +42,7 @@ def voila_command(
     args = [
         sys.executable,
         "-m",
-        "kit.serving",  # Voilà, with compressed responses
+        "kit.server.voila_app",  # Voilà, with compressed responses
         str(notebooks),
         f"--port={port}",
         f"--Voila.ip={'0.0.0.0' if public else '127.0.0.1'}",
@@ -52,16 +52,20 @@ def voila_command(
         "--VoilaConfiguration.classic_tree=True",
         "--VoilaConfiguration.http_header_envs=Cookie",
         "--VoilaConfiguration.file_allowlist=.*\\.(png|svg|css)",
-        "--VoilaConfiguration.multi_kernel_manager_class=kit.serving.KitKernelManager",
+        "--VoilaConfiguration.multi_kernel_manager_class=kit.server.kernels.KitKernelManager",
         f"--VoilaExecutor.timeout={cell_timeout}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",
         "--ServerApp.log_level=WARNING",
+        # the kernels run on this machine: Unix sockets in Jupyter's runtime folder (readable by
+        # this user only) rather than TCP ports on 127.0.0.1 that any local user can reach, and
+        # no "running over TCP without encryption" warning per kernel in the facilitator's terminal
+        "--KernelManager.transport=ipc",
     ]
     if pool_size > 0:
         # seconds before a pool that still holds a ready kernel is refilled after a visitor
-        # (an emptied pool is refilled at once: kit.serving.install_refill_policy). A refill
+        # (an emptied pool is refilled at once: kit.server.kernels.install_refill_policy). A refill
         # runs the app's imports, which compete with the visitor's page for the CPU.
         args += [
             "--preheat_kernel=True",
@@ -83,19 +87,20 @@ def serve_environment(database: str | None) -> dict[str, str]:
     env["KIT_DATABASE_URL"] = database or default_database_url()
     env.setdefault("KIT_SESSION_SECRET", secrets.token_hex(32))
     env.setdefault("PYTHONUNBUFFERED", "1")
-    env[BOKEH_FROM_PAGE] = "1"  # the kit's template loads BokehJS (kit.serving.BokehScriptHandler)
+    env[BOKEH_FROM_PAGE] = "1"  # the kit's template loads BokehJS (kit.server.bokeh_script)
     return env
 
 
 def ensure_collaborative(database: str) -> bool:
     """Load the demo collaborative into an empty database; True when it did."""
-    from kit.cli import load_demo
     from kit.qi import Collaborative
     from kit.store import Actor, Store
 
     with Store.open(database) as store:
         if store.find(Collaborative, Actor.system()):
             return False
+        from kit.demo import load_demo  # numpy and the demo's records, only when needed
+
         load_demo(store)
         return True
 
