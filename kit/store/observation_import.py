@@ -40,23 +40,15 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import KitInputError
-from kit.qi.periods import day_first as _day_first
-from kit.qi.periods import file_period as _file_period
-from kit.qi.periods import is_blank as _blank
-from kit.qi.periods import parse_number as _number
-from kit.qi.periods import parse_period as _parse_period
-from kit.qi.periods import shown as _shown
+from kit.qi.periods import day_first as guess_day_first
+from kit.qi.periods import file_period
+from kit.qi.periods import is_blank as blank
+from kit.qi.periods import parse_number as read_number
+from kit.qi.periods import parse_period as read_period
+from kit.qi.periods import shown as shown_cell
 from kit.qi.records import Measure, Observation
 from kit.qi.validation import check
 from kit.store.access import Actor
-from kit.store.observation_cells import (
-    blank,
-    file_period,
-    guess_day_first,
-    read_number,
-    read_period,
-    shown_cell,
-)
 from kit.store.observations import count_fields, is_proportion, not_a_count
 from kit.store.store import Store
 
