@@ -79,23 +79,31 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_demo(store) -> str:
-    """Load the demo collaborative into ``store`` and return its id; used by ``serve`` too."""
+def load_demo(store, settings=None) -> str:
+    """Load the demo collaborative (or, with ``settings``, a generated one); return its id.
+
+    ``settings`` is a ``kit.datasets.Settings``; ``serve`` and the tests call this with none.
+    Every collaborative loaded here signs its facilitator in with the demo passcode.
+    """
     from kit import demo
     from kit.store import Actor
     from kit.store.workbook import import_workbook, read_workbook
 
     actor = Actor.system()
+    if settings is not None:
+        from kit.datasets import generate
+        from kit.datasets.export import workbook
+
+        generated = generate(settings)
+        import_workbook(store, actor, workbook(generated.records))
+        store.set_facilitator_passcode(generated.collaborative.id, demo.FACILITATOR_PASSCODE, actor)
+        return generated.collaborative.id
     if DEMO_WORKBOOK.exists():
         import_workbook(store, actor, read_workbook(DEMO_WORKBOOK))
     else:  # an installed wheel has no datasets/ folder: build the same records in memory
-        for kind_records in demo.build_demo().values():
-            observations = [r for r in kind_records if r.kind == "observation"]
-            if observations:
-                store.put_observations(observations, actor)
-                continue
-            for record in kind_records:
-                store.save(record, actor, expected_version=None)
+        from kit.datasets.export import workbook
+
+        import_workbook(store, actor, workbook(demo.build_demo()))
     store.set_facilitator_passcode(demo.COLLABORATIVE_ID, demo.FACILITATOR_PASSCODE, actor)
     for team_id, code in demo.JOIN_CODES.items():
         store.issue_join_code(team_id, actor, code=code)
@@ -107,11 +115,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from kit.qi import Collaborative
     from kit.store import Actor
 
+    options = (args.topic, args.teams, args.months, args.baseline_months, args.seed)
+    settings = None
+    if any(o is not None for o in options):
+        from kit.datasets import Settings
+
+        defaults = Settings()
+        settings = Settings(
+            topic=args.topic or "falls",
+            teams=args.teams or defaults.teams,
+            months=args.months or defaults.months,
+            baseline_months=args.baseline_months
+            or min(defaults.baseline_months, (args.months or defaults.months) - 6),
+            seed=args.seed if args.seed is not None else defaults.seed,
+        )
+        settings.check()
     with _open_store(args) as store:
         existing = [s.record.id for s in store.find(Collaborative, Actor.system())]
-        if demo.COLLABORATIVE_ID in existing:
-            raise CommandError("The demo collaborative is already in this database.")
-        load_demo(store)
+        wanted = demo.COLLABORATIVE_ID if settings is None else f"{settings.topic}-{settings.seed}"
+        if wanted in existing:
+            raise CommandError(f"The collaborative '{wanted}' is already in this database.")
+        collaborative_id = load_demo(store, settings)
+    if settings is not None:
+        print(
+            f"Loaded the generated collaborative '{collaborative_id}' ({settings.teams} teams, "
+            f"{settings.months} months; facilitator passcode '{demo.FACILITATOR_PASSCODE}'). "
+            f"Print the teams' join codes with 'bts-kit codes --collaborative {collaborative_id}'."
+        )
+        return 0
     codes = ", ".join(f"{team}: {code}" for team, code in demo.JOIN_CODES.items())
     print(
         "Loaded the demo collaborative 'Safer Wards Falls Collaborative' "
@@ -234,7 +265,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", help="load the demo falls collaborative")
+    p = sub.add_parser(
+        "demo", help="load the demo falls collaborative, or a generated one (--topic, --teams ...)"
+    )
+    p.add_argument("--topic", choices=["falls", "clabsi", "sepsis"], help="generate this topic")
+    p.add_argument("--teams", type=int, help="number of teams, 3-100 (default 8)")
+    p.add_argument("--months", type=int, help="months of data in all, 12-36 (default 24)")
+    p.add_argument(
+        "--baseline-months", type=int, help="months before the first learning session (default 12)"
+    )
+    p.add_argument("--seed", type=int, help="random seed: the same seed gives the same data")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser(

@@ -221,23 +221,11 @@ def build_demo(seed: int = SEED) -> dict[str, list[r.Record]]:
 
 def write_demo_workbook(path: str) -> None:
     """Regenerate ``datasets/demo-collaborative.json`` from ``build_demo()``."""
-    import tempfile
+    from pathlib import Path
 
-    from kit.store import Actor, Store
-    from kit.store.workbook import export_workbook, write_workbook
+    from kit.datasets.export import workbook, write_json
 
-    actor = Actor.system()
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        Store.open(f"sqlite:///{scratch}/demo.sqlite3") as store,
-    ):
-        for kind, records in build_demo().items():
-            if kind == "observation":
-                store.put_observations(records, actor)
-                continue
-            for record in records:
-                store.save(record, actor, expected_version=None)
-        write_workbook(path, export_workbook(store, actor, COLLABORATIVE_ID))
+    write_json(Path(path), workbook(build_demo()))
 
 
 if __name__ == "__main__":

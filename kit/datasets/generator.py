@@ -83,7 +83,9 @@ class Settings:
             )
         shares = (self.share_improving, self.share_slipping, self.missing_reports)
         if min(shares) < 0 or self.share_improving + self.share_slipping > 1:
-            raise KitInputError("The shares of improving and slipping teams must add up to 1 or less.")
+            raise KitInputError(
+                "The shares of improving and slipping teams must add up to 1 or less."
+            )
 
 
 @dataclass
@@ -120,18 +122,24 @@ def timeline(ls1: dt.date, last_month: dt.date) -> list[r.Milestone]:
     months = (last_month.year - ls1.year) * 12 + last_month.month - ls1.month + 1
     sessions = 3 if months >= 9 else 2
     starts = month_starts(ls1, 4 * sessions)
-    events = [
-        r.Milestone(kind="prework", start=add_months(ls1, -2), end=ls1.replace(day=2))
-    ]
+    events = [r.Milestone(kind="prework", start=add_months(ls1, -2), end=ls1.replace(day=2))]
     for k in range(sessions):
         start = starts[4 * k].replace(day=3)  # a two-day learning session
-        events.append(r.Milestone(kind="learning_session", number=k + 1, start=start, end=start + dt.timedelta(days=1)))
+        events.append(
+            r.Milestone(
+                kind="learning_session", number=k + 1, start=start, end=start + dt.timedelta(days=1)
+            )
+        )
         end = (
             _month_end(starts[4 * k + 3])
             if k < sessions - 1
             else _month_end(max(last_month, starts[4 * k + 1]))
         )
-        events.append(r.Milestone(kind="action_period", number=k + 1, start=start + dt.timedelta(days=2), end=end))
+        events.append(
+            r.Milestone(
+                kind="action_period", number=k + 1, start=start + dt.timedelta(days=2), end=end
+            )
+        )
     closing = (events[-1].end + dt.timedelta(days=16)).replace(day=16)
     events.append(r.Milestone(kind="closing_congress", start=closing, end=closing))
     return events
@@ -147,7 +155,8 @@ def _diagrams(
         aim_text=topic.collaborative_aim,
         primary_drivers=[r.PrimaryDriver(id=i, text=t) for i, t in topic.primary_drivers],
         secondary_drivers=[
-            r.SecondaryDriver(id=i, text=t, primary_ids=list(p)) for i, t, p in topic.secondary_drivers
+            r.SecondaryDriver(id=i, text=t, primary_ids=list(p))
+            for i, t, p in topic.secondary_drivers
         ],
         change_ideas=[
             r.ChangeIdea(id=i, text=t, secondary_ids=list(s), change_concept=c, origin="package")
@@ -159,11 +168,18 @@ def _diagrams(
     for team_id in team_ids:
         ideas = [c.model_copy(update={"id": f"{team_id}-{c.id}"}) for c in package.change_ideas]
         ideas.append(
-            r.ChangeIdea(id=f"{team_id}-ci-own", text=own_text, secondary_ids=[own_driver], origin="team")
+            r.ChangeIdea(
+                id=f"{team_id}-ci-own", text=own_text, secondary_ids=[own_driver], origin="team"
+            )
         )
         diagrams.append(
             package.model_copy(
-                update={"id": f"dd-{team_id}", "team_id": team_id, "aim_text": aims[team_id], "change_ideas": ideas}
+                update={
+                    "id": f"dd-{team_id}",
+                    "team_id": team_id,
+                    "aim_text": aims[team_id],
+                    "change_ideas": ideas,
+                }
             )
         )
     return diagrams
@@ -273,11 +289,19 @@ def generate(settings: Settings | None = None, plans: list[TeamPlan] | None = No
     if plans:
         stories = np.array([p.story for p in plans])
     else:
-        stories = draw_stories(rng, settings.teams, settings.share_improving, settings.share_slipping)
+        stories = draw_stories(
+            rng, settings.teams, settings.share_improving, settings.share_slipping
+        )
         names = people.team_names(rng, topic.unit_kind, settings.teams)
         gaps = rng.random(settings.teams) < 0.1
         plans = [
-            TeamPlan(id=f"{prefix}team-{i + 1:03d}", name=name, organisation=org, story=str(stories[i]), roster_gap=bool(gaps[i]))  # type: ignore[arg-type]
+            TeamPlan(
+                id=f"{prefix}team-{i + 1:03d}",
+                name=name,
+                organisation=org,
+                story=str(stories[i]),
+                roster_gap=bool(gaps[i]),
+            )  # type: ignore[arg-type]
             for i, (name, org) in enumerate(names)
         ]
     sim = simulate(
@@ -319,13 +343,17 @@ def generate(settings: Settings | None = None, plans: list[TeamPlan] | None = No
         "collaborative": [collaborative],
         "team": list(teams),
         "aim": list(aims),
-        "driver_diagram": list(_diagrams(topic, collaborative_id, prefix, aim_texts, [t.id for t in teams])),
+        "driver_diagram": list(
+            _diagrams(topic, collaborative_id, prefix, aim_texts, [t.id for t in teams])
+        ),
         "measure": list(_measures(topic, collaborative_id, prefix)),
         "observation": list(_observations(sim, prefix)),
         "pdsa_cycle": list(pdsa_cycles(topic, sim, teams, prefix)),
         "assessment": list(assessments(sim, teams, advisor, rng)),
         "monthly_report": list(
-            monthly_reports(topic, sim, teams, rng, settings.missing_reports, settings.overdue_latest)
+            monthly_reports(
+                topic, sim, teams, rng, settings.missing_reports, settings.overdue_latest
+            )
         ),
     }
     return Generated(settings=settings, topic=topic, records=records, simulation=sim, prefix=prefix)

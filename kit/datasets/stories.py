@@ -149,7 +149,9 @@ def assessments(
     own = np.clip(faculty + gaps, 1.0, 5.0)
     out: list[r.Assessment] = []
     for t, team in enumerate(teams):
-        rater = next((x.name for x in team.members if x.role == "day_to_day_leader"), team.members[0].name)
+        rater = next(
+            (x.name for x in team.members if x.role == "day_to_day_leader"), team.members[0].name
+        )
         for j, month in enumerate(sim.periods[ls1:]):
             key = f"{month:%Y%m}"
             out.append(
