@@ -20,6 +20,7 @@ import datetime as dt
 import numpy as np
 
 from kit.datasets import Settings, TeamPlan, generate
+from kit.datasets.export import of_kind
 from kit.datasets.generator import Generated
 from kit.qi import records as r
 
@@ -75,43 +76,56 @@ def _charter() -> r.Collaborative:
         aim="Reduce falls with harm on participating adult inpatient wards by 30% by March 2027",
         sponsor="Regional Patient Safety Collaborative",
         faculty=[
-            r.FacultyMember(name="Dr Amina Patel", role="chair"),
-            r.FacultyMember(name="Prof. Lars Jensen", role="expert"),
-            r.FacultyMember(name="Grace Owusu", role="expert"),
-            r.FacultyMember(name="Tom Reilly", role="improvement_advisor"),
-            r.FacultyMember(name="Mei Chen", role="director"),
+            r.FacultyMember(name="Dr Amina Patel", role=r.FacultyRole.chair),
+            r.FacultyMember(name="Prof. Lars Jensen", role=r.FacultyRole.expert),
+            r.FacultyMember(name="Grace Owusu", role=r.FacultyRole.expert),
+            r.FacultyMember(name="Tom Reilly", role=r.FacultyRole.improvement_advisor),
+            r.FacultyMember(name="Mei Chen", role=r.FacultyRole.director),
         ],
         timeline=[
-            r.Milestone(kind="prework", start=dt.date(2025, 12, 1), end=dt.date(2026, 1, 31)),
             r.Milestone(
-                kind="learning_session",
+                kind=r.MilestoneKind.prework, start=dt.date(2025, 12, 1), end=dt.date(2026, 1, 31)
+            ),
+            r.Milestone(
+                kind=r.MilestoneKind.learning_session,
                 number=1,
                 start=dt.date(2026, 2, 3),
                 end=dt.date(2026, 2, 4),
             ),
             r.Milestone(
-                kind="action_period", number=1, start=dt.date(2026, 2, 5), end=dt.date(2026, 5, 31)
+                kind=r.MilestoneKind.action_period,
+                number=1,
+                start=dt.date(2026, 2, 5),
+                end=dt.date(2026, 5, 31),
             ),
             r.Milestone(
-                kind="learning_session",
+                kind=r.MilestoneKind.learning_session,
                 number=2,
                 start=dt.date(2026, 6, 2),
                 end=dt.date(2026, 6, 3),
             ),
             r.Milestone(
-                kind="action_period", number=2, start=dt.date(2026, 6, 4), end=dt.date(2026, 9, 30)
+                kind=r.MilestoneKind.action_period,
+                number=2,
+                start=dt.date(2026, 6, 4),
+                end=dt.date(2026, 9, 30),
             ),
             r.Milestone(
-                kind="learning_session",
+                kind=r.MilestoneKind.learning_session,
                 number=3,
                 start=dt.date(2026, 10, 6),
                 end=dt.date(2026, 10, 7),
             ),
             r.Milestone(
-                kind="action_period", number=3, start=dt.date(2026, 10, 8), end=dt.date(2027, 2, 28)
+                kind=r.MilestoneKind.action_period,
+                number=3,
+                start=dt.date(2026, 10, 8),
+                end=dt.date(2027, 2, 28),
             ),
             r.Milestone(
-                kind="closing_congress", start=dt.date(2027, 3, 16), end=dt.date(2027, 3, 16)
+                kind=r.MilestoneKind.closing_congress,
+                start=dt.date(2027, 3, 16),
+                end=dt.date(2027, 3, 16),
             ),
         ],
     )
@@ -205,13 +219,12 @@ def build_demo(seed: int = SEED) -> dict[str, list[r.Record]]:
     records["collaborative"] = [collab]
     # the demo's aims are as a team types them in the aim app: elements, no pasted text
     records["aim"] = [
-        a.model_copy(update={"by_when": by_when, "free_text": ""})  # type: ignore[union-attr]
-        for a in records["aim"]
+        a.model_copy(update={"by_when": by_when, "free_text": ""}) for a in of_kind(records, r.Aim)
     ]
     advisor = next(f.name for f in collab.faculty if f.role == "improvement_advisor")
     records["assessment"] = [
-        a.model_copy(update={"rater": advisor}) if a.rated_by == "faculty" else a  # type: ignore[attr-defined]
-        for a in records["assessment"]
+        a.model_copy(update={"rater": advisor}) if a.rated_by == "faculty" else a
+        for a in of_kind(records, r.Assessment)
     ]
     vote = _topic_vote(np.random.default_rng(seed))
     for record in vote:

@@ -43,7 +43,9 @@ def test_demo_content_as_an_improvement_advisor_would_sign_it(records) -> None:
             if "non-slip socks" in idea.text.lower():
                 assert idea.change_concept == "take_care_of_basics"
             if "falls-risk symbol" in idea.text.lower():
-                assert [secondary[s] for s in idea.secondary_ids] == ["Risk assessed within 24 hours"]
+                assert [secondary[s] for s in idea.secondary_ids] == [
+                    "Risk assessed within 24 hours"
+                ]
 
 
 def test_demo_has_seven_wards_two_years_of_data_and_one_roster_gap(records) -> None:
@@ -88,7 +90,12 @@ def test_the_demo_story_shows_under_the_default_rules(records) -> None:
         result = _falls(records, team_id)
         assert not result.phases["runs_signal"].iloc[0], team_id
         assert not result.points["signal"].any(), team_id
-    assert set(demo.IMPROVING) == {"team-riverside", "team-northfield", "team-eastgate", "team-kingsway"}
+    assert set(demo.IMPROVING) == {
+        "team-riverside",
+        "team-northfield",
+        "team-eastgate",
+        "team-kingsway",
+    }
     assert set(demo.NOT_IMPROVING) == {"team-stanne", "team-millbrook"}
 
 
@@ -97,7 +104,9 @@ def test_riverside_aim_is_its_baseline_data(records) -> None:
     rows = [
         o
         for o in records["observation"]
-        if o.team_id == "team-riverside" and o.measure_id == "m-falls" and o.period < aim.baseline_period_end
+        if o.team_id == "team-riverside"
+        and o.measure_id == "m-falls"
+        and o.period < aim.baseline_period_end
     ]
     rate = sum(o.numerator for o in rows) / sum(o.denominator for o in rows) * 1000
     assert (aim.baseline, aim.target) == (round(rate, 1), 2.9) == (4.1, 2.9)
@@ -116,6 +125,10 @@ def test_load_demo_keeps_the_sign_in_details(tmp_path: Path) -> None:
         assert load_demo(store) == "demo-falls"
         facilitator = store.sign_in_facilitator("demo-falls", "demo-facilitator")
         assert facilitator.role == "facilitator"
-        for code, team_id in (("RIV-2026", "team-riverside"), ("NOR-2026", "team-northfield"), ("ANN-2026", "team-stanne")):
+        for code, team_id in (
+            ("RIV-2026", "team-riverside"),
+            ("NOR-2026", "team-northfield"),
+            ("ANN-2026", "team-stanne"),
+        ):
             assert store.join(code).team_id == team_id
         assert store.join_codes("demo-falls", Actor.system()) == demo.JOIN_CODES

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kit.datasets.generator import Generated
 from kit.qi import records as r
@@ -36,8 +36,7 @@ def workbook(records: dict[str, list[r.Record]]) -> dict[str, Any]:
         if kind not in _SEPARATE
     }
     observations = sorted(
-        records.get("observation", []),
-        key=lambda o: (o.team_id, o.measure_id, o.period, o.id),  # type: ignore[attr-defined]
+        of_kind(records, r.Observation), key=lambda o: (o.team_id, o.measure_id, o.period, o.id)
     )
     return {
         "format": WORKBOOK_FORMAT,
@@ -70,21 +69,22 @@ def _rate(num: float, den: float, multiply: float) -> str:
     return f"{num / den * multiply:.4g}" if den else ""
 
 
-def write_tables(
-    folder: Path, generated: Generated, records: dict[str, list[r.Record]]
-) -> list[Path]:
-    """Tidy CSV tables of one collaborative (columns described in datasets/README.md)."""
-    teams = {t.id: t for t in records["team"]}  # type: ignore[attr-defined]
-    measures = {m.id: m for m in records["measure"]}  # type: ignore[attr-defined]
-    prefix = generated.prefix
+T = TypeVar("T", bound=r.Record)
+
+
+def of_kind(records: dict[str, list[r.Record]], cls: type[T]) -> list[T]:
+    """The records of one kind, typed."""
+    return [x for x in records.get(cls.kind, []) if isinstance(x, cls)]
+
+
+def _team_rows(generated: Generated, teams: list[r.Team]) -> list[list[Any]]:
     truth = generated.truth.set_index("team_id")
     periods = generated.simulation.periods
-    written = []
 
     def month(index: int) -> str:
         return f"{periods[index]:%Y-%m}" if 0 <= index < len(periods) else ""
 
-    rows = [
+    return [
         [
             t.id,
             t.name,
@@ -95,55 +95,66 @@ def write_tables(
             f"{truth.at[t.id, 'size']:.0f}",
             "; ".join(f"{m.name} ({m.role})" for m in t.members),
         ]
-        for t in teams.values()
+        for t in teams
     ]
-    header = ["team_id", "team", "organisation", "story", "change_month", "slip_month",
-              "monthly_exposure", "members"]  # fmt: skip
-    _write_csv(folder / "teams.csv", header, rows)
-    rows = [
-        [m.id, m.name, m.measure_kind, m.chart, m.unit, m.multiply, m.direction,
-         m.definition.numerator, m.definition.denominator, m.definition.sampling]
-        for m in measures.values()
-    ]  # fmt: skip
-    header = ["measure_id", "measure", "kind", "chart", "unit", "multiply", "direction",
-              "numerator", "denominator", "sampling"]  # fmt: skip
-    _write_csv(folder / "measures.csv", header, rows)
-    observations = sorted(records["observation"], key=lambda o: (o.team_id, o.measure_id, o.period))  # type: ignore[attr-defined]
-    rows = [
-        [o.team_id, teams[o.team_id].name, o.measure_id, measures[o.measure_id].name,
-         f"{o.period:%Y-%m}", f"{o.numerator:g}", f"{o.denominator:g}",
-         _rate(o.numerator, o.denominator, measures[o.measure_id].multiply)]
-        for o in observations  # type: ignore[attr-defined]
-    ]  # fmt: skip
-    header = ["team_id", "team", "measure_id", "measure", "period", "numerator", "denominator",
-              "value"]  # fmt: skip
-    _write_csv(folder / "observations.csv", header, rows)
-    rows = [
-        [a.team_id, a.measure_id, a.baseline, a.target, a.unit, a.direction,
-         a.baseline_period_end, a.by_when]
-        for a in sorted(records["aim"], key=lambda a: a.team_id)  # type: ignore[attr-defined]
-    ]  # fmt: skip
-    _write_csv(folder / "aims.csv", ["team_id", "measure_id", "baseline", "target", "unit",
-               "direction", "baseline_period_end", "by_when"], rows)  # fmt: skip
-    rows = [
-        [c.team_id, c.id, c.change_idea_id, c.title, c.start, c.end or "", c.act or "",
-         ";".join(c.measure_ids)]
-        for c in sorted(records["pdsa_cycle"], key=lambda c: (c.team_id, c.id))  # type: ignore[attr-defined]
-    ]  # fmt: skip
-    _write_csv(folder / "pdsa_cycles.csv", ["team_id", "cycle_id", "change_idea_id", "title",
-               "start", "end", "act", "measure_ids"], rows)  # fmt: skip
-    rows = [
-        [x.team_id, f"{x.month:%Y-%m}", "yes" if x.submitted else "no"]
-        for x in sorted(records["monthly_report"], key=lambda x: (x.team_id, x.month))  # type: ignore[attr-defined]
-    ]
-    _write_csv(folder / "monthly_reports.csv", ["team_id", "month", "submitted"], rows)
-    rows = [
-        [x.team_id, f"{x.month:%Y-%m}", x.rated_by, f"{x.score:g}"]
-        for x in sorted(records["assessment"], key=lambda x: (x.team_id, x.month, x.rated_by))  # type: ignore[attr-defined]
-    ]
-    _write_csv(folder / "assessments.csv", ["team_id", "month", "rated_by", "score"], rows)
-    del prefix
-    for name in ("teams", "measures", "observations", "aims", "pdsa_cycles", "monthly_reports",
-                 "assessments"):  # fmt: skip
+
+
+def write_tables(
+    folder: Path, generated: Generated, records: dict[str, list[r.Record]]
+) -> list[Path]:
+    """Tidy CSV tables of one collaborative (columns described in datasets/README.md)."""
+    teams = {t.id: t for t in of_kind(records, r.Team)}
+    measures = {m.id: m for m in of_kind(records, r.Measure)}
+    tables: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    tables["teams"] = (
+        ["team_id", "team", "organisation", "story", "change_month", "slip_month",
+         "monthly_exposure", "members"],
+        _team_rows(generated, list(teams.values())),
+    )  # fmt: skip
+    tables["measures"] = (
+        ["measure_id", "measure", "kind", "chart", "unit", "multiply", "direction",
+         "numerator", "denominator", "sampling"],
+        [[m.id, m.name, m.measure_kind, m.chart, m.unit, m.multiply, m.direction,
+          m.definition.numerator, m.definition.denominator, m.definition.sampling]
+         for m in measures.values()],
+    )  # fmt: skip
+    observations = sorted(
+        of_kind(records, r.Observation), key=lambda o: (o.team_id, o.measure_id, o.period)
+    )
+    tables["observations"] = (
+        ["team_id", "team", "measure_id", "measure", "period", "numerator", "denominator",
+         "value"],
+        [[o.team_id, teams[o.team_id].name, o.measure_id, measures[o.measure_id].name,
+          f"{o.period:%Y-%m}", f"{o.numerator:g}", f"{o.denominator:g}",
+          _rate(o.numerator or 0, o.denominator or 0, measures[o.measure_id].multiply)]
+         for o in observations],
+    )  # fmt: skip
+    tables["aims"] = (
+        ["team_id", "measure_id", "baseline", "target", "unit", "direction",
+         "baseline_period_end", "by_when"],
+        [[a.team_id, a.measure_id, a.baseline, a.target, a.unit, a.direction,
+          a.baseline_period_end, a.by_when]
+         for a in sorted(of_kind(records, r.Aim), key=lambda a: a.team_id)],
+    )  # fmt: skip
+    tables["pdsa_cycles"] = (
+        ["team_id", "cycle_id", "change_idea_id", "title", "start", "end", "act", "measure_ids"],
+        [[c.team_id, c.id, c.change_idea_id, c.title, c.start, c.end or "", c.act or "",
+          ";".join(c.measure_ids)]
+         for c in sorted(of_kind(records, r.PDSACycle), key=lambda c: (c.team_id, c.id))],
+    )  # fmt: skip
+    tables["monthly_reports"] = (
+        ["team_id", "month", "submitted"],
+        [[x.team_id, f"{x.month:%Y-%m}", "yes" if x.submitted else "no"]
+         for x in sorted(of_kind(records, r.MonthlyReport), key=lambda x: (x.team_id, x.month))],
+    )  # fmt: skip
+    tables["assessments"] = (
+        ["team_id", "month", "rated_by", "score"],
+        [[x.team_id, f"{x.month:%Y-%m}", x.rated_by, f"{x.score:g}"]
+         for x in sorted(of_kind(records, r.Assessment),
+                         key=lambda x: (x.team_id, x.month, x.rated_by))],
+    )  # fmt: skip
+    written = []
+    for name, (header, rows) in tables.items():
+        _write_csv(folder / f"{name}.csv", header, rows)
         written.append(folder / f"{name}.csv")
     return written

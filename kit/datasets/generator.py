@@ -18,7 +18,9 @@ import pandas as pd
 
 from kit.datasets import people
 from kit.datasets.simulate import (
+    STORIES,
     Simulation,
+    Story,
     TeamPlan,
     add_months,
     draw_stories,
@@ -39,6 +41,7 @@ MIN_AFTER_LS1 = 6
 #: the first learning session of a generated collaborative, unless first_month moves it
 DEFAULT_LS1 = dt.date(2026, 2, 1)
 _DAY = dt.timedelta(days=1)
+STORY_NAMES: dict[str, Story] = {s: s for s in STORIES}
 
 
 @dataclass(frozen=True)
@@ -122,12 +125,17 @@ def timeline(ls1: dt.date, last_month: dt.date) -> list[r.Milestone]:
     months = (last_month.year - ls1.year) * 12 + last_month.month - ls1.month + 1
     sessions = 3 if months >= 9 else 2
     starts = month_starts(ls1, 4 * sessions)
-    events = [r.Milestone(kind="prework", start=add_months(ls1, -2), end=ls1.replace(day=2))]
+    events = [
+        r.Milestone(kind=r.MilestoneKind.prework, start=add_months(ls1, -2), end=ls1.replace(day=2))
+    ]
     for k in range(sessions):
         start = starts[4 * k].replace(day=3)  # a two-day learning session
         events.append(
             r.Milestone(
-                kind="learning_session", number=k + 1, start=start, end=start + dt.timedelta(days=1)
+                kind=r.MilestoneKind.learning_session,
+                number=k + 1,
+                start=start,
+                end=start + dt.timedelta(days=1),
             )
         )
         end = (
@@ -137,11 +145,14 @@ def timeline(ls1: dt.date, last_month: dt.date) -> list[r.Milestone]:
         )
         events.append(
             r.Milestone(
-                kind="action_period", number=k + 1, start=start + dt.timedelta(days=2), end=end
+                kind=r.MilestoneKind.action_period,
+                number=k + 1,
+                start=start + dt.timedelta(days=2),
+                end=end,
             )
         )
     closing = (events[-1].end + dt.timedelta(days=16)).replace(day=16)
-    events.append(r.Milestone(kind="closing_congress", start=closing, end=closing))
+    events.append(r.Milestone(kind=r.MilestoneKind.closing_congress, start=closing, end=closing))
     return events
 
 
@@ -191,7 +202,7 @@ def _measures(topic: TopicSpec, collaborative_id: str, prefix: str) -> list[r.Me
             id=f"{prefix}{spec.id}",
             collaborative_id=collaborative_id,
             name=spec.name,
-            measure_kind=spec.kind,
+            measure_kind=r.MeasureKind(spec.kind),
             unit=spec.unit,
             has_denominator=True,
             direction=spec.direction,
@@ -299,9 +310,9 @@ def generate(settings: Settings | None = None, plans: list[TeamPlan] | None = No
                 id=f"{prefix}team-{i + 1:03d}",
                 name=name,
                 organisation=org,
-                story=str(stories[i]),
+                story=STORY_NAMES[str(stories[i])],
                 roster_gap=bool(gaps[i]),
-            )  # type: ignore[arg-type]
+            )
             for i, (name, org) in enumerate(names)
         ]
     sim = simulate(
@@ -332,7 +343,7 @@ def generate(settings: Settings | None = None, plans: list[TeamPlan] | None = No
             collaborative_id=collaborative_id,
             name=plan.name,
             organisation=plan.organisation,
-            members=people.members(rng, topic.unit_kind, plan.roster_gap),
+            members=people.members(rng, plan.roster_gap),
         )
         for plan in plans
     ]

@@ -55,35 +55,31 @@ def team_names(rng: np.random.Generator, unit_kind: str, count: int) -> list[tup
     return names
 
 
-def members(
-    rng: np.random.Generator, unit_kind: str, roster_gap: bool, label: str = ""
-) -> list[r.Member]:
+def members(rng: np.random.Generator, roster_gap: bool, label: str = "") -> list[r.Member]:
     """A team's roster: the three BTS roles (IHI 2003 white paper), often a patient partner.
 
     ``roster_gap`` leaves out the day-to-day leader, the gap the enrolment screen warns about.
     ``label`` is added to each name, as the demo does, so members of different teams differ.
     """
     suffix = f" ({label})" if label else ""
-    leader = "Medical director" if unit_kind == "hospital" else "Clinical lead"
     roster = [
-        r.Member(name=person(rng, "Dr ") + suffix, role="senior_leader"),
-        r.Member(name=person(rng) + suffix, role="technical_expert"),
+        r.Member(name=person(rng, "Dr ") + suffix, role=r.TeamRole.senior_leader),
+        r.Member(name=person(rng) + suffix, role=r.TeamRole.technical_expert),
     ]
     if not roster_gap:
-        roster.append(r.Member(name=person(rng) + suffix, role="day_to_day_leader"))
+        roster.append(r.Member(name=person(rng) + suffix, role=r.TeamRole.day_to_day_leader))
     if rng.random() < 0.6:
-        roster.append(r.Member(name=person(rng) + suffix, role="patient_partner"))
+        roster.append(r.Member(name=person(rng) + suffix, role=r.TeamRole.patient_partner))
     if rng.random() < 0.5:
-        roster.append(r.Member(name=person(rng) + suffix, role="member"))
-    del leader
+        roster.append(r.Member(name=person(rng) + suffix, role=r.TeamRole.member))
     return roster
 
 
 def faculty(rng: np.random.Generator) -> list[r.FacultyMember]:
     return [
-        r.FacultyMember(name=person(rng, "Dr "), role="chair"),
-        r.FacultyMember(name=person(rng, "Prof. "), role="expert"),
-        r.FacultyMember(name=person(rng), role="expert"),
-        r.FacultyMember(name=person(rng), role="improvement_advisor"),
-        r.FacultyMember(name=person(rng), role="director"),
+        r.FacultyMember(name=person(rng, "Dr "), role=r.FacultyRole.chair),
+        r.FacultyMember(name=person(rng, "Prof. "), role=r.FacultyRole.expert),
+        r.FacultyMember(name=person(rng), role=r.FacultyRole.expert),
+        r.FacultyMember(name=person(rng), role=r.FacultyRole.improvement_advisor),
+        r.FacultyMember(name=person(rng), role=r.FacultyRole.director),
     ]

@@ -222,8 +222,14 @@ def simulate(
             progress = process if spec.lag == 0 else _progress(m, change, slip, spec.lag, 2)
         else:
             progress = _progress(m, change, slip, spec.lag, OUTCOME_RAMP)
-        fixed = fixed_rate if spec.id == topic.aim_measure else None
-        level, base, full = _levels(spec, rng, progress, strength, winter, fixed)
+        level, base, full = _levels(
+            spec,
+            rng,
+            progress,
+            strength,
+            winter,
+            fixed_rate if spec.id == topic.aim_measure else None,
+        )
         if spec.denominator == "parent":
             parent = numerators[str(spec.parent)]
             num = rng.binomial(parent, level)

@@ -49,9 +49,16 @@ def test_baseline_rates_match_the_topic(runs) -> None:
     """
     g0 = runs[0]
     for spec in g0.topic.measures:
-        pooled = np.mean([_pooled(g, spec.id, slice(0, 12), ("improves", "slips", "never")) for g in runs])
+        pooled = np.mean(
+            [_pooled(g, spec.id, slice(0, 12), ("improves", "slips", "never")) for g in runs]
+        )
         if spec.denominator == "parent":
-            parent = np.mean([_pooled(g, str(spec.parent), slice(0, 12), ("improves", "slips", "never")) for g in runs])
+            parent = np.mean(
+                [
+                    _pooled(g, str(spec.parent), slice(0, 12), ("improves", "slips", "never"))
+                    for g in runs
+                ]
+            )
             pooled = pooled / parent  # the declared baseline is a share of the parent's events
         assert pooled == pytest.approx(spec.baseline, rel=0.15), spec.id
         median = np.median(np.concatenate([g.truth[f"{spec.id}:baseline"] for g in runs]))
@@ -123,7 +130,9 @@ def test_missing_report_rate_is_as_declared() -> None:
     for seed in SEEDS:
         s = Settings(topic="clabsi", teams=100, months=24, baseline_months=6, seed=seed)
         g = generate(s)
-        months = len(g.simulation.periods) - g.simulation.ls1_index - 1  # the latest is never absent
+        months = (
+            len(g.simulation.periods) - g.simulation.ls1_index - 1
+        )  # the latest is never absent
         reports = pd.DataFrame(
             [(x.team_id, x.month, x.submitted) for x in g.records["monthly_report"]],
             columns=["team", "month", "submitted"],
@@ -176,7 +185,10 @@ def test_options_out_of_range_are_refused_in_words(options) -> None:
 
 
 def test_extremes_of_the_ranges_generate() -> None:
-    for options in ({"teams": 3, "months": 12, "baseline_months": 1}, {"teams": 100, "months": 36, "baseline_months": 24}):
+    for options in (
+        {"teams": 3, "months": 12, "baseline_months": 1},
+        {"teams": 100, "months": 36, "baseline_months": 24},
+    ):
         g = generate(Settings(topic="falls", seed=1, **options))
         assert len(g.records["team"]) == options["teams"]
         assert len({o.period for o in g.records["observation"]}) == options["months"]
@@ -208,7 +220,9 @@ def test_aim_baselines_are_the_teams_own_baseline_data(runs) -> None:
         for aim in g.records["aim"]:
             rows = data[(data["team_id"] == aim.team_id) & (data["measure_id"] == spec.id)]
             rows = rows[rows["month_index"] < g.simulation.ls1_index]
-            assert aim.baseline == round(rows["numerator"].sum() / rows["denominator"].sum() * spec.multiply, 1)
+            assert aim.baseline == round(
+                rows["numerator"].sum() / rows["denominator"].sum() * spec.multiply, 1
+            )
             assert aim.baseline_period_end < g.collaborative.timeline[1].start
 
 
@@ -224,7 +238,10 @@ def test_assessments_every_month_from_ls1_with_varied_gaps(runs) -> None:
     assert set(gaps.unique()) >= {0.0, 0.5, 1.0}
     final = scores.xs(months[-1], level="month")["faculty"]
     stories = g.truth.set_index("team_id")["story"]
-    assert final[stories[stories == "improves"].index].mean() > final[stories[stories == "never"].index].mean() + 1
+    assert (
+        final[stories[stories == "improves"].index].mean()
+        > final[stories[stories == "never"].index].mean() + 1
+    )
 
 
 def test_generator_is_pure() -> None:
@@ -234,5 +251,7 @@ def test_generator_is_pure() -> None:
         "bad = {'ipywidgets', 'bokeh', 'sqlalchemy', 'psycopg', 'jupyter_bokeh', 'traitlets'}\n"
         "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & bad)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
     assert result.stdout.strip() == ""
