@@ -64,6 +64,13 @@ PLANS = [
     TeamPlan("team-kingsway", "Kingsway University Hospital, Ward 12", "Kingsway Health",
              "improves", 940, 1, rate=7.0e-3, strength=1.4),
 ]  # fmt: skip
+#: every ward's roster: the three BTS roles and a patient partner (St Anne's has two members)
+ROSTER = (
+    ("Dr Helen Brooks", r.TeamRole.senior_leader),
+    ("Omar Haddad", r.TeamRole.technical_expert),
+    ("Jo Williams", r.TeamRole.day_to_day_leader),
+    ("Ruth Adeyemi", r.TeamRole.patient_partner),
+)
 IMPROVING = [p.id for p in PLANS if p.story == "improves"]
 NOT_IMPROVING = [p.id for p in PLANS if p.story == "never"]
 
@@ -221,9 +228,20 @@ def build_demo(seed: int = SEED) -> dict[str, list[r.Record]]:
     records["aim"] = [
         a.model_copy(update={"by_when": by_when, "free_text": ""}) for a in of_kind(records, r.Aim)
     ]
+    teams = {}
+    for plan, ward in zip(PLANS, of_kind(records, r.Team), strict=True):
+        roster = ROSTER[:2] if plan.roster_gap else ROSTER
+        label = plan.name.split()[0]
+        members = [r.Member(name=f"{name} ({label})", role=role) for name, role in roster]
+        teams[ward.id] = ward.model_copy(update={"members": members})
+    records["team"] = list(teams.values())
     advisor = next(f.name for f in collab.faculty if f.role == "improvement_advisor")
+    raters = {
+        i: next((m.name for m in t.members if m.role == "day_to_day_leader"), t.members[0].name)
+        for i, t in teams.items()
+    }
     records["assessment"] = [
-        a.model_copy(update={"rater": advisor}) if a.rated_by == "faculty" else a
+        a.model_copy(update={"rater": advisor if a.rated_by == "faculty" else raters[a.team_id]})
         for a in of_kind(records, r.Assessment)
     ]
     vote = _topic_vote(np.random.default_rng(seed))
