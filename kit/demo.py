@@ -35,8 +35,9 @@ JOIN_CODES = {
     "team-millbrook": "MIL-2026",
     "team-kingsway": "KIN-2026",
 }
-#: a seed whose draw tells the intended story under the default rules (tests/test_demo.py);
-#: single-ward falls counts are noisy, so most seeds do not: the search is in the report
+#: a seed whose draw tells the intended story under the default rules, found by trying seeds
+#: 0-399 with the check in tests/test_demo.py: 13 pass (one ward's monthly falls are few and
+#: noisy), and 122 also gives Riverside the 4.1 baseline its aim is written on
 SEED = 122
 #: 11 months of baseline before LS1 (February 2026) and 13 after, to the end of the last
 #: action period (February 2027): a whole collaborative, ready to be reviewed
