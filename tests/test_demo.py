@@ -132,3 +132,23 @@ def test_load_demo_keeps_the_sign_in_details(tmp_path: Path) -> None:
         ):
             assert store.join(code).team_id == team_id
         assert store.join_codes("demo-falls", Actor.system()) == demo.JOIN_CODES
+
+
+def test_bts_kit_demo_loads_a_generated_collaborative_beside_the_demo(
+    tmp_path: Path, capsys
+) -> None:
+    from kit.cli import main
+
+    url = f"sqlite:///{tmp_path / 'kit.sqlite3'}"
+    args = ["--database", url, "demo", "--topic", "sepsis", "--teams", "30", "--months", "36"]
+    assert main([*args, "--seed", "7"]) == 0
+    assert "sepsis-7" in capsys.readouterr().out
+    assert main(["--database", url, "demo"]) == 0
+    assert main([*args, "--seed", "7"]) == 2
+    assert "already" in capsys.readouterr().err
+    assert main(["--database", url, "demo", "--teams", "101"]) == 2
+    assert "3 to 100 teams" in capsys.readouterr().err
+    with Store.open(url) as store:
+        frame = store.observations(Actor.system(), collaborative_id="sepsis-7")
+        assert len(frame) == 30 * 36 * 3
+        assert store.sign_in_facilitator("sepsis-7", "demo-facilitator").role == "facilitator"
