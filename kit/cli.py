@@ -121,13 +121,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from kit.datasets import Settings
 
         defaults = Settings()
+        months = defaults.months if args.months is None else args.months
         settings = Settings(
             topic=args.topic or "falls",
-            teams=args.teams or defaults.teams,
-            months=args.months or defaults.months,
-            baseline_months=args.baseline_months
-            or min(defaults.baseline_months, (args.months or defaults.months) - 6),
-            seed=args.seed if args.seed is not None else defaults.seed,
+            teams=defaults.teams if args.teams is None else args.teams,
+            months=months,
+            baseline_months=min(defaults.baseline_months, months - 6)
+            if args.baseline_months is None
+            else args.baseline_months,
+            seed=defaults.seed if args.seed is None else args.seed,
         )
         settings.check()
     with _open_store(args) as store:
