@@ -11,7 +11,7 @@ and self assessments. The result is deterministic for a seed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -100,7 +100,6 @@ class Generated:
     records: dict[str, list[r.Record]]
     simulation: Simulation
     prefix: str
-    extras: dict[str, object] = field(default_factory=dict)
 
     @property
     def collaborative(self) -> r.Collaborative:
