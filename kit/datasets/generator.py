@@ -173,13 +173,17 @@ def _diagrams(
             for i, t, s, c in topic.change_ideas
         ],
     )
-    own_text, own_driver = topic.team_idea
+    own_text, own_driver, own_concept = topic.team_idea
     diagrams = [package]
     for team_id in team_ids:
         ideas = [c.model_copy(update={"id": f"{team_id}-{c.id}"}) for c in package.change_ideas]
         ideas.append(
             r.ChangeIdea(
-                id=f"{team_id}-ci-own", text=own_text, secondary_ids=[own_driver], origin="team"
+                id=f"{team_id}-ci-own",
+                text=own_text,
+                secondary_ids=[own_driver],
+                change_concept=own_concept,
+                origin="team",
             )
         )
         diagrams.append(

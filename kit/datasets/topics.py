@@ -76,8 +76,8 @@ class TopicSpec:
     secondary_drivers: tuple[tuple[str, str, tuple[str, ...]], ...]
     #: change ideas: id, text, secondary driver ids, change-concept key (change_concepts.yaml)
     change_ideas: tuple[tuple[str, str, tuple[str, ...], str], ...]
-    #: each team's own idea: text and the secondary driver it serves
-    team_idea: tuple[str, str]
+    #: each team's own idea: text, the secondary driver it serves, its change-concept key
+    team_idea: tuple[str, str, str]
     #: the package idea each team tests first, which drives the process measure
     lead_idea: str
     team_names: tuple[str, ...] = field(default=())
@@ -261,7 +261,7 @@ FALLS = TopicSpec(
         ),
         ("ci-huddle", "Five-minute post-fall huddle form", ("sd-huddle",), "use_reminders"),
     ),
-    team_idea=("Falls-risk symbol on the patient board", "sd-assess"),
+    team_idea=("Falls-risk symbol on the patient board", "sd-assess", "use_differentiation"),
     lead_idea="ci-checklist",
     sources=(NDNQI, FALLS_EFFECT, SEASON),
 )
@@ -389,7 +389,7 @@ CLABSI = TopicSpec(
             "use_reminders",
         ),
     ),
-    team_idea=("Insertion kit with the checklist printed on the lid", "sd-cart"),
+    team_idea=("Insertion kit with the checklist printed on the lid", "sd-cart", "use_reminders"),
     lead_idea="ci-checklist",
     sources=(KEYSTONE,),
 )
@@ -511,7 +511,7 @@ SEPSIS = TopicSpec(
         ),
         ("ci-outreach", "Outreach called on a score of 5 or more", ("sd-ews",), "standardize"),
     ),
-    team_idea=("Sepsis trolley checked every shift", "sd-grab"),
+    team_idea=("Sepsis trolley checked every shift", "sd-grab", "take_care_of_basics"),
     lead_idea="ci-screen",
     sources=(MILLER, SEASON),
 )
