@@ -243,7 +243,7 @@ def _aims(
                 id=f"aim-{team.id}",
                 team_id=team.id,
                 what=spec.name[0].lower() + spec.name[1:] if spec.chart == "p" else unit,
-                for_whom="adult inpatients" if topic.unit_kind != "ICU" else "adult ICU patients",
+                for_whom=topic.population,
                 where=team.name,
                 measure_id=f"{prefix}{spec.id}",
                 baseline=baseline,

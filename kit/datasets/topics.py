@@ -65,6 +65,7 @@ class TopicSpec:
     collaborative_aim: str
     sponsor: str
     unit_kind: str  # what a team is: "ward", "ICU", "hospital"
+    population: str  # for whom the teams' aims are written
     exposure_name: str  # "patient-days", "line-days"
     exposure: tuple[float, float]  # monthly exposure per team, low and high
     exposure_season: float  # winter rise in exposure (sepsis cases, bed occupancy)
@@ -117,6 +118,7 @@ FALLS = TopicSpec(
     collaborative_aim="Reduce falls with harm on participating adult inpatient wards by 30%",
     sponsor="Regional Patient Safety Collaborative",
     unit_kind="ward",
+    population="adult inpatients",
     exposure_name="patient-days",
     exposure=(560.0, 960.0),  # a 20-32 bed ward at ~95% occupancy
     exposure_season=0.03,
@@ -273,6 +275,7 @@ CLABSI = TopicSpec(
     collaborative_aim="Reduce CLABSI in participating ICUs by 60%",
     sponsor="Regional Critical Care Network",
     unit_kind="ICU",
+    population="adult ICU patients with a central line",
     exposure_name="line-days",
     exposure=(180.0, 520.0),  # a 10-24 bed ICU, about half the patients with a line
     exposure_season=0.0,
@@ -401,6 +404,7 @@ SEPSIS = TopicSpec(
     collaborative_aim="Reduce sepsis mortality in participating hospitals by 30%",
     sponsor="Regional Quality Board",
     unit_kind="hospital",
+    population="adults with severe sepsis or septic shock",
     exposure_name="patient-days",
     exposure=(4000.0, 12000.0),
     exposure_season=0.05,
