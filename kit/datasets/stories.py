@@ -3,8 +3,7 @@
 Each is dated from the same answer key as the numbers (:mod:`kit.datasets.simulate`), so a
 facilitator who opens a team's chart finds the PDSA cycles that explain its shift, the
 report that says what happened when it slipped, and assessment scores that rise with the
-data: the traceable chain from change idea to chart point that ``../shared/DOMAIN.md`` asks
-for. Assessment scores use IHI's 1-5 scale in half points (``kit/content/assessment_scale.yaml``).
+data: a traceable chain from change idea to PDSA cycle to chart point. Assessment scores use IHI's 1-5 scale in half points (``kit/content/assessment_scale.yaml``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What each synthetic collaborative is about: its measures, their levels, and its change package.
 
-Every number here is a teaching assumption shaped by a published study, named beside it
-(``../shared/DOMAIN.md``, "Realistic teaching data", lists the same sources). The generator
+Every number here is a teaching assumption shaped by a published study, named beside it, or
+marked as the kit's own assumption where no single study gives it. The generator
 (:mod:`kit.datasets.generator`) draws each team's levels around these values; nothing here is
 patient data.
 
@@ -96,7 +96,8 @@ NDNQI = (
 FALLS_EFFECT = (
     "Falls programmes in hospitals report roughly 20-40% fewer falls (Cameron et al., Cochrane "
     "Database Syst Rev 2018, CD005465; Dykes et al., JAMA 2010, 304:1912-8); the reduction in "
-    "falls with harm assumed here (about 58%) follows the 64% of ../shared/DOMAIN.md"
+    "falls with harm assumed here (about 58%) is this kit's teaching assumption: harm falls "
+    "further than falls when post-fall care improves too"
 )
 KEYSTONE = (
     "Keystone ICU project: mean 7.7 CLABSI per 1,000 catheter-days at baseline, 1.1-1.3 at 16-18 "
@@ -195,8 +196,8 @@ FALLS = TopicSpec(
             sample=20,
             driver_id="pd-risk",
             source="Teaching assumption of this kit (no single published series): audit "
-            "compliance starting near half and reaching about 90%, as hand-hygiene and bundle "
-            "audits do in ../shared/DOMAIN.md",
+            "compliance starting near half and reaching about 90%, as the bundle audits of the "
+            "CLABSI and sepsis topics below do",
         ),
         MeasureSpec(
             id="m-restraint",
