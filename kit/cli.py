@@ -174,17 +174,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from kit.qi import Collaborative
     from kit.store import Actor
 
+    settings = _demo_settings(args)
     with _open_store(args) as store:
         existing = [s.record.id for s in store.find(Collaborative, Actor.system())]
-        if demo.COLLABORATIVE_ID in existing:
-            raise CommandError("The demo collaborative is already in this database.")
-        load_demo(store)
+        wanted = demo.COLLABORATIVE_ID if settings is None else f"{settings.topic}-{settings.seed}"
+        if wanted in existing:
+            raise CommandError(f"The collaborative '{wanted}' is already in this database.")
+        collaborative_id = load_demo(store, settings)
+    if settings is not None:
+        print(
+            f"Loaded the generated collaborative '{collaborative_id}' ({settings.teams} teams, "
+            f"{settings.months} months; facilitator passcode '{demo.FACILITATOR_PASSCODE}'). "
+            f"Print the teams' join codes with 'bts-kit codes --collaborative {collaborative_id}'."
+        )
+        return 0
     codes = ", ".join(f"{team}: {code}" for team, code in demo.JOIN_CODES.items())
     print(
         "Loaded the demo collaborative 'Safer Wards Falls Collaborative' "
         f"(facilitator passcode '{demo.FACILITATOR_PASSCODE}'; join codes {codes})."
     )
     return 0
+
+
+def _demo_settings(args: argparse.Namespace):
+    """The generator's settings when any generator option was given, else None (the demo)."""
+    options = (args.topic, args.teams, args.months, args.baseline_months, args.seed)
+    if all(o is None for o in options):
+        return None
+    from kit.datasets import Settings
+
+    defaults = Settings()
+    months = defaults.months if args.months is None else args.months
+    settings = Settings(
+        topic=args.topic or "falls",
+        teams=defaults.teams if args.teams is None else args.teams,
+        months=months,
+        baseline_months=min(defaults.baseline_months, months - 6)
+        if args.baseline_months is None
+        else args.baseline_months,
+        seed=defaults.seed if args.seed is None else args.seed,
+    )
+    settings.check()
+    return settings
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -402,7 +433,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     which_collaborative(p)
 
-    command("demo", "load the demo falls collaborative", cmd_demo)
+    p = command(
+        "demo", "load the demo falls collaborative, or a generated one (--topic, --teams ...)", cmd_demo
+    )
+    p.add_argument("--topic", choices=["falls", "clabsi", "sepsis"], help="generate this topic")
+    p.add_argument("--teams", type=int, help="number of teams, 3-100 (default 8)")
+    p.add_argument("--months", type=int, help="months of data in all, 12-36 (default 24)")
+    p.add_argument(
+        "--baseline-months", type=int, help="months before the first learning session (default 12)"
+    )
+    p.add_argument("--seed", type=int, help="random seed: the same seed gives the same data")
 
     layouts = {"epilog": FILE_LAYOUTS, "formatter_class": argparse.RawDescriptionHelpFormatter}
     p = command(
