@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from kit import demo
+
 from .conftest import (
     FACILITATOR_PASSCODE,
     check_no_page_errors,
@@ -161,7 +163,7 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
     page.fill(".kit-setup-team-new-name input", NEW_TEAM)
     page.fill(".kit-setup-team-new-org input", "Hilltop Hospital")
     page.click(".kit-setup-team-add")
-    wait_for_text(page, "kit-setup-teams", "4 teams enrolled")
+    wait_for_text(page, "kit-setup-teams", f"{len(demo.JOIN_CODES) + 1} teams enrolled")
     wait_for_text(page, "kit-setup-team-warning", "has no members yet")
     for name, role in MEMBERS:
         page.fill(".kit-setup-member-new-name input", name)
@@ -219,7 +221,7 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
 
     collab, teams, ballots = stored(kit_server)
     assert collab.topic == TOPIC
-    assert len(teams) == 4
+    assert len(teams) == len(demo.JOIN_CODES) + 1
     hilltop = next(t for t in teams if t.name == NEW_TEAM)
     assert hilltop.missing_roles() == []
     assert {b.voter for b in ballots} >= {"Dr Amina Patel", "Kim Day"}
@@ -234,7 +236,7 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(
     page.wait_for_selector(".kit-setup-charter")
     wait_for_value(page, ".kit-setup-topic input", TOPIC)
     assert page.input_value(".kit-setup-end-learning_session-1 input") == "2026-02-05"
-    wait_for_text(page, "kit-setup-teams", "4 teams enrolled")
+    wait_for_text(page, "kit-setup-teams", f"{len(demo.JOIN_CODES) + 1} teams enrolled")
     assert "all three roles" in page.locator(".kit-setup-team-row", has_text=NEW_TEAM).inner_text()
     wait_for_text(page, "kit-setup-ranking", "9 ballots cast")
     assert "Hand hygiene" in page.locator(".kit-setup-rank-row").first.inner_text()

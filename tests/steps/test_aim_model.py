@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from kit import demo
 from kit.errors import Conflict, KitInputError, PermissionDenied
-from kit.qi import Aim
+from kit.qi import Aim, Team
 from kit.steps.aim.model import AimModel, format_number, parse_number
 from kit.steps.versioned import EditConflict
 from kit.store import Actor
@@ -58,7 +59,7 @@ def test_loads_the_teams_aim_from_the_store(store):
     assert model.values()["measure_id"] == "m-falls"
     assert model.can_edit
     assert "30%" in model.collaborative_aim()
-    assert set(model.measures()) == {"m-falls", "m-assess", "m-restraint"}
+    assert set(model.measures()) == {"m-falls", "m-harm", "m-assess", "m-restraint"}
 
 
 def test_saved_edits_survive_a_kernel_restart(store):
@@ -260,9 +261,10 @@ def test_one_team_cannot_open_or_change_anothers_aim(store):
 def test_faculty_read_any_teams_aim_but_do_not_edit_it(store):
     model = AimModel(store, FACULTY)
     assert model.team_id is None
-    assert [t[1] for t in model.teams()] == ["team-northfield", "team-riverside", "team-stanne"]
+    by_name = sorted(demo.JOIN_CODES, key=lambda t: store.get(Team, t, FACULTY).record.name)
+    assert [t[1] for t in model.teams()] == by_name  # every demo team, by name
     model.select_team("team-northfield")
-    assert model.aim.baseline == 3.6
+    assert model.aim.baseline == 7.7
     assert not model.can_edit
     with pytest.raises(PermissionDenied, match="as faculty"):
         model.save(model.draft(form(model, target="1")))

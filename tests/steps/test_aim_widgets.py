@@ -193,11 +193,11 @@ def test_the_app_after_a_kernel_restart_shows_what_was_saved(store):
 
 def test_faculty_see_a_chosen_team_read_only(store):
     shell, view = open_app(store, FACULTY, team="team-northfield")
-    assert view.baseline.value == "3.6"
+    assert view.baseline.value == "7.7"
     assert view.what.disabled and view.restore_button.disabled
     assert "read-only" in text_of(view.readonly_note)
     view.team_picker.value = "team-stanne"
-    assert view.baseline.value == "3.9"
+    assert view.baseline.value == "6"
     assert "St Anne" in text_of(view.readonly_note)
     assert shell.alert.text == ""
 

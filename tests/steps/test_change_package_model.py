@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kit import demo
 from kit.errors import Conflict, KitInputError, PermissionDenied
-from kit.qi import DriverDiagram
+from kit.qi import DriverDiagram, Team
 from kit.steps.change_package.model import (
     PACKAGE,
     ChangePackageModel,
@@ -71,12 +72,8 @@ def test_a_team_opens_its_own_diagram_and_faculty_the_package(store):
     faculty = ChangePackageModel(store, FACULTY)
     assert faculty.is_package and faculty.diagram.id == "dd-package"
     assert faculty.can_edit
-    assert [c[1] for c in faculty.choices()] == [
-        PACKAGE,
-        "team-northfield",
-        "team-riverside",
-        "team-stanne",
-    ]
+    by_name = sorted(demo.JOIN_CODES, key=lambda t: store.get(Team, t, FACULTY).record.name)
+    assert [c[1] for c in faculty.choices()] == [PACKAGE, *by_name]
     assert [c[1] for c in team.choices()] == ["team-riverside", PACKAGE]
 
 

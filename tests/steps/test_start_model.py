@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from kit import demo
+from kit.qi import Team
 from kit.steps.start import model
 from kit.store import Actor
 
@@ -28,7 +30,10 @@ def test_importing_the_model_loads_no_widgets_jupyter_or_engine():
 def test_the_facilitator_gets_every_teams_code(store):
     actor = Actor.facilitator("Faculty", collaborative_id="demo-falls")
     rows = model.join_codes(store, actor)
-    assert [r.code for r in rows] == ["NOR-2026", "RIV-2026", "ANN-2026"]  # sorted by team name
+    names = {t: store.get(Team, t, actor).record.name for t in demo.JOIN_CODES}
+    assert [r.code for r in rows] == [
+        demo.JOIN_CODES[t] for t in sorted(demo.JOIN_CODES, key=names.get)
+    ]
     assert model.collaborative(store, actor).name == "Safer Wards Falls Collaborative"
 
 
