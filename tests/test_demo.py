@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kit import demo
-from kit.demo import load_demo
 from kit.content import change_concept_keys
+from kit.demo import load_demo
 from kit.qi import drivers, team
 from kit.spc import analyze
 from kit.store import Actor, Store
