@@ -434,7 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     which_collaborative(p)
 
     p = command(
-        "demo", "load the demo falls collaborative, or a generated one (--topic, --teams ...)", cmd_demo
+        "demo",
+        "load the demo falls collaborative, or a generated one (--topic, --teams ...)",
+        cmd_demo,
     )
     p.add_argument("--topic", choices=["falls", "clabsi", "sepsis"], help="generate this topic")
     p.add_argument("--teams", type=int, help="number of teams, 3-100 (default 8)")
