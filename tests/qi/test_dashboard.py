@@ -83,9 +83,11 @@ def test_a_report_not_yet_due_is_not_overdue():
 
 
 def test_latest_pdsa_cycle(statuses):
-    assert statuses["Ward 1"].latest_cycle.title == "Card on all wards"
-    assert statuses["Ward 1"].latest_cycle.stage == "do"
-    assert statuses["Ward 1"].cycles == 2
+    assert statuses["Ward 3"].latest_cycle.title == "Card on all wards"
+    assert statuses["Ward 3"].latest_cycle.stage == "do"  # predicted, not yet run
+    assert statuses["Ward 3"].cycles == 2
+    assert statuses["Ward 1"].latest_cycle.title == "Call bell check at handover"
+    assert statuses["Ward 1"].latest_cycle.stage == "done" and statuses["Ward 1"].cycles == 3
     assert statuses["Ward 2"].latest_cycle.act == "adapt"
 
 

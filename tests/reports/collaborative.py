@@ -133,6 +133,15 @@ def make_records(
                     start=month(start, change + 1), scale="several_wards", previous_id=first.id,
                 )
             )
+        if t % 4 == 0:  # teams 0, 4, 8, ... also made the environment work
+            cycles.append(
+                r.PDSACycle(
+                    id=f"{tid}-pdsa3", team_id=tid, change_idea_id=f"{tid}-c10",
+                    title="Call bell check at handover", prediction="Bells in reach",
+                    do_notes="Done", study_notes="Worked", act="adopt",
+                    start=month(start, change + 2), scale="one_ward",
+                )
+            )  # fmt: skip
         last = month(start, months - 1)
         scores.append(
             r.Assessment(team_id=tid, month=last, score=4.0 if improves else 2.5, rated_by="faculty",
