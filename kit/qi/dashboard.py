@@ -22,7 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,10 @@ from kit.qi.records import (
     PDSACycle,
     Team,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kit.spc import ManyResult
+
 from kit.qi.reporting import (
     period_label,
     period_start,
@@ -48,7 +52,9 @@ from kit.qi.reporting import (
 )
 
 __all__ = [
+    "BASELINE_POINTS",
     "SORT_KEYS",
+    "analyze_measure",
     "AssessmentPair",
     "CollaborativeRecords",
     "CycleSummary",
@@ -234,6 +240,42 @@ def _series_frame(measure: Measure, rows: pd.DataFrame) -> tuple[pd.DataFrame, s
     return frame, None
 
 
+def analyze_measure(
+    measure: Measure,
+    observations: pd.DataFrame,
+    *,
+    rules: str = "anhoej",
+    baseline_points: int = BASELINE_POINTS,
+    team_ids: Sequence[str] | None = None,
+) -> ManyResult | None:
+    """Every team's chart of one measure, computed together (``kit.spc.analyze_many``).
+
+    Each team's first ``baseline_points`` points are its frozen baseline and later points are
+    judged against it, as a team reads its own chart after its changes begin; without a
+    frozen baseline a sustained improvement shows as a long run on the *wrong* side of a
+    centre line that averages before and after. Values are multiplied for display by the
+    measure's ``multiply``. ``None`` when no team has data.
+    """
+    from kit.spc import analyze_many
+
+    rows = observations[observations["measure_id"] == measure.id]
+    if team_ids is not None:
+        rows = rows[rows["team_id"].isin(list(team_ids))]
+    rows = rows.sort_values(["team_id", "period"], kind="stable")
+    if rows.empty:
+        return None
+    frame, n = _series_frame(measure, rows)
+    frame = frame[np.isfinite(frame["y"].to_numpy(dtype=float))]
+    if n:
+        frame = frame[frame[n].to_numpy(dtype=float) > 0]
+    if frame.empty:
+        return None
+    return analyze_many(
+        frame, by="team_id", x="period", y="y", n=n, chart=measure.chart, rules=rules,
+        direction=measure.direction, freeze=baseline_points, multiply=measure.multiply,
+    )  # fmt: skip
+
+
 def measure_signals(
     measure: Measure,
     observations: pd.DataFrame,
@@ -241,30 +283,10 @@ def measure_signals(
     rules: str = "anhoej",
     baseline_points: int = BASELINE_POINTS,
 ) -> dict[str, MeasureSignal]:
-    """Each team's signals on one measure, all teams analysed together (``kit.spc``).
-
-    Each team's first ``baseline_points`` points are its frozen baseline and later points are
-    judged against it, as a team reads its own chart after its changes begin; without a
-    frozen baseline a sustained improvement shows as a long run on the *wrong* side of a
-    centre line that averages before and after.
-    """
-    from kit.spc import analyze_many
-
-    rows = observations[observations["measure_id"] == measure.id].sort_values(
-        ["team_id", "period"], kind="stable"
-    )
-    if rows.empty:
+    """Each team's signals on one measure (see :func:`analyze_measure` for the baseline)."""
+    result = analyze_measure(measure, observations, rules=rules, baseline_points=baseline_points)
+    if result is None:
         return {}
-    frame, n = _series_frame(measure, rows)
-    frame = frame[np.isfinite(frame["y"].to_numpy(dtype=float))]
-    if n:
-        frame = frame[frame[n].to_numpy(dtype=float) > 0]
-    if frame.empty:
-        return {}
-    result = analyze_many(
-        frame, by="team_id", x="period", y="y", n=n, chart=measure.chart, rules=rules,
-        direction=measure.direction, freeze=baseline_points,
-    )  # fmt: skip
     pts = result.points
     variation = pts["variation"].astype(object)
     better = (variation == "improvement").to_numpy()
@@ -362,9 +384,7 @@ def team_statuses(
     months = pd.date_range(first, period, freq="MS") if settings.period == "monthly" else None
     expected = len(months) if months is not None else 1
     obs = records.observations
-    has_data = obs[
-        obs["value"].notna() | (obs["numerator"].notna() & obs["denominator"].notna())
-    ]
+    has_data = obs[obs["value"].notna() | (obs["numerator"].notna() & obs["denominator"].notna())]
     periods = pd.to_datetime(has_data["period"]).dt.to_period("M").dt.to_timestamp()
     in_window = has_data[(periods >= pd.Timestamp(first)) & (periods <= pd.Timestamp(period))]
     filled = in_window.assign(month=periods).drop_duplicates(["team_id", "measure_id", "month"])
@@ -522,7 +542,9 @@ def pooled_measure(measure: Measure, observations: pd.DataFrame) -> pd.DataFrame
         value = grouped["numerator"] / grouped["denominator"]
         out = grouped.assign(value=value).reset_index()
         return out[["period", "value", "numerator", "denominator", "teams"]]
-    grouped = rows.dropna(subset=["value"]).groupby("period").agg(
-        value=("value", "mean"), teams=("team_id", "nunique")
+    grouped = (
+        rows.dropna(subset=["value"])
+        .groupby("period")
+        .agg(value=("value", "mean"), teams=("team_id", "nunique"))
     )
     return grouped.reset_index()

@@ -114,8 +114,7 @@ def _score_evidence(status: TeamStatus, subject: str = "it") -> list[str]:
     if pair is None or pair.faculty is None:
         return []
     words = (
-        f"Faculty ({pair.faculty_rater}) scored {subject} {pair.faculty:g} "
-        f"for {_month(pair.month)}"
+        f"Faculty ({pair.faculty_rater}) scored {subject} {pair.faculty:g} for {_month(pair.month)}"
     )
     if pair.team is not None:
         words += f"; the team scored itself {pair.team:g}"

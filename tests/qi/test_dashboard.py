@@ -149,9 +149,21 @@ def test_sort_keys(statuses):
 def test_filters(statuses):
     values = list(statuses.values())
     assert {s.name for s in filter_statuses(values, overdue=True)} == {"Ward 1", "Ward 4"}
-    assert {s.name for s in filter_statuses(values, signal="none")} == {"Ward 2", "Ward 4", "Ward 6"}
-    assert {s.name for s in filter_statuses(values, min_score=3.5)} == {"Ward 1", "Ward 3", "Ward 5"}
-    assert {s.name for s in filter_statuses(values, gap_at_least=1)} == {"Ward 2", "Ward 4", "Ward 6"}
+    assert {s.name for s in filter_statuses(values, signal="none")} == {
+        "Ward 2",
+        "Ward 4",
+        "Ward 6",
+    }
+    assert {s.name for s in filter_statuses(values, min_score=3.5)} == {
+        "Ward 1",
+        "Ward 3",
+        "Ward 5",
+    }
+    assert {s.name for s in filter_statuses(values, gap_at_least=1)} == {
+        "Ward 2",
+        "Ward 4",
+        "Ward 6",
+    }
     assert filter_statuses(values, below_completeness=0.5) == []
     both = filter_statuses(values, signal="improving", overdue=True)
     assert [s.name for s in both] == ["Ward 1"]
@@ -177,7 +189,9 @@ def test_pooled_measure_weights_teams_by_their_cases():
     pooled = pooled_measure(falls, records.observations)
     rows = records.observations[records.observations["measure_id"] == "m-falls"]
     first = rows[rows["period"] == rows["period"].min()]
-    assert pooled["value"].iloc[0] == pytest.approx(first["numerator"].sum() / first["denominator"].sum())
+    assert pooled["value"].iloc[0] == pytest.approx(
+        first["numerator"].sum() / first["denominator"].sum()
+    )
     assert list(pooled["teams"]) == [2, 2, 2]
     restraint = pooled_measure(records.measures[2], records.observations)
     assert len(restraint) == 3

@@ -71,8 +71,14 @@ def test_driver_work_follows_idea_secondary_primary_links():
     cycles = [
         r.PDSACycle(team_id="t", change_idea_id="t-c00", title="A", start=dt.date(2025, 1, 1)),
         r.PDSACycle(
-            team_id="t", change_idea_id="t-c01", title="B", prediction="p", do_notes="d",
-            study_notes="s", act="adopt", start=dt.date(2025, 2, 1),
+            team_id="t",
+            change_idea_id="t-c01",
+            title="B",
+            prediction="p",
+            do_notes="d",
+            study_notes="s",
+            act="adopt",
+            start=dt.date(2025, 2, 1),
         ),  # fmt: skip
         r.PDSACycle(team_id="t", change_idea_id=None, title="Unlinked"),
     ]

@@ -51,8 +51,12 @@ def diagram(team_id: str, stuck_driver: int | None) -> r.DriverDiagram:
     for i, texts in SECONDARY.items():
         for j, text in enumerate(texts):
             sid = f"{team_id}-s{i}{j}"
-            secondaries.append(r.SecondaryDriver(id=sid, text=text, primary_ids=[f"{team_id}-p{i}"]))
-            ideas.append(r.ChangeIdea(id=f"{team_id}-c{i}{j}", text=f"Test: {text}", secondary_ids=[sid]))
+            secondaries.append(
+                r.SecondaryDriver(id=sid, text=text, primary_ids=[f"{team_id}-p{i}"])
+            )
+            ideas.append(
+                r.ChangeIdea(id=f"{team_id}-c{i}{j}", text=f"Test: {text}", secondary_ids=[sid])
+            )
     return r.DriverDiagram(
         id=f"{team_id}-dd", collaborative_id=COLLABORATIVE_ID, team_id=team_id,
         aim_text="Reduce falls", primary_drivers=primaries, secondary_drivers=secondaries,
@@ -94,7 +98,12 @@ def make_records(
         tid = f"team-{t:03d}"
         name = names[t] if names and t < len(names) else f"Ward {t + 1}"
         team_list.append(
-            r.Team(id=tid, collaborative_id=COLLABORATIVE_ID, name=name, organisation=f"Hospital {t % 7}")
+            r.Team(
+                id=tid,
+                collaborative_id=COLLABORATIVE_ID,
+                name=name,
+                organisation=f"Hospital {t % 7}",
+            )
         )
         improves = t % 2 == 0
         if t % 5 != 4:  # every fifth team has no aim yet
@@ -119,18 +128,31 @@ def make_records(
             rows.append(("m-restraint", tid, day, float(rng.normal(10, 2)), np.nan, np.nan))
         idea = f"{tid}-c00" if improves else f"{tid}-c10"
         first = r.PDSACycle(
-            id=f"{tid}-pdsa1", team_id=tid, change_idea_id=idea, title="Assessment card on one ward",
-            prediction="Most patients assessed", do_notes="Done", study_notes="80% assessed",
-            act="adapt" if not improves else "adopt", measure_ids=["m-assess"],
-            start=month(start, change - 1), scale="one_ward",
+            id=f"{tid}-pdsa1",
+            team_id=tid,
+            change_idea_id=idea,
+            title="Assessment card on one ward",
+            prediction="Most patients assessed",
+            do_notes="Done",
+            study_notes="80% assessed",
+            act="adapt" if not improves else "adopt",
+            measure_ids=["m-assess"],
+            start=month(start, change - 1),
+            scale="one_ward",
         )
         cycles.append(first)
         if improves:
             cycles.append(
                 r.PDSACycle(
-                    id=f"{tid}-pdsa2", team_id=tid, change_idea_id=idea, title="Card on all wards",
-                    prediction="90% assessed", measure_ids=["m-assess", "m-falls"],
-                    start=month(start, change + 1), scale="several_wards", previous_id=first.id,
+                    id=f"{tid}-pdsa2",
+                    team_id=tid,
+                    change_idea_id=idea,
+                    title="Card on all wards",
+                    prediction="90% assessed",
+                    measure_ids=["m-assess", "m-falls"],
+                    start=month(start, change + 1),
+                    scale="several_wards",
+                    previous_id=first.id,
                 )
             )
         if t % 4 == 0:  # teams 0, 4, 8, ... also made the environment work
@@ -144,12 +166,24 @@ def make_records(
             )  # fmt: skip
         last = month(start, months - 1)
         scores.append(
-            r.Assessment(team_id=tid, month=last, score=4.0 if improves else 2.5, rated_by="faculty",
-                         rater="Tom Reilly", rated_at=dt.datetime(2026, 1, 5, 10, 0))
+            r.Assessment(
+                team_id=tid,
+                month=last,
+                score=4.0 if improves else 2.5,
+                rated_by="faculty",
+                rater="Tom Reilly",
+                rated_at=dt.datetime(2026, 1, 5, 10, 0),
+            )
         )
         scores.append(
-            r.Assessment(team_id=tid, month=last, score=4.0 if improves else 3.5, rated_by="team",
-                         rater="Day lead", rated_at=dt.datetime(2026, 1, 4, 9, 0))
+            r.Assessment(
+                team_id=tid,
+                month=last,
+                score=4.0 if improves else 3.5,
+                rated_by="team",
+                rater="Day lead",
+                rated_at=dt.datetime(2026, 1, 4, 9, 0),
+            )
         )
         for k in range(months - (0 if t % 3 else 3)):  # every third team is 3 reports behind
             reports.append(
@@ -160,10 +194,35 @@ def make_records(
                     submitted_at=dt.datetime.combine(month(start, k + 1), dt.time(9)),
                 )
             )  # fmt: skip
-    obs = pd.DataFrame(rows, columns=["measure_id", "team_id", "period", "value", "numerator", "denominator"])
+    obs = pd.DataFrame(
+        rows, columns=["measure_id", "team_id", "period", "value", "numerator", "denominator"]
+    )
     obs["period"] = pd.to_datetime(obs["period"])
     return CollaborativeRecords(
         collaborative=collab, teams=tuple(team_list), aims=tuple(aims), diagrams=tuple(diagrams),
         measures=measures, observations=obs, cycles=tuple(cycles), assessments=tuple(scores),
         reports=tuple(reports),
     )  # fmt: skip
+
+
+def into_store(records: CollaborativeRecords, store) -> None:
+    """Put the records into a store through its public API, as the kit's import does."""
+    from kit.store import Actor
+
+    items: list[tuple[r.Record, int]] = [(records.collaborative, 1)]
+    items += [(x, 1) for x in (*records.teams, *records.measures, *records.aims, *records.diagrams)]
+    items += [(x, 1) for x in (*records.cycles, *records.assessments, *records.reports)]
+    for row in records.observations.itertuples(index=False):
+        fraction = not np.isnan(row.denominator)
+        items.append(
+            (
+                r.Observation(
+                    measure_id=row.measure_id, team_id=row.team_id, period=row.period.date(),
+                    value=None if fraction else float(row.value),
+                    numerator=float(row.numerator) if fraction else None,
+                    denominator=float(row.denominator) if fraction else None,
+                ),
+                1,
+            )
+        )  # fmt: skip
+    store.import_records(items, Actor.system("tests"))

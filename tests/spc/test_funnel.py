@@ -104,6 +104,7 @@ def test_limits_widen_for_small_denominators():
 
 def reference_phi(rates, ns, p0):
     z = sorted((r - p0) / math.sqrt(p0 * (1 - p0) / n) for r, n in zip(rates, ns, strict=True))
+
     # 10th and 90th percentiles by linear interpolation between order statistics
     def pct(q):
         pos = q * (len(z) - 1)
