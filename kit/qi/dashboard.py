@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from kit.spc import ManyResult
 
 from kit.qi.reporting import (
+    period_end,
     period_label,
     period_start,
     report_statuses,
@@ -375,22 +376,29 @@ def team_statuses(
     """One status per team, in the order the teams were given.
 
     ``period`` defaults to :func:`current_period`. Data completeness is the share of the
-    family's (measure, period) cells filled from the first reporting period to ``period``.
+    family's (measure, month) cells filled from the first reporting month to the current
+    period's month, counted in months because measures are reported monthly by default
+    (``OperationalDefinition.frequency``); "data for the current period" means a value dated
+    within the current reporting period (a month, or a week when the collaborative reports
+    weekly).
     """
     collab = records.collaborative
     settings = collab.reporting
     period = period_start(settings, period) if period else current_period(collab, today)
     first = min(_first_period(records, period), period)
-    months = pd.date_range(first, period, freq="MS") if settings.period == "monthly" else None
-    expected = len(months) if months is not None else 1
+    last_month = pd.Timestamp(period.replace(day=1))
+    expected = len(pd.date_range(first.replace(day=1), last_month, freq="MS"))
     obs = records.observations
     has_data = obs[obs["value"].notna() | (obs["numerator"].notna() & obs["denominator"].notna())]
-    periods = pd.to_datetime(has_data["period"]).dt.to_period("M").dt.to_timestamp()
-    in_window = has_data[(periods >= pd.Timestamp(first)) & (periods <= pd.Timestamp(period))]
-    filled = in_window.assign(month=periods).drop_duplicates(["team_id", "measure_id", "month"])
+    days = pd.to_datetime(has_data["period"])
+    months = days.dt.to_period("M").dt.to_timestamp()
+    in_window = has_data[(months >= pd.Timestamp(first.replace(day=1))) & (months <= last_month)]
+    filled = in_window.assign(month=months).drop_duplicates(["team_id", "measure_id", "month"])
     cells = filled.groupby(["team_id", "measure_id"]).size().to_dict()
-    now_rows = filled[filled["month"] == pd.Timestamp(period)]
-    now = set(zip(now_rows["team_id"], now_rows["measure_id"], strict=True))
+    current = (days >= pd.Timestamp(period)) & (days <= pd.Timestamp(period_end(settings, period)))
+    now = set(
+        zip(has_data.loc[current, "team_id"], has_data.loc[current, "measure_id"], strict=True)
+    )
     signals = _all_signals(records, rules, baseline_points)
     cycles, scores, reports = (
         _group(records.cycles, "team_id"),

@@ -195,3 +195,21 @@ def test_pooled_measure_weights_teams_by_their_cases():
     assert list(pooled["teams"]) == [2, 2, 2]
     restraint = pooled_measure(records.measures[2], records.observations)
     assert len(restraint) == 3
+
+
+def test_weekly_reporting_counts_data_dated_in_the_current_week():
+    records = make_records(1, 3, start=dt.date(2025, 11, 1))
+    weekly = records.collaborative.model_copy(
+        update={"reporting": r.ReportingSettings(period="weekly")}
+    )
+    obs = records.observations.copy()
+    obs.loc[obs["period"] == obs["period"].max(), "period"] = pd.Timestamp(
+        "2026-01-14"
+    )  # a Wednesday
+    weekly_records = CollaborativeRecords(
+        **{**records.__dict__, "collaborative": weekly, "observations": obs}
+    )
+    (status,) = team_statuses(weekly_records, dt.date(2026, 1, 21))
+    assert status.period == dt.date(2026, 1, 12)  # the Monday of last week
+    assert status.period_label == "Week of 12 Jan 2026"
+    assert status.measures_with_data == 3 and status.data_current
