@@ -290,21 +290,28 @@ def measure_signals(
         return {}
     pts = result.points
     variation = pts["variation"].astype(object)
-    better = (variation == "improvement").to_numpy()
-    worse = (variation == "concern").to_numpy()
-    team_ids = pts["team_id"].to_numpy()
-    periods = pd.to_datetime(pts["x"]).to_numpy()
+    table = pd.DataFrame(
+        {
+            "team": pts["team_id"].astype(str).to_numpy(),
+            "x": pd.to_datetime(pts["x"]).to_numpy(),
+            "better": (variation == "improvement").to_numpy(),
+            "worse": (variation == "concern").to_numpy(),
+        }
+    )
+    grouped = table.groupby("team", sort=False)
+    points = grouped.size()
+    concern = grouped["worse"].any()
+    first = table[table["better"]].groupby("team")["x"].min()
     out = {}
-    for team_id in pd.unique(team_ids):
-        mine = team_ids == team_id
-        hits = periods[mine & better]
+    for team_id, count in points.items():
+        hit = first.get(team_id)
         out[str(team_id)] = MeasureSignal(
             measure_id=measure.id,
             measure_name=measure.name,
-            improving=bool(hits.size),
-            concern=bool(worse[mine].any()),
-            first_improvement=pd.Timestamp(hits.min()).date() if hits.size else None,
-            points=int(mine.sum()),
+            improving=hit is not None,
+            concern=bool(concern[team_id]),
+            first_improvement=pd.Timestamp(hit).date() if hit is not None else None,
+            points=int(count),
         )
     return out
 
