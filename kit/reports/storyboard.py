@@ -201,8 +201,6 @@ def storyboard_html(
     rules_name: str = "Anhøj rules",
 ) -> str:
     """One team's storyboard as a standalone HTML page (A3 landscape poster by default)."""
-    from kit.reports.render import PAGE_SIZES
-
     context = storyboard_context(records, status, charts)
     script, divs = embed(context["figures"])
     return render(
@@ -213,6 +211,5 @@ def storyboard_html(
         chart_width=CHART_WIDTH,
         generated=generated,
         rules_name=rules_name,
-        page_name=PAGE_SIZES[paper],
         **context,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -213,3 +214,30 @@ def test_weekly_reporting_counts_data_dated_in_the_current_week():
     assert status.period == dt.date(2026, 1, 12)  # the Monday of last week
     assert status.period_label == "Week of 12 Jan 2026"
     assert status.measures_with_data == 3 and status.data_current
+
+
+def test_status_rules_suggestions_and_funnel_stay_pure():
+    """Like tests/qi/test_purity.py, for the modules of issue 14's non-widget half."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, datetime as dt\n"
+        "import kit.qi.dashboard, kit.qi.presenters, kit.spc.funnel\n"
+        "from tests.reports.collaborative import make_records\n"
+        "rec = make_records(2, 14)\n"
+        "st = kit.qi.dashboard.team_statuses(rec, dt.date(2025, 3, 20))\n"
+        "kit.qi.presenters.suggest(rec, st)\n"
+        "kit.spc.funnel.funnel([1, 2], [10, 20])\n"
+        "bad = ('ipywidgets', 'bokeh', 'sqlalchemy', 'psycopg', 'jupyter_bokeh', 'traitlets')\n"
+        "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(bad))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.strip() == ""
