@@ -258,9 +258,10 @@ def funnel(
     ``numerators`` are events (cases meeting the measure, or incidents), ``denominators`` the
     cases or the exposure (line-days, patient-days). ``kind`` is "proportion" (binomial) or
     "rate" (Poisson). ``target`` defaults to the pooled rate, sum of numerators over sum of
-    denominators. ``overdispersed``: ``"auto"`` widens the limits when phi > 1 and there are
-    at least 10 teams (fewer give phi too little to stand on); ``True`` whenever phi > 1;
-    ``False`` never. ``multiply`` scales rates and limits for display (100 for a percentage,
+    denominators; a given target is in display units (already multiplied). ``overdispersed``:
+    ``"auto"`` widens the limits when phi > 1 and there are at least 10 teams (the kit's
+    choice, not the paper's: with a handful of teams phi rests on too few z-scores);
+    ``True`` whenever phi > 1; ``False`` never. ``multiply`` scales rates and limits for display (100 for a percentage,
     1,000 for per 1,000 line-days).
     """
     if kind not in ("proportion", "rate"):
