@@ -205,3 +205,11 @@ def test_funnel_for_period_sums_the_chosen_months():
     assert list(both.teams["denominator"]) == [30, 70]
     with pytest.raises(KitInputError, match="chosen period"):
         funnel_for_period(frame, "2025-01-01")
+
+
+def test_a_given_target_is_in_display_units():
+    result = funnel([10, 20], [100, 100], multiply=100, target=25)
+    assert result.target == pytest.approx(25)
+    assert result.teams["upper95"].iloc[0] == pytest.approx(
+        100 * exact_limits(0.25, [100], "95")[1][0]
+    )
