@@ -56,6 +56,7 @@ __all__ = [
     "BASELINE_POINTS",
     "SORT_KEYS",
     "analyze_measure",
+    "chart_for",
     "AssessmentPair",
     "CollaborativeRecords",
     "CycleSummary",
@@ -241,6 +242,12 @@ def _series_frame(measure: Measure, rows: pd.DataFrame) -> tuple[pd.DataFrame, s
     return frame, None
 
 
+def chart_for(measure: Measure) -> str:
+    """The chart a measure's stored data can be drawn on: an observation holds one value per
+    period, never a subgroup, so an Xbar or S measure is read as an I chart of those values."""
+    return "i" if measure.chart in ("xbar", "s") else str(measure.chart)
+
+
 def analyze_measure(
     measure: Measure,
     observations: pd.DataFrame,
@@ -272,7 +279,7 @@ def analyze_measure(
     if frame.empty:
         return None
     return analyze_many(
-        frame, by="team_id", x="period", y="y", n=n, chart=measure.chart, rules=rules,
+        frame, by="team_id", x="period", y="y", n=n, chart=chart_for(measure), rules=rules,
         direction=measure.direction, freeze=baseline_points, multiply=measure.multiply,
     )  # fmt: skip
 
@@ -323,9 +330,13 @@ def _all_signals(
     for measure in records.measures:
         if measure.measure_kind == "balancing":
             continue  # a balancing measure guards against harm; it is not the improvement
-        for team_id, signal in measure_signals(
-            measure, records.observations, rules=rules, baseline_points=baseline_points
-        ).items():
+        try:
+            found = measure_signals(
+                measure, records.observations, rules=rules, baseline_points=baseline_points
+            )
+        except KitInputError:
+            continue  # data that cannot be charted gives no signal; the measures app says why
+        for team_id, signal in found.items():
             by_team[team_id].append(signal)
     return by_team
 

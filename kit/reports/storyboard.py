@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.errors import KitInputError
 from kit.qi.aims import compose_aim
 from kit.qi.dashboard import CollaborativeRecords, TeamStatus, analyze_measure
 from kit.qi.pdsa import cycle_annotations, scale_label, stage
@@ -53,10 +54,18 @@ class MeasureCharts:
 
 
 def measure_charts(records: CollaborativeRecords, *, rules: str = "anhoej") -> MeasureCharts:
-    """Analyse each measure once for all teams: the storyboards then only draw."""
-    return MeasureCharts(
-        {m.id: analyze_measure(m, records.observations, rules=rules) for m in records.measures}
-    )
+    """Analyse each measure once for all teams: the storyboards then only draw.
+
+    A measure whose data cannot be charted (``KitInputError``) is left off the storyboards
+    rather than stopping every report.
+    """
+    results: dict[str, Any] = {}
+    for measure in records.measures:
+        try:
+            results[measure.id] = analyze_measure(measure, records.observations, rules=rules)
+        except KitInputError:
+            results[measure.id] = None
+    return MeasureCharts(results)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from kit.qi.dashboard import (
     BASELINE_POINTS,
     CollaborativeRecords,
     TeamStatus,
+    chart_for,
     improvement_over_time,
     pooled_measure,
 )
@@ -56,10 +57,10 @@ def _pooled_figure(measure: Measure, observations: pd.DataFrame) -> Any | None:
             direction=measure.direction, multiply=measure.multiply, freeze=freeze,
         )  # fmt: skip
     else:
+        # values, or each month's pooled ratio of a measure charted without its denominator
         result = analyze(
-            pooled["value"], x=x, chart="run" if measure.chart in ("p", "pp", "u", "up")
-            else measure.chart, direction=measure.direction, freeze=freeze,
-            multiply=1 if measure.has_denominator is False else measure.multiply,
+            pooled["value"], x=x, chart=chart_for(measure), direction=measure.direction,
+            freeze=freeze, multiply=measure.multiply,
         )  # fmt: skip
     fig = spc_chart(
         result, title=f"{measure.name}: all teams pooled", target=measure.target,

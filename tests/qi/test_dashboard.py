@@ -241,3 +241,20 @@ def test_status_rules_suggestions_and_funnel_stay_pure():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.stdout.strip() == ""
+
+
+def test_an_xbar_measure_is_read_as_an_i_chart_of_its_values():
+    records = make_records(2, 24)
+    falls = records.measures[1].model_copy(
+        update={"chart": "xbar", "has_denominator": False, "measure_kind": "process"}
+    )
+    obs = records.observations.copy()
+    rows = obs["measure_id"] == falls.id
+    obs.loc[rows, "value"] = obs.loc[rows, "numerator"] / obs.loc[rows, "denominator"]
+    obs.loc[rows, ["numerator", "denominator"]] = float("nan")
+    changed = CollaborativeRecords(
+        **{**records.__dict__, "measures": (falls,), "observations": obs}
+    )
+    signals = {s.team_id: s.signals for s in team_statuses(changed, TODAY)}
+    assert [x.measure_id for x in signals["team-000"]] == [falls.id]
+    assert signals["team-000"][0].improving  # team 0 improves after month 12
