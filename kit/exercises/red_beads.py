@@ -76,3 +76,8 @@ def worker_ranking(red: np.ndarray) -> list[tuple[int, int]]:
     totals = np.asarray(red).sum(axis=0)
     order = np.argsort(totals, kind="stable")
     return [(int(w) + 1, int(totals[w])) for w in order]
+
+
+def draw_paddle(bin_: Bin, rng: np.random.Generator) -> int:
+    """One willing worker's paddleful: red beads in it (the beads then go back)."""
+    return int(rng.hypergeometric(bin_.red, bin_.beads - bin_.red, bin_.paddle))
