@@ -17,8 +17,8 @@ def _alternating(n: int, low: float = 47.0, high: float = 53.0) -> list[float]:
 
 #: 16 alternating months, then 8 in a row above the centre line
 RUN_OF_8 = _alternating(16) + [53.5] * 8
-#: 17 alternating months, then 7 in a row above the centre line
-RUN_OF_7 = _alternating(17) + [53.5] * 7
+#: 16 alternating months, one below, then 7 in a row above the centre line
+RUN_OF_7 = [*_alternating(16), 47.0] + [53.5] * 7
 #: one month far outside the limits
 OUTLIER = _alternating(24)
 OUTLIER[10] = 80.0
@@ -45,24 +45,18 @@ def test_a_run_of_seven_is_a_signal_only_for_making_data_count() -> None:
     assert signals.flagged(RUN_OF_7, "anhoej") == ()
 
 
-@pytest.mark.parametrize(
-    ("rules", "right", "missed", "false_alarms"),
-    [
-        ("ihi", False, (), (16,)),  # IHI flags 17..23 only? no: it flags 16..23, see below
-        ("nhs", False, (), (16,)),
-        ("anhoej", False, (), tuple(range(16, 24))),
-    ],
-)
-def test_scoring_the_same_marks_under_each_rule_set(rules, right, missed, false_alarms) -> None:
-    marks = list(range(16, 24))  # the learner marks the run of 7 and the month before it
-    result = signals.score(marks, RUN_OF_7[:16] + [53.5] * 8, rules)
-    if rules == "anhoej":
-        assert result.hits == ()
-        assert result.false_alarms == false_alarms
-        assert "tampering" in result.text
-    else:
-        assert result.right  # 8 in a row: both IHI and NHS flag all eight months
-        assert result.text.startswith("Right")
+def test_scoring_the_same_marks_under_each_rule_set() -> None:
+    eight = list(range(16, 24))
+    for rules in ("ihi", "nhs"):
+        result = signals.score(eight, RUN_OF_8, rules)
+        assert result.right and result.text.startswith("Right")
+    anhoej = signals.score(eight, RUN_OF_8, "anhoej")
+    assert (anhoej.hits, anhoej.missed, anhoej.false_alarms) == ((), (), tuple(eight))
+    assert "tampering" in anhoej.text
+    seven = list(range(17, 24))
+    assert signals.score(seven, RUN_OF_7, "nhs").right
+    ihi = signals.score(seven, RUN_OF_7, "ihi")
+    assert ihi.false_alarms == tuple(seven) and not ihi.right
 
 
 def test_missed_and_false_alarm_months_are_named_from_one() -> None:

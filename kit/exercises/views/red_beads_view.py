@@ -101,7 +101,7 @@ class RedBeadsView(ExerciseView):
             if self.day
             else "<p>Press <b>Next day</b> to start the first day's work.</p>"
         )
-        self.next_button.disabled = self.day >= DAYS
+        self.next_button.layout.display = "none" if self.day >= DAYS else ""
         if not self.day:
             self.chart_box.children = []
             self.feedback.value = ""
