@@ -70,7 +70,9 @@ def drop(
     return results(rng.normal(0.0, sigma, size=(drops, rooms, dims)), rule)
 
 
-def compare(drops: int = 50, *, seed: int | None = None, sigma: float = 1.0) -> dict[int, tuple[np.ndarray, float]]:
+def compare(
+    drops: int = 50, *, seed: int | None = None, sigma: float = 1.0
+) -> dict[int, tuple[np.ndarray, float]]:
     """The four rules on the same marbles: rule -> (results, drops x 2; variance about the
     target per direction). Using one set of noise for all four shows that only the rule
     differs."""

@@ -84,9 +84,7 @@ class RoomModel(StepModel):
         """The room's answers the signed-in person may see, oldest first (faculty: all)."""
         if self.room is None:
             return []
-        return [
-            s.record for s in self.store.find(RoomAnswer, self.actor, room_id=self.room.id)
-        ]
+        return [s.record for s in self.store.find(RoomAnswer, self.actor, room_id=self.room.id)]
 
     # --- a participant -----------------------------------------------------------------
 
@@ -136,9 +134,7 @@ def tally_marks(answers: Iterable[RoomAnswer], points: int) -> list[int]:
     return counts
 
 
-def tally_choices(
-    answers: Iterable[RoomAnswer], items: Sequence[str]
-) -> dict[str, Counter[str]]:
+def tally_choices(answers: Iterable[RoomAnswer], items: Sequence[str]) -> dict[str, Counter[str]]:
     """For each item to sort, how many participants put it in each group."""
     tally: dict[str, Counter[str]] = {key: Counter() for key in items}
     for a in latest_by_participant(answers):

@@ -105,7 +105,9 @@ class Score:
         if self.right:
             if not self.hits:
                 return "Right: this rule set flags no month, and you marked none."
-            return f"Right: you marked exactly the months this rule set flags ({months(self.hits)})."
+            return (
+                f"Right: you marked exactly the months this rule set flags ({months(self.hits)})."
+            )
         parts = []
         if self.hits:
             parts.append(f"you found months {months(self.hits)}")
@@ -161,4 +163,6 @@ def lines(values: Iterable[float]) -> Lines:
     from kit.spc import analyze
 
     points = analyze(list(values), chart="i").points
-    return Lines(float(points["cl"].iloc[0]), float(points["lcl"].iloc[0]), float(points["ucl"].iloc[0]))
+    return Lines(
+        float(points["cl"].iloc[0]), float(points["lcl"].iloc[0]), float(points["ucl"].iloc[0])
+    )

@@ -40,6 +40,4 @@ class RoomAnswer(Record):
 
 
 #: record kinds the store keeps but workbooks do not carry
-ROOM_RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls for cls in (ExerciseRoom, RoomAnswer)
-}
+ROOM_RECORD_TYPES: dict[str, type[Record]] = {cls.kind: cls for cls in (ExerciseRoom, RoomAnswer)}

@@ -78,7 +78,9 @@ def test_sorting_aims_gives_feedback_per_aim(store) -> None:
 def test_sorting_measures_starts_unsorted(store) -> None:
     _shell, view = open_exercise(store, "measure-kind", teams(store)[0])
     view.check_button.click()
-    assert f"0 of {len(view.items)} right. {len(view.items)} not sorted yet." in text_of(view.feedback)
+    assert f"0 of {len(view.items)} right. {len(view.items)} not sorted yet." in text_of(
+        view.feedback
+    )
 
 
 def test_red_beads_day_by_day_ends_with_the_lesson(store) -> None:

@@ -34,9 +34,10 @@ def test_measures_are_sorted_by_the_librarys_kind() -> None:
 
 
 def test_marking_counts_right_wrong_and_unsorted() -> None:
-    items = sorting.measure_items(("falls_rate",)) + tuple(
-        i for i in sorting.measure_items() if i.answer == "balancing"
-    )[:1]
+    items = (
+        sorting.measure_items(("falls_rate",))
+        + tuple(i for i in sorting.measure_items() if i.answer == "balancing")[:1]
+    )
     balancing = items[1].key
     result = sorting.mark(items, {"falls_rate": "outcome", balancing: "process"})
     assert (result.right, result.total) == (1, 2)

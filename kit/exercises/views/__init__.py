@@ -92,7 +92,9 @@ def app(exercise: str, store: Any = None, params: dict[str, str] | None = None) 
     if exercise not in BUILDERS:
         raise KeyError(f"No exercise '{exercise}'; the exercises are {', '.join(BUILDERS)}.")
     title = next((e.title for e in exercises() if e.id == exercise), exercise)
-    shell = AppShell(title, lambda context: build(exercise, context), store=store, css_name=exercise)
+    shell = AppShell(
+        title, lambda context: build(exercise, context), store=store, css_name=exercise
+    )
     if params is not None:
         return shell.start(params)
     return run(shell, uses_bokeh=BUILDERS[exercise][1])

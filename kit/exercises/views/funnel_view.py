@@ -22,11 +22,19 @@ class FunnelView(ExerciseView):
         super().__init__(context, model)
         self.seed = seed
         self.drops = classed(
-            w.IntSlider(value=50, min=10, max=200, step=10, description="Marbles:", continuous_update=False),
+            w.IntSlider(
+                value=50, min=10, max=200, step=10, description="Marbles:", continuous_update=False
+            ),
             "kit-funnel-drops",
         )
-        self.again = classed(w.Button(description="Drop new marbles", icon="refresh"), "kit-funnel-again")
-        self.charts = classed(w.GridBox(layout=w.Layout(grid_template_columns="repeat(2, 360px)")), "kit-chart", "kit-funnel-charts")
+        self.again = classed(
+            w.Button(description="Drop new marbles", icon="refresh"), "kit-funnel-again"
+        )
+        self.charts = classed(
+            w.GridBox(layout=w.Layout(grid_template_columns="repeat(2, 360px)")),
+            "kit-chart",
+            "kit-funnel-charts",
+        )
         self.variances = classed(w.HTML(), "kit-funnel-variances")
         self.drops.observe(self._on_drops, "value")
         self.again.on_click(self._on_again)
@@ -54,8 +62,11 @@ class FunnelView(ExerciseView):
         widgets, rows = [], []
         for rule, (landed, variance) in compared.items():
             fig = figure(
-                width=350, height=300, title=f"Rule {rule}: variance {variance:.2f}",
-                match_aspect=True, toolbar_location=None,
+                width=350,
+                height=300,
+                title=f"Rule {rule}: variance {variance:.2f}",
+                match_aspect=True,
+                toolbar_location=None,
             )
             fig.scatter(landed[:, 0], landed[:, 1], size=5, alpha=0.6)
             fig.scatter([0], [0], marker="cross", size=16, color="firebrick", line_width=2)

@@ -45,7 +45,9 @@ class RedBeadsView(ExerciseView):
             w.Button(description="Next day: everyone draws", button_style="primary"),
             "kit-beads-next",
         )
-        self.again_button = classed(w.Button(description="Start again", icon="refresh"), "kit-beads-again")
+        self.again_button = classed(
+            w.Button(description="Start again", icon="refresh"), "kit-beads-again"
+        )
         self.table = classed(w.HTML(), "kit-beads-table")
         self.chart_box = classed(w.VBox(), "kit-chart", "kit-beads-chart")
         self.feedback = classed(w.HTML(), "kit-beads-feedback")
@@ -92,7 +94,9 @@ class RedBeadsView(ExerciseView):
         head = "".join(f"<th>Day {d + 1}</th>" for d in range(self.day))
         rows = "".join(
             f"<tr><td>Worker {w_ + 1}</td>"
-            + "".join(f"<td style='text-align:center'>{int(shown[d, w_])}</td>" for d in range(self.day))
+            + "".join(
+                f"<td style='text-align:center'>{int(shown[d, w_])}</td>" for d in range(self.day)
+            )
             + "</tr>"
             for w_ in range(WORKERS)
         )

@@ -32,7 +32,9 @@ class SignalView(ExerciseView):
             ),
             "kit-signal-rules",
         )
-        self.new_button = classed(w.Button(description="New chart", icon="refresh"), "kit-signal-new")
+        self.new_button = classed(
+            w.Button(description="New chart", icon="refresh"), "kit-signal-new"
+        )
         self.months = [
             classed(
                 w.ToggleButton(description=str(i + 1), layout=w.Layout(width="42px")),
@@ -60,7 +62,9 @@ class SignalView(ExerciseView):
             ),
             w.HBox([self.rules, self.new_button]),
             self.chart_box,
-            classed(w.HBox(self.months, layout=w.Layout(flex_flow="row wrap")), "kit-signal-months"),
+            classed(
+                w.HBox(self.months, layout=w.Layout(flex_flow="row wrap")), "kit-signal-months"
+            ),
             self.check_button,
             self.feedback,
             self.layout_room_panel(),
@@ -89,13 +93,22 @@ class SignalView(ExerciseView):
         lines = signals.lines(self.case.values)
         x = list(range(1, signals.POINTS + 1))
         fig = figure(
-            width=720, height=300, title="Monthly values (I chart)", x_axis_label="Month",
+            width=720,
+            height=300,
+            title="Monthly values (I chart)",
+            x_axis_label="Month",
             toolbar_location=None,
         )
         fig.line(x, list(self.case.values), color="#555")
         fig.scatter(x, list(self.case.values), size=7, color="#1f77b4")
-        for value, dash in ((lines.centre, "solid"), (lines.lower, "dashed"), (lines.upper, "dashed")):
-            fig.add_layout(Span(location=value, dimension="width", line_dash=dash, line_color="#888"))
+        for value, dash in (
+            (lines.centre, "solid"),
+            (lines.lower, "dashed"),
+            (lines.upper, "dashed"),
+        ):
+            fig.add_layout(
+                Span(location=value, dimension="width", line_dash=dash, line_color="#888")
+            )
         fig.xaxis.ticker = x
         return fig
 
@@ -134,17 +147,19 @@ class SignalView(ExerciseView):
         for rules in signals.RULE_SETS:
             flags = signals.flagged(self.case.values, rules)
             months = ", ".join(str(m + 1) for m in flags) or "none"
-            rows.append(
-                f"<tr><td>{html.escape(RULE_SET_NAMES[rules])}</td><td>{months}</td></tr>"
-            )
+            rows.append(f"<tr><td>{html.escape(RULE_SET_NAMES[rules])}</td><td>{months}</td></tr>")
         differ = signals.disagreements(self.case.values)
         if differ:
-            disagree = "<p>The rule sets disagree here: " + "; ".join(
-                f"month {m + 1} is flagged by "
-                + ", ".join(RULE_SET_NAMES[r] for r in who)
-                + " only"
-                for m, who in differ.items()
-            ) + ".</p>"
+            disagree = (
+                "<p>The rule sets disagree here: "
+                + "; ".join(
+                    f"month {m + 1} is flagged by "
+                    + ", ".join(RULE_SET_NAMES[r] for r in who)
+                    + " only"
+                    for m, who in differ.items()
+                )
+                + ".</p>"
+            )
         else:
             disagree = "<p>On this chart the three rule sets flag the same months.</p>"
         verdict = "kit-finding-ok" if result.right else "kit-finding-weak"

@@ -35,7 +35,9 @@ class SortView(ExerciseView):
         for item in items:
             choice = classed(
                 w.ToggleButtons(
-                    options=[(label, key) for key, label in groups], value=None, style={"button_width": "auto"}
+                    options=[(label, key) for key, label in groups],
+                    value=None,
+                    style={"button_width": "auto"},
                 ),
                 "kit-sort-choice",
                 f"kit-sort-{item.key}",
@@ -43,7 +45,12 @@ class SortView(ExerciseView):
             self.choices[item.key] = choice
             rows.append(
                 classed(
-                    w.VBox([w.HTML(f"<p style='margin:6px 0 2px'>{html.escape(item.text)}</p>"), choice]),
+                    w.VBox(
+                        [
+                            w.HTML(f"<p style='margin:6px 0 2px'>{html.escape(item.text)}</p>"),
+                            choice,
+                        ]
+                    ),
                     "kit-sort-item",
                 )
             )
@@ -83,9 +90,7 @@ class SortView(ExerciseView):
                 f"<br><span>{html.escape(m.why)}</span>"
                 f"<br><small>Source: {html.escape(item.source)}</small></li>"
             )
-        self.feedback.value = (
-            f"<p class='kit-sort-summary'><b>{html.escape(result.summary)}</b></p><ul>{''.join(lines)}</ul>"
-        )
+        self.feedback.value = f"<p class='kit-sort-summary'><b>{html.escape(result.summary)}</b></p><ul>{''.join(lines)}</ul>"
 
     # --- room mode -----------------------------------------------------------------------
 
