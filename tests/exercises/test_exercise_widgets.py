@@ -47,6 +47,7 @@ def test_every_exercise_opens_for_a_participant_and_the_facilitator(store, exerc
         shell, view = open_exercise(store, exercise, identity)
         assert shell.alert.text == ""
         assert f"kit-app-{exercise}" in shell._dom_classes
+        assert "kit-exercise" in view._dom_classes
 
 
 def test_spot_the_signal_scores_the_marks_and_shows_the_rule_sets(store) -> None:

@@ -83,6 +83,7 @@ class ExerciseView(StepView[RoomModel]):
 
     def __init__(self, context: Any, model: RoomModel) -> None:
         super().__init__(context, model)
+        self.add_class("kit-exercise")  # every exercise, whatever its own class
         self.is_facilitator = context.identity.is_facilitator
         self.room_status = classed(w.HTML(), "kit-room-status")
         self.room_board = classed(w.VBox(), "kit-room-board")
