@@ -173,3 +173,20 @@ def test_the_poller_runs_on_the_kernels_event_loop() -> None:
 
     assert asyncio.run(asyncio.wait_for(main(), timeout=30)) >= 3
     assert not Poller(lambda: None).start()  # no loop: nothing scheduled, tests tick by hand
+
+
+def test_every_exercise_notebook_is_one_call_and_declares_its_charts() -> None:
+    """The template loads BokehJS only for notebooks whose metadata says ``kit.charts``."""
+    import json
+    from pathlib import Path
+
+    from kit.apps import exercises
+
+    folder = Path(__file__).resolve().parents[2] / "notebooks" / "exercises"
+    for entry in exercises():
+        notebook = json.loads((folder / entry.notebook).read_text(encoding="utf-8"))
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert len(code) == 1 and f'app("{entry.id}")' in "".join(code[0]["source"])
+        assert all(not c.get("outputs") for c in code)
+        declared = bool(notebook["metadata"].get("kit", {}).get("charts"))
+        assert declared == BUILDERS[entry.id][1], entry.notebook
