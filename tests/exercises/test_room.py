@@ -14,7 +14,8 @@ from kit.exercises.room import (
     tally_marks,
 )
 from kit.qi.rooms import ExerciseRoom, RoomAnswer
-from kit.store import Actor
+from kit.store import Actor, Store
+from tests.store.conftest import postgres_url  # noqa: F401  (the PostgreSQL fixture)
 
 COLLAB = "demo-falls"
 
@@ -106,3 +107,20 @@ def test_room_records_stay_out_of_workbooks() -> None:
     from kit.qi.records import RECORD_TYPES
 
     assert "room_answer" not in RECORD_TYPES and "exercise_room" not in RECORD_TYPES
+
+
+@pytest.mark.postgres
+def test_room_mode_on_postgresql(postgres_url) -> None:  # noqa: F811
+    """The room's records go through the same store on PostgreSQL."""
+    from kit.demo import load_demo
+
+    with Store.open(postgres_url) as store:
+        load_demo(store)
+        RoomModel(store, facilitator(), "measure-kind").open_room({})
+        for n, team in enumerate(teams(store)[:3]):
+            seat = RoomModel(store, participant(team), "measure-kind")
+            seat.submit("", {"choices": {"falls_rate": "outcome" if n else "process"}})
+            seat.submit("", {"choices": {"falls_rate": "outcome"}})  # replaces the first
+        answers = RoomModel(store, facilitator(), "measure-kind").answers()
+        assert len(answers) == 3
+        assert tally_choices(answers, ["falls_rate"])["falls_rate"] == {"outcome": 3}
