@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -117,3 +118,19 @@ def explain(s: Scenario) -> list[str]:
             "keep the operational definition fixed, and annotate the chart when it must change."
         )
     return lines
+
+
+def chart_result(s: Scenario) -> Any:
+    """The P chart of the scenario's audits, limits frozen on the months before the change
+    (``kit.spc``, IHI rules, higher is better)."""
+    from kit.spc import analyze
+
+    series = simulate(s)
+    return analyze(
+        series.numerators,
+        series.denominators,
+        chart="p",
+        rules="ihi",
+        freeze=CHANGE_AT,
+        direction="up",
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -166,3 +167,10 @@ def lines(values: Iterable[float]) -> Lines:
     return Lines(
         float(points["cl"].iloc[0]), float(points["lcl"].iloc[0]), float(points["ucl"].iloc[0])
     )
+
+
+def scored_result(values: Iterable[float], rules: str) -> Any:
+    """The case's I chart under ``rules``, for drawing once the learner has answered."""
+    from kit.spc import analyze
+
+    return analyze(list(values), chart="i", rules=rules)

@@ -21,7 +21,7 @@ import ipywidgets as w
 from kit.exercises.room import RoomModel
 from kit.qi.rooms import RoomAnswer
 from kit.ui.step import StepView, edit_handler
-from kit.ui.widgets import classed, message_for
+from kit.ui.widgets import classed
 
 log = logging.getLogger("kit.ui")
 
@@ -215,7 +215,3 @@ def tally_bar(label: str, count: int, total: int, css: str = "") -> str:
         f"<span style='display:inline-block;height:12px;width:{share * 2}px;"
         f"background:#4c78a8'></span><span class='kit-tally-count'>{count}</span></div>"
     )
-
-
-def show_error(view: ExerciseView, error: BaseException) -> None:
-    view.alert.show(message_for(error))

@@ -24,10 +24,13 @@ WORKERS, DAYS = 6, 4
 def p_chart(red: list[int], paddle: int, title: str) -> Any:
     """The kit's P chart (kit.spc + kit.charts.spc) of paddlefuls in chart order."""
     from kit.charts.spc import spc_chart
-    from kit.spc import analyze
 
-    result = analyze(red, [paddle] * len(red), chart="p", rules="ihi")
-    return spc_chart(result, title=title, height=300, y_axis_label="Share of red beads")
+    return spc_chart(
+        red_beads.p_chart_result(red, paddle),
+        title=title,
+        height=300,
+        y_axis_label="Share of red beads",
+    )
 
 
 class RedBeadsView(ExerciseView):

@@ -102,18 +102,9 @@ class SamplingView(ExerciseView):
         from jupyter_bokeh import BokehModel
 
         from kit.charts.spc import spc_chart
-        from kit.spc import analyze
 
         s = self.scenario()
-        series = sampling.simulate(s)
-        result = analyze(
-            series.numerators,
-            series.denominators,
-            chart="p",
-            rules="ihi",
-            freeze=sampling.CHANGE_AT,
-            direction="up",
-        )
+        result = sampling.chart_result(s)
         fig = spc_chart(
             result, title="Monthly compliance (P chart, limits from months 1–12)", height=300
         )

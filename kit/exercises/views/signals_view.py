@@ -77,9 +77,8 @@ class SignalView(ExerciseView):
 
         if scored:
             from kit.charts.spc import spc_chart
-            from kit.spc import analyze
 
-            result = analyze(list(self.case.values), chart="i", rules=self.rules.value)
+            result = signals.scored_result(self.case.values, self.rules.value)
             fig = spc_chart(result, title="The same chart, read by the rules", height=300)
         else:
             fig = self._plain_chart()
