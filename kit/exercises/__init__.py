@@ -1,7 +1,25 @@
-"""Teaching experiments on variation, as pure models (numpy only): no widgets, Bokeh or database.
+"""Teaching experiments on variation, and the guided apps that run them in a room.
 
-:mod:`kit.exercises.red_beads` is Deming's red bead experiment and :mod:`kit.exercises.funnel`
-his funnel experiment with its four adjustment rules. The guided apps that run them in a room
-are built on these models (issue 12); the models alone are what the tests check against the
-textbook behaviour.
+The models are pure (numpy, kit.spc, kit.qi; no widgets, Bokeh or database):
+:mod:`kit.exercises.red_beads` (Deming's red beads), :mod:`kit.exercises.funnel` (his funnel
+and its four rules), :mod:`kit.exercises.signals` (spot the signal, scored under a rule set),
+:mod:`kit.exercises.sampling` (sample size and drifting definitions), :mod:`kit.exercises.sorting`
+(good aim or poor, which kind of measure) and :mod:`kit.exercises.room` (room mode: the
+facilitator's room and the participants' answers in the store). The views are in
+``kit/exercises/views/``; a notebook's one call is ``from kit.exercises import app;
+app("red-beads")``, imported lazily so that importing a model loads no widgets.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from kit.exercises.views import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,6 +12,7 @@ hypergeometric sample of the same bin.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -76,3 +77,16 @@ def worker_ranking(red: np.ndarray) -> list[tuple[int, int]]:
     totals = np.asarray(red).sum(axis=0)
     order = np.argsort(totals, kind="stable")
     return [(int(w) + 1, int(totals[w])) for w in order]
+
+
+def draw_paddle(bin_: Bin, rng: np.random.Generator) -> int:
+    """One willing worker's paddleful: red beads in it (the beads then go back)."""
+    return int(rng.hypergeometric(bin_.red, bin_.beads - bin_.red, bin_.paddle))
+
+
+def p_chart_result(red: list[int], paddle: int) -> Any:
+    """The kit's P chart analysis (``kit.spc``) of paddlefuls in chart order, under the IHI
+    rules: what the room's chart draws."""
+    from kit.spc import analyze
+
+    return analyze(red, [paddle] * len(red), chart="p", rules="ihi")

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi.records import RECORD_TYPES, Observation, Record
+from kit.qi.rooms import ROOM_RECORD_TYPES
 from kit.qi.validation import check
 from kit.store import access
 from kit.store.access import Actor, Scope, check_read, check_write, kind_label
@@ -140,7 +141,7 @@ def _update_statement(table: sa.Table, columns: tuple[str, ...]) -> sa.Update:
 
 def _kind(cls: type[Record]) -> str:
     kind = getattr(cls, "kind", "")
-    if RECORD_TYPES.get(kind) is not cls:
+    if (RECORD_TYPES.get(kind) or ROOM_RECORD_TYPES.get(kind)) is not cls:
         raise KitInputError(f"The store does not keep records of type {cls.__name__}.")
     return kind
 

@@ -41,6 +41,7 @@ TEACHING_FILES: dict[str, tuple[str, ...]] = {
     "collaborative.yaml": ("facts",),
     "measure_library.yaml": ("measures",),
     "aim_stretch.yaml": (".default", "kinds"),
+    "exercises.yaml": ("exercises", "rule_sets", "aims", "measure_kinds"),
 }
 
 #: files that state no fact a participant is taught -> why

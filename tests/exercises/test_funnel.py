@@ -59,3 +59,16 @@ def test_unknown_rule_and_bad_sizes_are_refused() -> None:
         funnel.results(np.zeros(3), 5)
     with pytest.raises(KitInputError):
         funnel.drop(1, 0)
+
+
+def test_compare_drops_the_same_marbles_under_every_rule() -> None:
+    compared = funnel.compare(20_000, seed=4)
+    landed = {rule: result for rule, (result, _var) in compared.items()}
+    variance = {rule: var for rule, (_result, var) in compared.items()}
+    # rule 4 is the running sum of the very noise rule 1 shows
+    np.testing.assert_allclose(np.cumsum(landed[1], axis=0), landed[4])
+    assert variance[1] == pytest.approx(1.0, abs=0.03)
+    assert variance[2] / variance[1] == pytest.approx(2.0, abs=0.06)
+    assert variance[4] > 100 * variance[1] and variance[3] > 100 * variance[1]
+    with pytest.raises(KitInputError):
+        funnel.compare(1)

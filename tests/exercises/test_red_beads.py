@@ -60,3 +60,13 @@ def test_impossible_bins_are_refused() -> None:
         red_beads.Bin(beads=10, red=20)
     with pytest.raises(KitInputError):
         red_beads.draw(red_beads.Bin(), workers=0)
+
+
+def test_one_paddle_and_the_rooms_chart() -> None:
+    bin_ = red_beads.Bin()
+    rng = np.random.default_rng(5)
+    paddles = [red_beads.draw_paddle(bin_, rng) for _ in range(2000)]
+    assert all(0 <= red <= bin_.paddle for red in paddles)
+    assert np.mean(paddles) == pytest.approx(10, abs=0.3)  # 20% of 50
+    result = red_beads.p_chart_result(paddles[:24], bin_.paddle)
+    assert result.points["cl"].iloc[0] == pytest.approx(np.mean(paddles[:24]) / 50)

@@ -1,0 +1,33 @@
+"""Fixtures shared by the exercise tests: one demo database built once, copied for each test.
+
+Copying a ready SQLite file is much faster than loading the demo into every test's store, and
+each test still gets a database of its own to change.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kit.demo import load_demo
+from kit.store import Store
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("exercises-demo") / "demo.sqlite3"
+    store = Store.open(f"sqlite:///{path}")
+    load_demo(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store(demo_db: Path, tmp_path: Path):
+    target = tmp_path / "kit.sqlite3"
+    shutil.copy(demo_db, target)
+    opened = Store.open(f"sqlite:///{target}")
+    yield opened
+    opened.close()
