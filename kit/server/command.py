@@ -71,6 +71,9 @@ def voila_command(
             "--preheat_kernel=True",
             f"--pool_size={pool_size}",
             f"--VoilaKernelManager.fill_delay={fill_delay}",
+            # exercises are opened once or twice in a workshop, not by every team all month: a
+            # warm pool for each of them would double the kernels (and memory) a server holds
+            "--VoilaKernelManager.preheat_denylist=exercises/",
         ]
     if not open_browser:
         args.append("--no-browser")
