@@ -9,6 +9,8 @@ import datetime as dt
 
 import pytest
 
+from kit.qi.family import library_entry
+
 from .conftest import (
     check_no_page_errors,
     header_text,
@@ -55,6 +57,11 @@ def wait_for_text(page, css: str, text: str, timeout: float = 30_000) -> None:
     )
 
 
+def chosen(measure) -> str:
+    """How the measure picker names a measure (ipywidgets 8 makes the labels the <option> values)."""
+    return f"{measure.measure_kind}: {measure.name}"
+
+
 def stored(server, team_id: str = "team-riverside"):
     """The team's own measures (by library key) and their data, read from the database."""
     from kit.qi import Measure, Observation
@@ -87,16 +94,21 @@ def test_a_participant_adopts_a_family_pastes_18_months_and_finds_them_after_rel
 
     # 1. an outcome, a process and a balancing measure from the library
     for key in ADOPTED:
-        page.select_option(".kit-measures-library select", key)
-        wait_for_text(page, "kit-measures-library-detail", "Source:")
+        entry = library_entry(key)
+        name = entry.name
+        page.select_option(
+            ".kit-measures-library select",
+            value=f"{entry.topic_name} · {entry.measure_kind} · {name}",
+        )
+        wait_for_text(page, "kit-measures-library-detail", name)
         page.click(".kit-measures-adopt")
-        wait_for_text(page, "kit-alert", "is in the family now")
+        wait_for_text(page, "kit-alert", f"'{name}' is in the family now")
     own, _data = wait_for_database(lambda: stored(kit_server), lambda s: len(s[0]) == 3)
     assert {m.measure_kind for m in own.values()} == {"outcome", "process", "balancing"}
     for measure in own.values():
         wait_for_text(page, "kit-measures-family", measure.name)
     restraint = own["falls_restraint"]
-    assert page.input_value(".kit-measures-select select") == restraint.id
+    assert page.input_value(".kit-measures-select select") == chosen(restraint)
     wait_for_text(page, "kit-measures-review", "Baseline")  # its definition asks for one
 
     # 2. 18 months pasted from a spreadsheet: previewed, nothing saved, then saved
@@ -122,7 +134,7 @@ def test_a_participant_adopts_a_family_pastes_18_months_and_finds_them_after_rel
     page.wait_for_selector(".kit-measures-select select")
     for measure in own.values():
         wait_for_text(page, "kit-measures-family", measure.name)
-    page.select_option(".kit-measures-select select", restraint.id)
+    page.select_option(".kit-measures-select select", value=chosen(restraint))
     first = f".kit-measures-row-{PERIODS[0]:%Y-%m-%d} .kit-measures-cell-numerator input"
     page.wait_for_function(
         "css => { const el = document.querySelector(css); return el && el.value === '6'; }",
@@ -139,11 +151,13 @@ def test_a_bad_csv_gets_the_row_report_and_nothing_is_saved(page, kit_server):
     open_app(page, kit_server, NOTEBOOK, join="RIV-2026")
     page.wait_for_selector(".kit-measures-select select")
     wait_for_text(page, "kit-measures-family", restraint.name)
-    page.select_option(".kit-measures-select select", restraint.id)
+    page.select_option(".kit-measures-select select", value=chosen(restraint))
     wait_for_text(page, "kit-measures-definition", restraint.name)
-    page.set_input_files(
-        ".kit-measures-upload input[type=file]",
-        files=[{"name": "restraint.csv", "mimeType": "text/csv", "buffer": BAD_CSV}],
+    # ipywidgets' upload button makes its file input only when clicked: take the chooser
+    with page.expect_file_chooser() as chooser:
+        page.click(".kit-measures-upload")
+    chooser.value.set_files(
+        files=[{"name": "restraint.csv", "mimeType": "text/csv", "buffer": BAD_CSV}]
     )
     wait_for_text(page, "kit-measures-upload-report", "was not imported; nothing was changed")
     report = page.inner_text(".kit-measures-upload-report")

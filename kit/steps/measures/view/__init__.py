@@ -15,9 +15,11 @@ Page and family
     ``<select>``), ``kit-measures-readonly``, ``kit-measures-family`` (table; rows
     ``kit-measures-family-row`` with ``kit-measures-core`` or ``kit-measures-own``),
     ``kit-measures-family-warnings`` (the family advice), ``kit-measures-select`` (the measure
-    being edited, a ``<select>`` whose option values are measure ids), ``kit-measures-remove``.
+    being edited, a ``<select>`` whose options read ``<kind>: <name>``, e.g. ``outcome: Falls
+    per 1,000 patient-days``), ``kit-measures-remove``.
 Library and new measures
-    ``kit-measures-library`` (``<select>``, option values are library keys),
+    ``kit-measures-library`` (``<select>``, options read ``<topic> · <kind> · <name>`` of
+    ``kit/content/measure_library.yaml``),
     ``kit-measures-library-detail``, ``kit-measures-adopt``, ``kit-measures-new-name``,
     ``kit-measures-new-kind``, ``kit-measures-add``.
 Definition form
@@ -39,7 +41,8 @@ Paste
     ``-decimal-comma``), ``kit-measures-paste-preview`` (table; rows
     ``kit-measures-paste-<status>``: new, change, same, error, ask), ``kit-measures-paste-save``.
 Upload
-    ``kit-measures-upload`` (the file input), ``kit-measures-upload-report`` (the preview or
+    ``kit-measures-upload`` (the upload button; it makes its file input only when clicked,
+    so a browser test takes the file chooser), ``kit-measures-upload-report`` (the preview or
     the row-by-row problems, ``kit-measures-upload-problems``), ``kit-measures-import``.
 """
 
