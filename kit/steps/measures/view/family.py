@@ -30,7 +30,8 @@ class FamilyPart(Part):
         self.table = classed(w.HTML(), "kit-measures-family")
         self.warnings = classed(w.HTML(), "kit-measures-family-warnings")
         self.selector = classed(
-            w.Dropdown(description="Measure:", options=[], layout=wide()), "kit-measures-select"
+            w.Dropdown(description="Measure:", options=[], layout=w.Layout(width="75%")),
+            "kit-measures-select",
         )
         self.library = classed(
             w.Dropdown(options=_library_options(self.model), value="", layout=wide()),
@@ -42,7 +43,9 @@ class FamilyPart(Part):
             "kit-measures-adopt",
         )
         self.new_name = classed(
-            w.Text(placeholder="e.g. Toileting rounds done as planned", layout=wide()),
+            w.Text(
+                placeholder="e.g. Toileting rounds done as planned", layout=w.Layout(width="50%")
+            ),
             "kit-measures-new-name",
         )
         self.new_kind = classed(
@@ -73,7 +76,7 @@ class FamilyPart(Part):
                 ),
                 self.library,
                 self.library_detail,
-                self.adopt_button,
+                w.HBox([self.adopt_button]),
                 heading("Or start a measure of your own"),
                 w.HBox([self.new_name, self.new_kind, self.add_button]),
             ]
