@@ -22,7 +22,7 @@ from kit.qi.family import (
     library_entry,
     measure_library,
 )
-from kit.qi.records import new_id
+from kit.qi.records import MeasureKind, new_id
 from kit.steps.measures.model.state import MeasuresState
 from kit.steps.versioned import delete_versioned, save_versioned
 
@@ -87,7 +87,7 @@ class FamilyEdits(MeasuresState):
             collaborative_id=self.collaborative_id,
             team_id=team_id,
             name=name,
-            measure_kind=kind,
+            measure_kind=MeasureKind(kind),
             direction="down" if kind == "outcome" else "up",
         )
         saved = save_versioned(self.store, self.actor, measure, None)
