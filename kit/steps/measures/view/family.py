@@ -77,7 +77,11 @@ class FamilyPart(Part):
                 self.library,
                 self.library_detail,
                 w.HBox([self.adopt_button]),
-                heading("Or start a measure of your own"),
+                heading(
+                    "Or start a new core measure"
+                    if self.model.is_facilitator
+                    else "Or start a measure of your own"
+                ),
                 w.HBox([self.new_name, self.new_kind, self.add_button]),
             ]
         )
