@@ -87,8 +87,10 @@ class PDSAModel(StepModel):
     @property
     def can_edit(self) -> bool:
         """Teams record their own cycles; faculty look without changing them."""
-        return not self.is_facilitator and self.team_id is not None and self.team_id == (
-            self.own_team_id
+        return (
+            not self.is_facilitator
+            and self.team_id is not None
+            and self.team_id == (self.own_team_id)
         )
 
     def teams(self) -> list[tuple[str, str]]:
@@ -245,7 +247,9 @@ class PDSAModel(StepModel):
         cycle = self._selected()
         return self._save(record_do(cycle, notes))
 
-    def study(self, notes: str, prediction_held: Literal["yes", "partly", "no"] | None) -> PDSACycle:
+    def study(
+        self, notes: str, prediction_held: Literal["yes", "partly", "no"] | None
+    ) -> PDSACycle:
         """Record the Study: the result against the prediction, and whether it held."""
         cycle = self._selected()
         if prediction_held is None:

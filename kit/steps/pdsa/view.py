@@ -77,9 +77,7 @@ class PDSAView(StepView[PDSAModel]):
         self.team_picker = classed(w.Dropdown(description="Team:", options=[]), "kit-pdsa-team")
         self.readonly_note = classed(w.HTML(), "kit-pdsa-readonly")
         self.ramp = classed(w.HTML(), "kit-pdsa-ramps")
-        self.cycle_picker = classed(
-            w.Dropdown(options=[], layout=wide()), "kit-pdsa-cycle-picker"
-        )
+        self.cycle_picker = classed(w.Dropdown(options=[], layout=wide()), "kit-pdsa-cycle-picker")
         self.new_idea = classed(w.Dropdown(options=[], layout=wide()), "kit-pdsa-new-idea")
         self.new_title = classed(
             w.Text(placeholder="Title (optional: the change idea's text)", layout=wide()),
@@ -134,7 +132,8 @@ class PDSAView(StepView[PDSAModel]):
         self.do_button = classed(w.Button(description="Record Do", icon="play"), "kit-pdsa-do")
         self.do_error = classed(field_error(self.do_button), "kit-pdsa-do-error")
         self.study_notes = notes(
-            "kit-pdsa-study-notes", "Compare the result with the prediction: what matched, what not?"
+            "kit-pdsa-study-notes",
+            "Compare the result with the prediction: what matched, what not?",
         )
         self.held = classed(
             w.ToggleButtons(options=[("Yes", "yes"), ("Partly", "partly"), ("No", "no")]),
@@ -149,17 +148,13 @@ class PDSAView(StepView[PDSAModel]):
             "kit-pdsa-decision",
         )
         self.act_notes = notes("kit-pdsa-act-notes", "What will you change or do next?")
-        self.act_button = classed(
-            w.Button(description="Record Act", icon="check"), "kit-pdsa-act"
-        )
+        self.act_button = classed(w.Button(description="Record Act", icon="check"), "kit-pdsa-act")
         self.act_error = classed(field_error(self.act_button), "kit-pdsa-act-error")
-        self.history = classed(
-            w.Select(options=[], rows=4, layout=wide()), "kit-pdsa-history"
-        )
+        self.history = classed(w.Select(options=[], rows=4, layout=wide()), "kit-pdsa-history")
 
         self.children = self._layout()
 
-        for name, widget in self._plan_inputs.items():
+        for widget in self._plan_inputs.values():
             widget.observe(self._on_plan_edit, names="value")
         self.cycle_picker.observe(self._on_pick_cycle, names="value")
         self.team_picker.observe(self._on_team_change, names="value")
@@ -177,8 +172,10 @@ class PDSAView(StepView[PDSAModel]):
 
         def section(title: str, intro: str, *parts: w.Widget, css: str) -> w.Widget:
             box = w.VBox(
-                [w.HTML(f"<h3 class='kit-h-tight'>{title}</h3><p class='kit-small'>{intro}</p>"),
-                 *parts],
+                [
+                    w.HTML(f"<h3 class='kit-h-tight'>{title}</h3><p class='kit-small'>{intro}</p>"),
+                    *parts,
+                ],
                 layout=w.Layout(padding="6px 10px", margin="6px 0"),
             )
             return classed(box, "kit-panel-light", css)
@@ -192,24 +189,36 @@ class PDSAView(StepView[PDSAModel]):
             *(labelled(label, self.texts[name]) for name, (label, _h) in _TEXT_FIELDS.items()),
             labelled("Linked measures (their charts show this cycle)", self.measure_links),
             w.HBox(
-                [labelled("Scale", self.scale), labelled("Start", self.start),
-                 labelled("End", self.end)]
+                [
+                    labelled("Scale", self.scale),
+                    labelled("Start", self.start),
+                    labelled("End", self.end),
+                ]
             ),
             self.plan_check,
             css="kit-pdsa-plan-section",
         )
         do = section(
-            "Do", "Run the test and write what happened.", self.do_notes,
-            w.HBox([self.do_button, self.do_error]), css="kit-pdsa-do-section",
+            "Do",
+            "Run the test and write what happened.",
+            self.do_notes,
+            w.HBox([self.do_button, self.do_error]),
+            css="kit-pdsa-do-section",
         )
         study = section(
-            "Study", "Compare what happened with your prediction.", self.study_notes,
+            "Study",
+            "Compare what happened with your prediction.",
+            self.study_notes,
             labelled("Did the result match the prediction?", self.held),
-            w.HBox([self.study_button, self.study_error]), css="kit-pdsa-study-section",
+            w.HBox([self.study_button, self.study_error]),
+            css="kit-pdsa-study-section",
         )
         act = section(
-            "Act", "Decide, from the Study, what to do with the change.", self.decision,
-            self.act_notes, w.HBox([self.act_button, self.act_error]),
+            "Act",
+            "Decide, from the Study, what to do with the change.",
+            self.decision,
+            self.act_notes,
+            w.HBox([self.act_button, self.act_error]),
             css="kit-pdsa-act-section",
         )
         new = w.VBox(
@@ -250,8 +259,7 @@ class PDSAView(StepView[PDSAModel]):
             if model.team_id in {t[1] for t in teams}:
                 self.team_picker.value = model.team_id
             self.readonly_note.value = (
-                f"<i>Viewing {html.escape(model.team_name())}'s cycles as faculty "
-                "(read-only).</i>"
+                f"<i>Viewing {html.escape(model.team_name())}'s cycles as faculty (read-only).</i>"
             )
         ideas = [(i.text, i.id) for i in model.change_ideas()]
         self.new_idea.options = ideas + [("(not linked to a change idea)", "")]
@@ -264,9 +272,17 @@ class PDSAView(StepView[PDSAModel]):
     def _show_cycle(self) -> None:
         cycle = self.model.cycle
         editable = self.model.can_edit and cycle is not None
-        for widget in (*self._plan_inputs.values(), self.do_notes, self.study_notes,
-                       self.held, self.decision, self.act_notes, self.do_button,
-                       self.study_button, self.act_button):
+        for widget in (
+            *self._plan_inputs.values(),
+            self.do_notes,
+            self.study_notes,
+            self.held,
+            self.decision,
+            self.act_notes,
+            self.do_button,
+            self.study_button,
+            self.act_button,
+        ):
             widget.disabled = not editable
         self.new_button.disabled = not self.model.can_edit
         for line in (self.plan_error, self.do_error, self.study_error, self.act_error):
@@ -278,12 +294,17 @@ class PDSAView(StepView[PDSAModel]):
         self.cycle_picker.value = cycle.id
         values = self.model.plan_values()
         ideas = {v for _l, v in self.change_idea.options}
-        values["change_idea_id"] = values["change_idea_id"] if values["change_idea_id"] in ideas else ""
+        values["change_idea_id"] = (
+            values["change_idea_id"] if values["change_idea_id"] in ideas else ""
+        )
         measures = {v for _l, v in self.measure_links.options}
         values["measure_ids"] = tuple(m for m in values["measure_ids"] if m in measures)
         scales = {v for _l, v in self.scale.options}
         if values["scale"] not in scales:
-            self.scale.options = [*self.scale.options, (scale_label(values["scale"]), values["scale"])]
+            self.scale.options = [
+                *self.scale.options,
+                (scale_label(values["scale"]), values["scale"]),
+            ]
         for name, value in values.items():
             self._plan_inputs[name].value = value
         self.do_notes.value = cycle.do_notes
@@ -395,8 +416,9 @@ class PDSAView(StepView[PDSAModel]):
     def _on_new(self, _button: w.Button) -> None:
         self.flush()
         idea, title = self.new_idea.value, self.new_title.value
-        if self.commit(lambda: self.model.plan_new(idea, title), error_line=self.new_error,
-                       after=self.load):
+        if self.commit(
+            lambda: self.model.plan_new(idea, title), error_line=self.new_error, after=self.load
+        ):
             with self.quiet():
                 self.new_title.value = ""
             self.alert.show("New cycle planned: write its prediction before you run it.", "info")

@@ -106,8 +106,10 @@ class ReportModel(StepModel):
 
     @property
     def can_edit(self) -> bool:
-        return not self.is_facilitator and self.team_id is not None and self.team_id == (
-            self.own_team_id
+        return (
+            not self.is_facilitator
+            and self.team_id is not None
+            and self.team_id == (self.own_team_id)
         )
 
     def teams(self) -> list[tuple[str, str]]:
@@ -181,8 +183,9 @@ class ReportModel(StepModel):
     def _blank(self, period: dt.date) -> MonthlyReport:
         weekly = self.settings.period == "weekly"
         return MonthlyReport(
-            id=f"report-{self.team_id}-{period:%Y%m%d}" if weekly else
-            f"report-{self.team_id}-{period:%Y%m}",
+            id=f"report-{self.team_id}-{period:%Y%m%d}"
+            if weekly
+            else f"report-{self.team_id}-{period:%Y%m}",
             team_id=str(self.team_id),
             month=period,
             week=period if weekly else None,
@@ -265,7 +268,9 @@ class ReportModel(StepModel):
     def faculty_score(self) -> float | None:
         month = (self.period or self.today).replace(day=1)
         found = self.store.find(Assessment, self.actor, team_id=self.team_id)
-        scores = [s.record for s in found if s.record.rated_by == "faculty" and s.record.month == month]
+        scores = [
+            s.record for s in found if s.record.rated_by == "faculty" and s.record.month == month
+        ]
         return max(scores, key=lambda a: a.rated_at).score if scores else None
 
     def rate(self, score: float, now: dt.datetime | None = None) -> Assessment:
@@ -277,14 +282,15 @@ class ReportModel(StepModel):
             )
         rater = self.actor.name or self.team_name()
         made = self_assessment(
-            self.report, score, rater, rated_at=now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+            self.report,
+            score,
+            rater,
+            rated_at=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
         )
         if self._assessment is not None:
             made = made.model_copy(update={"id": self._assessment.record.id})
         else:
-            made = made.model_copy(
-                update={"id": f"as-{self.team_id}-t-{made.month:%Y%m}"}
-            )
+            made = made.model_copy(update={"id": f"as-{self.team_id}-t-{made.month:%Y%m}"})
         self._assessment = save_versioned(self.store, self.actor, made, self._assessment)
         return self._assessment.record
 

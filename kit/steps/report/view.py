@@ -80,13 +80,18 @@ class ReportView(StepView[ReportModel]):
         )
         self.score_note = classed(w.HTML(), "kit-report-score-note")
         self.submit_button = classed(
-            w.Button(description="Submit to the faculty", icon="send", button_style="primary",
-                     layout=w.Layout(width="auto")),
+            w.Button(
+                description="Submit to the faculty",
+                icon="send",
+                button_style="primary",
+                layout=w.Layout(width="auto"),
+            ),
             "kit-report-submit",
         )
         self.edit_button = classed(
-            w.Button(description="Edit (new version)", icon="pencil",
-                     layout=w.Layout(width="auto")),
+            w.Button(
+                description="Edit (new version)", icon="pencil", layout=w.Layout(width="auto")
+            ),
             "kit-report-edit",
         )
         self.submit_error = classed(field_error(self.submit_button), "kit-report-submit-error")
@@ -121,8 +126,11 @@ class ReportView(StepView[ReportModel]):
         return [
             *top,
             self.conflict,
-            heading("Your reporting periods", "Each period's report is due a set number of days "
-                    "after the period ends (the collaborative's reporting settings)."),
+            heading(
+                "Your reporting periods",
+                "Each period's report is due a set number of days "
+                "after the period ends (the collaborative's reporting settings).",
+            ),
             self.statuses,
             w.HBox([w.HTML("<b>Report for&nbsp;</b>"), self.period_picker]),
             self.state_line,
@@ -152,8 +160,10 @@ class ReportView(StepView[ReportModel]):
         statuses = model.statuses()
         self.statuses.value = statuses_html(statuses)
         options = [
-            (f"{s.label} ({_STATUS_WORDS[s.status].lower()}{', overdue' if s.overdue else ''})",
-             s.period)
+            (
+                f"{s.label} ({_STATUS_WORDS[s.status].lower()}{', overdue' if s.overdue else ''})",
+                s.period,
+            )
             for s in statuses
         ]
         if model.period not in {p for _l, p in options}:
