@@ -8,6 +8,7 @@ and linked to the one before. A facilitator sees any team's cycles, read-only.
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
@@ -154,8 +155,11 @@ class PDSAView(StepView[PDSAModel]):
 
         self.children = self._layout()
 
-        for widget in self._plan_inputs.values():
-            widget.observe(self._on_plan_edit, names="value")
+        #: the plan fields typed since the last save: a save (and "Keep mine" after a
+        #: conflict) writes only these, so a teammate's other fields are kept
+        self._edited: set[str] = set()
+        for name, widget in self._plan_inputs.items():
+            widget.observe(functools.partial(self._on_plan_edit, name), names="value")
         self.cycle_picker.observe(self._on_pick_cycle, names="value")
         self.team_picker.observe(self._on_team_change, names="value")
         self.new_button.on_click(self._on_new)
@@ -252,6 +256,7 @@ class PDSAView(StepView[PDSAModel]):
     # --- showing the model ------------------------------------------------------------
 
     def show_model(self) -> None:
+        self._edited.clear()
         model = self.model
         if model.is_facilitator:
             teams = model.teams()
@@ -353,19 +358,24 @@ class PDSAView(StepView[PDSAModel]):
     # --- handlers -------------------------------------------------------------------------
 
     def _plan_raw(self) -> dict[str, Any]:
-        return {name: widget.value for name, widget in self._plan_inputs.items()}
+        return {name: self._plan_inputs[name].value for name in self._edited}
 
     @edit_handler
-    def _on_plan_edit(self, _change: dict[str, Any]) -> None:
+    def _on_plan_edit(self, name: str, _change: dict[str, Any]) -> None:
         if self.model.can_edit and self.model.cycle is not None:
+            self._edited.add(name)
             self.autosave("plan", self._save_plan)
 
     def _save_plan(self) -> None:
         self.commit(
             lambda: self.model.save_plan(self._plan_raw()),
             error_line=self.plan_error,
-            after=self._refresh_lists,
+            after=self._after_plan_saved,
         )
+
+    def _after_plan_saved(self) -> None:
+        self._edited.clear()
+        self._refresh_lists()
 
     def _step(self, action: Any, error_line: w.HTML) -> bool:
         """Save the plan waiting to be saved, then one of Do, Study or Act."""

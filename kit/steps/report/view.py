@@ -97,6 +97,7 @@ class ReportView(StepView[ReportModel]):
         self.submit_error = classed(field_error(self.submit_button), "kit-report-submit-error")
         self.versions = classed(w.HTML(), "kit-report-versions")
         self.charts = classed(w.VBox(), "kit-report-charts")
+        self._charts_of: tuple[str | None, dt.date | None] | None = None
         self.children = self._layout(levels)
 
         for widget in self.sections.values():
@@ -183,6 +184,8 @@ class ReportView(StepView[ReportModel]):
         for widget in (*self.sections.values(), self.score):
             widget.disabled = locked
         self.submit_button.disabled = locked
+        # hidden too: the click handler's guard re-enables the button it disabled
+        self.submit_button.layout.display = "none" if report.submitted else ""
         self.edit_button.disabled = not (model.can_edit and report.submitted)
         self.edit_button.layout.display = "" if report.submitted else "none"
         set_field_error(self.submit_error, None)
@@ -219,6 +222,10 @@ class ReportView(StepView[ReportModel]):
 
     def _show_charts(self) -> None:
         """Small charts of the family up to the period's end; the page works without them."""
+        shown = (self.model.team_id, self.model.period)
+        if shown == self._charts_of:  # a save changes no data: keep the charts drawn
+            return
+        self._charts_of = shown
         try:
             from jupyter_bokeh import BokehModel
 
