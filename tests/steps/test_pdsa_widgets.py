@@ -45,7 +45,7 @@ def test_it_opens_with_the_ramps_and_the_latest_cycle(store):
     assert "Pharmacist review of sedatives" in ramps
     assert len(view.cycle_picker.options) == 5
     assert view.title.value.startswith("Pharmacist review")
-    assert "Done" in text_of(view.stage_line)
+    assert "now at Done" in text_of(view.stage_line)
     assert "Riverside" in shell.header.value
 
 
@@ -74,7 +74,7 @@ def test_the_pdsa_flow_do_refused_without_prediction_then_study_and_adapt(store)
         ["m-falls"],
     )
     assert saved.do_notes == "We put socks at every bed"
-    assert "Study" in text_of(view.stage_line)
+    assert "now at Study" in text_of(view.stage_line)
 
     view.decision.value = "adapt"
     view.act_notes.value = "Stock socks in the bay cupboard"

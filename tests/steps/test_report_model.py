@@ -128,6 +128,9 @@ def test_the_results_charts_cover_the_family_up_to_the_period(store):
     assert {c.measure.id for c in charts} == {"m-falls", "m-harm", "m-assess", "m-restraint"}
     last = charts[0].result.points["x"].iloc[-1]
     assert str(last)[:7] == "2026-05"
+    falls = next(c for c in charts if c.measure.id == "m-falls")
+    assert [day for day, _label in falls.annotations] == [dt.date(2026, 4, 8), dt.date(2026, 5, 8)]
+    assert falls.annotations[0][1].startswith("PDSA: Pharmacist review")
 
 
 def test_faculty_read_a_team_s_submitted_report_but_cannot_change_it(store):

@@ -335,7 +335,10 @@ class PDSAView(StepView[PDSAModel]):
         steps = " → ".join(
             f"<b>{label}</b>" if key == now else label for key, label in STAGE_LABELS.items()
         )
-        self.stage_line.value = f"<p class='kit-pdsa-stage-text'>Stage: {steps}</p>"
+        self.stage_line.value = (
+            f"<p class='kit-pdsa-stage-text'>Stage: {steps} "
+            f"<span class='kit-pdsa-now'>(now at {STAGE_LABELS[now]})</span></p>"
+        )
         findings = self.model.plan_findings()
         self.plan_check.value = (
             "<ul class='kit-small'>"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kit.content import assessment_levels
 from kit.errors import KitInputError, PermissionDenied
 from kit.qi import Collaborative, Measure, Team
-from kit.qi.pdsa import scale_label, stage
+from kit.qi.pdsa import cycle_annotations, scale_label, stage
 from kit.qi.records import Assessment, MonthlyReport, PDSACycle, ReportingSettings
 from kit.qi.reporting import (
     REPORT_SECTIONS,
@@ -50,6 +50,8 @@ class MeasureChart:
 
     measure: Measure
     result: SPCResult
+    #: the team's PDSA cycles linked to this measure, as (start, label) marks for the chart
+    annotations: tuple[tuple[dt.date, str], ...] = ()
 
 
 def cycles_in_period(
@@ -305,6 +307,7 @@ class ReportModel(StepModel):
         frame = frame[frame["period"] <= str(end)]
         measures = self.store.find(Measure, self.actor, collaborative_id=self.collaborative_id)
         order = {"outcome": 0, "process": 1, "balancing": 2}
+        cycles = [s.record for s in self.store.find(PDSACycle, self.actor, team_id=self.team_id)]
         result = []
         for saved in sorted(measures, key=lambda s: order.get(str(s.record.measure_kind), 3)):
             measure = saved.record
@@ -316,6 +319,12 @@ class ReportModel(StepModel):
             ratio = measure.has_denominator and rows["denominator"].notna().all()
             y = rows["numerator"] if ratio else rows["value"]
             chart = measure.chart if ratio or measure.chart not in ("p", "pp", "u", "up") else "run"
+            first = rows["period"].iloc[0].date()
+            marks = tuple(
+                (a.day, a.label)
+                for a in cycle_annotations(cycles, measure.id)
+                if first <= a.day <= end
+            )
             result.append(
                 MeasureChart(
                     measure,
@@ -327,6 +336,7 @@ class ReportModel(StepModel):
                         direction=measure.direction,
                         multiply=measure.multiply,
                     ),
+                    marks,
                 )
             )
         return result

@@ -167,7 +167,7 @@ class ReportView(StepView[ReportModel]):
             )
             for s in statuses
         ]
-        if model.period not in {p for _l, p in options}:
+        if model.period is not None and model.period not in {p for _l, p in options}:
             options.append((model.period_label(), model.period))
         self.period_picker.options = options
         self.period_picker.value = model.period
@@ -198,7 +198,8 @@ class ReportView(StepView[ReportModel]):
         else:
             state = f"Draft, version {report.version_number}; saved as you type."
         self.state_line.value = (
-            f"<p class='kit-report-state-text'>{state} Due {model.due():%d %b %Y}.</p>"
+            f"<p class='kit-report-state-text'><b>{html.escape(model.period_label())}</b>: "
+            f"{state} Due {model.due():%d %b %Y}.</p>"
         )
         missing = model.missing()
         self.completeness.value = (
@@ -237,6 +238,7 @@ class ReportView(StepView[ReportModel]):
                     chart.result,
                     title=chart.measure.name,
                     target=chart.measure.target,
+                    annotations=chart.annotations,
                     width=380,
                     height=220,
                     show_legend=False,
