@@ -51,6 +51,17 @@ def wait_for_value(page, selector: str, value: str, timeout: float = 30_000) -> 
     )
 
 
+def period_options(page, containing: str) -> list[str]:
+    """The period picker's labels, once one of them contains ``containing``."""
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('.kit-report-period-picker option')]"
+        ".some(o => o.textContent.includes(text))",
+        arg=containing,
+        timeout=30_000,
+    )
+    return page.locator(".kit-report-period-picker option").all_text_contents()
+
+
 def cycles(server) -> dict[str, object]:
     from kit.qi.records import PDSACycle
     from kit.store import Actor, Store
@@ -144,7 +155,7 @@ def test_a_participant_submits_a_monthly_report_and_finds_it_after_reload(page, 
     wait_for_kernel_pool(kit_server, REPORT, 1)
     open_app(page, kit_server, REPORT, join=JOIN)
     wait_for_text(page, "kit-report-status-list", "Overdue by")
-    labels = page.locator(".kit-report-period-picker option").all_text_contents()
+    labels = period_options(page, "not started")
     period = next(label for label in labels if "not started" in label)
     month = period.split(" (")[0]
     page.select_option(".kit-report-period-picker select", label=period)
@@ -174,12 +185,7 @@ def test_a_participant_submits_a_monthly_report_and_finds_it_after_reload(page, 
 
     wait_for_kernel_pool(kit_server, REPORT, 2)
     open_app(page, kit_server, REPORT, join=JOIN)
-    page.wait_for_selector(".kit-report-period-picker select")
-    option = next(
-        label
-        for label in page.locator(".kit-report-period-picker option").all_text_contents()
-        if label.startswith(month)
-    )
+    option = next(label for label in period_options(page, month) if label.startswith(month))
     assert "submitted" in option
     page.select_option(".kit-report-period-picker select", label=option)
     wait_for_text(page, "kit-report-state", "Submitted to the faculty")
