@@ -20,7 +20,15 @@ from kit.qi.reporting import REPORT_SECTIONS, PeriodStatus
 from kit.steps.report.model import ReportModel
 from kit.ui.app import AppContext, AppShell, run
 from kit.ui.step import StepView, edit_handler
-from kit.ui.widgets import classed, field_error, guarded, message_for, set_field_error, wide
+from kit.ui.widgets import (
+    after_this_cell,
+    classed,
+    field_error,
+    guarded,
+    message_for,
+    set_field_error,
+    wide,
+)
 
 log = logging.getLogger("kit.ui")
 
@@ -176,7 +184,10 @@ class ReportView(StepView[ReportModel]):
             widget.value = getattr(report, name)
         self.score.value = model.self_score
         self._show_state()
-        self._show_charts()
+        if (self.model.team_id, self.model.period) != self._charts_of:
+            # drawn once the form is on the page: Bokeh's figures are the slow part
+            self.charts.children = [w.HTML("<p><i>Drawing your charts…</i></p>")]
+            after_this_cell(self._show_charts)
 
     def _show_state(self) -> None:
         model, report = self.model, self.model.report
