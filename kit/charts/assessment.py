@@ -63,6 +63,7 @@ def distribution_chart(
         x_range=FactorRange(*months),
         y_range=FactorRange(*SCORES),
         height=320,
+        width=760,
         sizing_mode="stretch_width",
         title=title,
         toolbar_location=None,

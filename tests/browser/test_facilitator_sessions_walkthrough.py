@@ -62,7 +62,10 @@ def test_the_facilitator_rates_two_teams(page, kit_server):
     wait_for_text(page, ".kit-assessment-summary", "2 of 7 teams rated")
     wait_for_text(page, ".kit-save-state", "Saved")
     assert "UTC" in page.inner_text(".kit-assessment-row-team-riverside .kit-assessment-mine")
-    assert page.locator(".kit-assessment-chart canvas").count() >= 1  # the grid is drawn
+    canvas = page.locator(".kit-assessment-chart canvas").first
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    assert box is not None and box["width"] > 400  # the grid is drawn at the page's width
     check_no_page_errors(page)
     tall_screenshot(page, screenshot_path("09-assessment.png"), ".kit-header")
 

@@ -99,7 +99,7 @@ class AssessmentView(StepView[AssessmentModel]):
             "kit-assessment-export",
         )
         self.downloads = classed(w.HTML(), "kit-assessment-downloads")
-        self.chart_box = classed(w.Box(), "kit-assessment-chart")
+        self.chart_box = classed(w.VBox(layout=w.Layout(width="100%")), "kit-assessment-chart")
         self._figure: Any = None
         self._source: Any = None
         for button in (self.save_wording, self.reset_wording, self.export_button):
