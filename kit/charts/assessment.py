@@ -27,18 +27,30 @@ CELL = "#0072B2"
 SCORES = [f"{1.0 + i / 2:.1f}" for i in range(9)]
 
 
+def _every_month(months: list[dt.date]) -> list[dt.date]:
+    """The months from the first to the last, with none skipped (a month nobody was rated in
+    is an empty column, not a missing one)."""
+    if not months:
+        return []
+    out, (year, month) = [], (months[0].year, months[0].month)
+    while dt.date(year, month, 1) <= months[-1]:
+        out.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def distribution_columns(
     counts: Mapping[dt.date, Counter[float]], labels: Mapping[float, str] | None = None
 ) -> tuple[dict[str, list[Any]], list[str]]:
     """Columns for the grid's cells (one per month and level with a count) and the months."""
-    months = sorted(counts)
+    months = _every_month(sorted(counts))
     top = max((n for c in counts.values() for n in c.values()), default=1)
     labels = labels or {}
     data: dict[str, list[Any]] = {
         k: [] for k in ("month", "score", "count", "text", "alpha", "level", "ink")
     }
     for month in months:
-        for score, count in sorted(counts[month].items()):
+        for score, count in sorted(counts.get(month, Counter()).items()):
             alpha = 0.15 + 0.85 * count / top
             data["month"].append(f"{month:%b %Y}")
             data["score"].append(f"{score:.1f}")

@@ -37,3 +37,10 @@ def test_update_replaces_data_and_months():
     update_distribution(fig, source, {MARCH: Counter({1.5: 2}), APRIL: Counter({3.0: 1})})
     assert list(fig.x_range.factors) == ["Mar 2026", "Apr 2026"]
     assert source.data["count"] == [2, 1]
+
+
+def test_a_month_without_scores_is_an_empty_column_not_a_missing_one():
+    _data, months = distribution_columns(
+        {dt.date(2025, 12, 1): Counter({1.0: 1}), dt.date(2026, 2, 1): Counter({2.0: 1})}
+    )
+    assert months == ["Dec 2025", "Jan 2026", "Feb 2026"]
