@@ -4,6 +4,8 @@ Nothing here imports widgets, Bokeh or a database driver, so analysts can use it
 plain script and the apps stay thin.
 """
 
+# registers the Agenda record with RECORD_TYPES (kept out of records.py for its size)
+from kit.qi.agenda import Agenda
 from kit.qi.records import (
     RECORD_TYPES,
     Aim,
@@ -33,6 +35,7 @@ from kit.qi.validation import check, friendly_messages
 
 __all__ = [
     "RECORD_TYPES",
+    "Agenda",
     "Aim",
     "Assessment",
     "ChangeIdea",

@@ -113,6 +113,11 @@ class Collaborative(Record):
     reporting: ReportingSettings = Field(
         default_factory=ReportingSettings, title="Reporting settings"
     )
+    #: the collaborative's own wording of the assessment scale: score ("2.5") -> {"label",
+    #: "description"}, merged over kit/content/assessment_scale.yaml by assessment_levels()
+    assessment_wording: dict[str, dict[str, str]] = Field(
+        default_factory=dict, title="Assessment scale wording"
+    )
 
     @model_validator(mode="after")
     def _timeline_in_order(self) -> Collaborative:

@@ -351,13 +351,29 @@ def export_observations_xlsx(
     starts like a formula is stored as a string marked with Excel's "quote prefix", so a note
     that starts with "=" cannot run anything when the file is opened or the cell edited.
     """
+    tables = _measure_data(store, actor, collaborative_id, team_id)
+    return write_xlsx(
+        path,
+        [
+            ("Data", DATA_COLUMNS, tables.data),
+            ("Measures", MEASURE_COLUMNS, tables.measures),
+            ("Teams", ["team", "organisation", "team_id"], tables.teams),
+        ],
+    )
+
+
+def write_xlsx(path: str | Path, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> Path:
+    """Tables as an Excel file, one sheet each: (title, header, rows).
+
+    Text a participant typed is always written as text, never as a formula: a cell that
+    starts like a formula is stored as a string marked with Excel's "quote prefix", so a note
+    that starts with "=" cannot run anything when the file is opened or the cell edited.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    tables = _measure_data(store, actor, collaborative_id, team_id)
     book = Workbook(write_only=True)
-
-    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    for title, header, rows in sheets:
         ws = book.create_sheet(title)
         ws.append(header)
         for row in rows:
@@ -369,10 +385,6 @@ def export_observations_xlsx(
                     cell.quotePrefix = True
                 cells.append(cell)
             ws.append(cells)
-
-    sheet("Data", DATA_COLUMNS, tables.data)
-    sheet("Measures", MEASURE_COLUMNS, tables.measures)
-    sheet("Teams", ["team", "organisation", "team_id"], tables.teams)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -399,14 +411,20 @@ def export_observations_csv(
     A CSV cell has no type, so text that starts like a formula gets a leading apostrophe
     (``formula_safe``); numbers, negative ones too, are written as plain numbers.
     """
+    tables = _measure_data(store, actor, collaborative_id, team_id)
+    return write_csv(path, DATA_COLUMNS, tables.data)
+
+
+def write_csv(path: str | Path, header: list[str], rows: list[list[Any]]) -> Path:
+    """One table as CSV, UTF-8 with BOM (so Excel reads the accents); text that starts like
+    a formula gets a leading apostrophe (``formula_safe``), numbers stay plain numbers."""
     import csv
 
-    tables = _measure_data(store, actor, collaborative_id, team_id)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(DATA_COLUMNS)
-        for row in tables.data:
+        writer.writerow(header)
+        for row in rows:
             writer.writerow([_csv_text(value) for value in row])
     return path

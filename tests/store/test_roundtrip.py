@@ -31,6 +31,7 @@ from kit.qi import (
     TopicCandidate,
     TopicSelection,
 )
+from kit.qi.agenda import Agenda, AgendaBlock, AgendaDay
 from kit.store import Actor, Store
 
 from .conftest import SYSTEM, World
@@ -63,6 +64,15 @@ def full_records(world: World) -> list[Record]:
                     end=dt.date(2026, 2, 3),
                 ),
             ],
+            assessment_wording={"2.5": {"label": "Tests; no gains", "description": "=SUM(A1)"}},
+        ),
+        Agenda(
+            collaborative_id=c,
+            meeting="ls1",
+            title="LS1, day one; <b>",
+            date=dt.date(2026, 2, 2),
+            timezone="Europe/London",
+            days=[AgendaDay(blocks=[AgendaBlock(title="Welcome, all", minutes=20, app="02")])],
         ),
         Team(
             collaborative_id=c,
