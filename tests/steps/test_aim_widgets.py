@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kit.qi import Aim
 from kit.steps import aim
+from kit.steps.aim.model import AimModel
 from kit.steps.aim.view import AimView
 from kit.store import Actor
 from kit.ui.session import Identity, issue_token
@@ -14,6 +17,14 @@ COLLAB = "demo-falls"
 RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
 FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
 SOON = dt.date.today() + dt.timedelta(days=300)
+
+
+@pytest.fixture(autouse=True)
+def _collaborative_runs_past_the_test_dates(monkeypatch):
+    """The demo's timeline has fixed dates while these tests use the real clock: let the
+    collaborative close two years from now, so a date ``SOON`` is always within it (the
+    model tests check the closing date itself, with a fixed clock)."""
+    monkeypatch.setattr(AimModel, "ends_on", lambda self: dt.date.today() + dt.timedelta(days=730))
 
 
 def open_app(store, identity: Identity = RIVERSIDE, **params):
