@@ -208,27 +208,49 @@ def test_history_restores_an_earlier_diagram(store):
     assert "3 primary drivers, 5 secondary drivers, 6 change ideas" in text_of(view.summary)
 
 
-def test_a_conflict_says_so_and_reload_brings_the_saved_diagram(store):
-    shell, view = open_app(store)
+def _reword_in_another_tab(store, box_id: str, text: str) -> None:
     current = store.get(DriverDiagram, "dd-team-stanne", Actor.system())
     store.save(
-        dd.add_primary(current.record, "Added in another tab"),
+        dd.rename(current.record, box_id, text),
         STANNE.actor(),
         expected_version=current.version,
     )
-    add_primary(view, "Added here")
+
+
+def _reword_here(view, box_id: str, text: str) -> None:
+    view.editor.box_picker.value = box_id
+    view.editor.box_text.value = text
+    view.editor.box_save.click()
+
+
+def test_a_conflict_says_so_and_reload_brings_the_saved_diagram(store):
+    shell, view = open_app(store)
+    box = stored(store).primary_drivers[0]
+    _reword_in_another_tab(store, box.id, "Worded in another tab")
+    _reword_here(view, box.id, "Worded here")
     assert "while you were editing" in view.conflict.text
     assert view.conflict.visible
     assert shell.save_state.state == "error"
     view.conflict.reload_button.click()
     assert not view.conflict.visible
-    assert "4 primary drivers" in text_of(view.summary)
-    add_primary(view, "Added here")
-    texts = [p.text for p in stored(store).primary_drivers]
-    assert texts[-2:] == ["Added in another tab", "Added here"]
+    assert stored(store).primary_drivers[0].text == "Worded in another tab"
+    _reword_here(view, box.id, "Worded here")
+    assert stored(store).primary_drivers[0].text == "Worded here"
 
 
-def test_keep_mine_adds_my_box_on_top_of_the_other_tabs_diagram(store):
+def test_keep_mine_puts_my_wording_on_top_of_the_other_tabs(store):
+    shell, view = open_app(store)
+    box = stored(store).primary_drivers[0]
+    _reword_in_another_tab(store, box.id, "Worded in another tab")
+    _reword_here(view, box.id, "Worded here")
+    assert view.conflict.visible
+    view.conflict.keep_button.click()
+    assert not view.conflict.visible
+    assert shell.save_state.state == "saved"
+    assert stored(store).primary_drivers[0].text == "Worded here"
+
+
+def test_a_box_added_in_another_tab_and_one_added_here_both_land(store):
     shell, view = open_app(store)
     current = store.get(DriverDiagram, "dd-team-stanne", Actor.system())
     store.save(
@@ -237,8 +259,6 @@ def test_keep_mine_adds_my_box_on_top_of_the_other_tabs_diagram(store):
         expected_version=current.version,
     )
     add_primary(view, "Added here")
-    assert view.conflict.visible
-    view.conflict.keep_button.click()
     assert not view.conflict.visible
     assert shell.save_state.state == "saved"
     texts = [p.text for p in stored(store).primary_drivers]

@@ -200,9 +200,11 @@ class ChangePackageModel(StepModel):
         )
 
     def commit(self, diagram: DriverDiagram) -> Saved[DriverDiagram]:
-        """Save a changed diagram against the version loaded (``Conflict`` if stale)."""
+        """Save a changed diagram against the version loaded. When someone saved since, the
+        two edits are merged box by box (``kit.qi.drivers.merge``): additions and edits of
+        different boxes both land; ``Conflict`` only when both changed the same box."""
         self._require_edit()
-        return self.current.save(diagram)
+        return self.current.save(diagram, merge=dd.merge)
 
     def edit(self, change: Callable[..., DriverDiagram], *args: Any, **kwargs: Any) -> Saved:
         """Apply one pure edit from ``kit.qi.drivers`` and save the result."""
