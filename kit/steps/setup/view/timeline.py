@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from kit.charts.setup_charts import timeline_chart, update_timeline
+from kit.content import collaborative_length
 from kit.steps.setup.model import MILESTONE_SLOTS, Slot
 from kit.steps.setup.view.section import Section, heading, warning_html
 from kit.ui.step import edit_handler
@@ -35,7 +36,8 @@ class TimelineSection(Section):
             heading(
                 "Timeline",
                 "Prework, three learning sessions with action periods between them, and a "
-                "closing congress: most collaboratives last 6 to 18 months.",
+                "closing congress: the IHI Breakthrough Series white paper (2003) describes "
+                f"a learning system of {collaborative_length()['wording']}.",
             )
         ]
         if self.model.is_facilitator:
