@@ -361,3 +361,20 @@ def test_export_html_holds_every_boxs_text(store):
         assert idea.text in page
     assert "Driver diagram: St Anne" in page
     assert model.file_stem().startswith("driver-diagram-team-stanne-")
+
+
+def test_an_unknown_diagram_is_said_not_to_exist(store):
+    """Issue 10: not "belongs to another team" for a team that is not there at all."""
+    for actor in (RIVERSIDE, FACULTY):
+        with pytest.raises(KitInputError, match="no team has that id") as caught:
+            ChangePackageModel(store, actor, "team-nowhere")
+        assert "another team" not in str(caught.value)
+
+
+def test_the_teams_own_diagram_keeps_its_name_while_the_package_is_open(store):
+    model = ChangePackageModel(store, RIVERSIDE, "")
+    assert model.is_package
+    labels = [label for label, _ in model.choices()]
+    name = store.get(Team, "team-riverside", Actor.system()).record.name
+    assert labels[0] == f"{name}: our driver diagram"
+    assert not any(label.startswith("The collaborative: our") for label in labels)

@@ -378,3 +378,11 @@ def test_no_two_widgets_share_a_layout(store):
         view.editor.box_picker.value = ""
         assert view.primary_text.layout.display != "none"
         assert view.idea_secondaries.layout.display != "none"
+
+
+def test_an_unknown_diagram_in_the_address_says_it_does_not_exist(store):
+    shell = change_package.app(
+        store=store, params={"session": issue_token(RIVERSIDE), "diagram": "team-nowhere"}
+    )
+    assert "no team has that id" in shell.alert.text
+    assert "another team" not in shell.alert.text
