@@ -329,16 +329,28 @@ def test_the_figure_grows_with_the_boxes_so_30_plus_stay_readable():
     assert small.y_range.end == big.y_range.end
 
 
-def test_labels_wrap_and_clip_but_the_tooltip_keeps_the_whole_text():
+def test_long_labels_wrap_whole_and_their_boxes_grow_to_fit():
+    """Issue 10: a long change idea is wrapped, never cut with "...", in the diagram and so
+    in its exports (which draw the same figure)."""
     long_text = "A very long change idea " * 8
     d = dd.add_primary(big_diagram(1, 1, 0), "P")
-    d = dd.add_change_idea(d, long_text.strip(), ["s00"])
-    data = chart.box_data(dd.layout(d))
+    d = dd.add_change_idea(d, long_text.strip(), ["s00"], "use_reminders")
+    result = dd.layout(d)
+    data = chart.box_data(result)
     i = data["text"].index(long_text.strip())
-    assert data["label"][i].count("\n") == chart.MAX_LINES - 1
-    assert data["label"][i].endswith("…")
-    aim = data["kind"].index("aim")
-    assert "\n" in data["label"][aim] and not data["label"][aim].endswith("…")
+    label = data["label"][i]
+    assert "…" not in label and "..." not in label
+    assert " ".join(label.split("\n")[:-1]) == long_text.strip()
+    assert label.split("\n")[-1] == "[Use reminders]"  # the change concept, on the box
+    lines = label.count("\n") + 1
+    assert data["height"][i] >= lines * 0.2  # room for every line
+    assert all(
+        b.height <= result.height / max(len(result.column(x)) for x in range(4))
+        for b in result.boxes
+        if b.kind != "aim"
+    )
+    page = chart.to_html(d, title="t")
+    assert "A very long change idea A very long" in page.replace("\\n", " ")
 
 
 def test_orphans_get_a_warning_border_and_concepts_a_tooltip():
