@@ -458,3 +458,22 @@ def test_a_second_refused_date_does_not_hide_the_first(store):
     assert "Learning Session 1 ends" in view.timeline.error.value
     end1.value = dt.date(2026, 2, 4)
     assert view.timeline.error.value == ""
+
+
+def test_every_readiness_verdict_has_its_own_colour_class():
+    """The borderline verdict (kit.qi.topics) is not shown in the develop-first colour."""
+    import typing
+    from pathlib import Path
+
+    from kit.qi.topics import Readiness
+    from kit.steps.setup.view.topics import VERDICT_CLASSES
+
+    verdicts = set(typing.get_args(typing.get_type_hints(Readiness)["verdict"]))
+    assert set(VERDICT_CLASSES) == verdicts
+    assert len(set(VERDICT_CLASSES.values())) == len(verdicts)
+    style = (
+        Path(__file__).resolve().parents[2]
+        / "kit/share/jupyter/voila/templates/bts-kit/kit-style.html"
+    ).read_text()
+    for css in VERDICT_CLASSES.values():
+        assert f".{css}" in style, css

@@ -199,7 +199,10 @@ class ChangePackageView(StepView[ChangePackageModel]):
         )
         self.edit_area = w.VBox([aim_row, adders, self.editor])
         self.edit_area.add_class("kit-cp-edit-area")
-        self.chart_box = w.Box([self.chart_widget], layout=w.Layout(overflow="auto", width="100%"))
+        self.chart_box = classed(
+            w.Box([self.chart_widget], layout=w.Layout(overflow="auto", width="100%")),
+            "kit-cp-chart-box",
+        )
         export = w.VBox(
             [
                 w.HTML(
