@@ -398,3 +398,12 @@ def test_an_unknown_diagram_in_the_address_says_it_does_not_exist(store):
     )
     assert "no team has that id" in shell.alert.text
     assert "another team" not in shell.alert.text
+
+
+def test_buttons_whose_words_change_are_sized_to_their_words(store):
+    """Issue 10: "Click again to re..." was cut by a fixed button width."""
+    _shell, view = open_app(store)
+    for button in (view.adopt_button, view.clear_button):
+        assert button.layout.width == "auto"
+    view.clear_button.click()
+    assert view.clear_button.description == "Click again to empty our diagram"
