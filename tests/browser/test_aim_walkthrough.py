@@ -183,3 +183,22 @@ def test_the_aim_page_fits_its_boxes_and_asks_for_nothing_missing(page, kit_serv
     )
     assert labels == []
     check_no_page_errors(page)
+
+
+def test_the_landing_and_start_pages_ask_for_nothing_missing(page, kit_server):
+    """Issue 10 saw a 404 on every page: every request of these pages is answered."""
+    failed: list[str] = []
+    page.on(
+        "response",
+        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+    icon = "() => !!document.querySelector('link[rel~=icon]')"
+    page.goto(kit_server.url, wait_until="networkidle")
+    # a page with no icon link makes a (headed) browser ask for /favicon.ico: a 404
+    assert page.evaluate(icon), "the landing page declares no icon"
+    wait_for_kernel_pool(kit_server, "00-start-here.ipynb", 1)
+    open_app(page, kit_server, "00-start-here.ipynb")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(icon), "the start page declares no icon"
+    assert failed == []
