@@ -480,7 +480,8 @@ def _merge_boxes(
         elif t == a:
             chosen = m  # only I changed it
         else:
-            clashes.append((m or t or a).text)
+            named = m if m is not None else t if t is not None else a
+            clashes.append(named.text if named is not None else box_id)
             chosen = t
         if chosen is not None:
             kept[box_id] = chosen
