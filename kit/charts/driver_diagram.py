@@ -3,7 +3,7 @@ change ideas, drawn from ``kit.qi.drivers.layout`` and updated by assigning ``so
 
 Readable at 30+ boxes: each row gets a fixed number of pixels, so the figure grows taller
 with the longest column instead of squeezing the boxes; labels are wrapped by the layout and
-cut to four lines in the box (the whole text is in the hover tooltip). Colours follow the
+shown whole (rows grow to fit the longest), with a change idea's concept under its text. Colours follow the
 Okabe-Ito colour-blind-safe palette, and the kind of box is also told by its column and
 heading, never by colour alone. Orphans (a box with no link to the left) get a thick
 vermilion border.
@@ -33,8 +33,6 @@ ROW_PX = 74
 WIDTH_PX = 1100
 HEADER_PX = 40
 MIN_HEIGHT_PX = 260
-#: lines of a label shown inside a box (the tooltip has the rest)
-MAX_LINES = 4
 
 COLUMN_TITLES = ("Aim", "Primary drivers", "Secondary drivers", "Change ideas")
 #: fill, border and text colour per kind of box (Okabe-Ito blue family plus orange)
@@ -50,13 +48,6 @@ ORIGIN_WORDS = {
     "adapted": "adapted",
     "team": "the team's own",
 }
-
-
-def _clip(label: str) -> str:
-    lines = label.split("\n")
-    if len(lines) <= MAX_LINES:
-        return label
-    return "\n".join([*lines[: MAX_LINES - 1], lines[MAX_LINES - 1].rstrip(" .,;") + " …"])
 
 
 def _concept_name(key: str | None) -> str:
@@ -103,8 +94,6 @@ def box_data(diagram_layout: DiagramLayout) -> dict[str, list[Any]]:
         if box.kind == "aim":  # alone in its column: let it be as tall as it needs
             lines = label.count("\n") + 1
             height = min(max(box.height, lines * 0.2 + 0.2), max(diagram_layout.height - 0.1, 0.8))
-        else:
-            label = _clip(label)
         detail = []
         if box.origin:
             detail.append(ORIGIN_WORDS.get(box.origin, box.origin))

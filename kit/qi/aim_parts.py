@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from kit.content import load
+from kit.content import collaborative_length, load
 
 __all__ = [
     "ELEMENTS",
@@ -54,8 +54,9 @@ TIMID_BELOW = 0.20
 MODEST_BELOW = 0.30
 #: an aim due sooner than this leaves no time for several PDSA ramps and months of data
 MIN_MONTHS_AHEAD = 3
-#: a collaborative runs about 6-18 months; an aim due later outlives it
-MAX_MONTHS_AHEAD = 18
+#: an aim due after a collaborative's longest usual length outlives it (the length, with its
+#: source, is kit.content.collaborative_length())
+MAX_MONTHS_AHEAD = int(collaborative_length()["max"])
 
 
 @dataclass(frozen=True)

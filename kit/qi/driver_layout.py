@@ -185,6 +185,26 @@ def _tidy_positions(
     return top
 
 
+#: the height of one line of a label, and the space above and below it, in row units (the
+#: chart draws a row unit as ``ROW_PX`` pixels, kit/charts/driver_diagram.py)
+LINE_HEIGHT = 0.2
+BOX_PADDING = 0.2
+
+
+def _label(text: str, change_concept: str | None, wrap_at: int) -> str:
+    """A box's label: its whole text wrapped, and the change concept it tests, if tagged."""
+    lines = textwrap.wrap(text, wrap_at, break_long_words=True) or [text]
+    if change_concept:
+        from kit.content import find_change_concept
+
+        try:
+            name = find_change_concept(change_concept)["name"]
+        except KitInputError:  # a key no longer in the deck: show the key itself
+            name = change_concept
+        lines += textwrap.wrap(f"[{name}]", wrap_at)
+    return "\n".join(lines)
+
+
 def layout(
     diagram: DriverDiagram,
     *,
@@ -262,6 +282,15 @@ def layout(
         [(s.id, "secondary", s.text, s) for s in secondaries],
         [(c.id, "change_idea", c.text, c) for c in ideas],
     ]
+    labels = {
+        box_id: _label(text, getattr(record, "change_concept", None), wrap_at)
+        for col in columns
+        for box_id, _kind, text, record in col
+    }
+    # every label is shown whole (no "..."): rows grow, all alike, to fit the longest label
+    longest = max((labels[b[0]].count("\n") + 1 for col in columns[1:] for b in col), default=1)
+    scale = max(1.0, (longest * LINE_HEIGHT + BOX_PADDING) / box_height)
+    row_height, box_height = row_height * scale, box_height * scale
     rows = max(len(col) for col in columns)
     height = rows * row_height
     # positions measured from the top (t), converted to Bokeh's upward y at the end
@@ -296,7 +325,7 @@ def layout(
                     id=box_id,
                     kind=kind,
                     text=text,
-                    label="\n".join(textwrap.wrap(text, wrap_at)) or text,
+                    label=labels[box_id],
                     x=x * column_width,
                     y=y,
                     width=box_width,

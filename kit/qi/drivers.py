@@ -36,6 +36,7 @@ from kit.qi.validation import check
 
 __all__ = [
     "AIM_ID",
+    "SameBoxEdited",
     "MAX_PRIMARY",
     "MIN_PRIMARY",
     "Box",
@@ -51,6 +52,7 @@ __all__ = [
     "layout",
     "link",
     "link_change_idea",
+    "merge",
     "move",
     "orphans",
     "rename",
@@ -442,3 +444,83 @@ def check_diagram(
                 "change-concept deck; choose another card."
             )
     return warnings
+
+
+# --- merging two people's edits -------------------------------------------------------------
+
+
+class SameBoxEdited(ValueError):
+    """Two people changed the same box (or one changed a box the other deleted) differently
+    since the version they both loaded: only they can say which wording stands."""
+
+    def __init__(self, boxes: list[str]) -> None:
+        self.boxes = boxes
+        quoted = ", ".join(f"'{b}'" for b in boxes)
+        super().__init__(f"You and the other person both changed {quoted}.")
+
+
+_LISTS = ("primary_drivers", "secondary_drivers", "change_ideas")
+_LINKS = {"secondary_drivers": "primary_ids", "change_ideas": "secondary_ids"}
+
+
+def _merge_boxes(
+    base: list[Any], mine: list[Any], theirs: list[Any], clashes: list[str]
+) -> list[Any]:
+    """One column, box by box: a box only one side changed takes that side's version; a box
+    added on either side is kept; a box deleted on one side and untouched on the other goes."""
+    old = {b.id: b for b in base}
+    my, their = {b.id: b for b in mine}, {b.id: b for b in theirs}
+    kept: dict[str, Any] = {}
+    for box_id in dict.fromkeys([*their, *my]):
+        a, m, t = old.get(box_id), my.get(box_id), their.get(box_id)
+        if m == t:
+            chosen = m
+        elif m == a:
+            chosen = t  # only they changed it (or deleted it: t is None)
+        elif t == a:
+            chosen = m  # only I changed it
+        else:
+            named = m if m is not None else t if t is not None else a
+            clashes.append(named.text if named is not None else box_id)
+            chosen = t
+        if chosen is not None:
+            kept[box_id] = chosen
+    # my order when only I moved boxes, else theirs; boxes new on my side after theirs
+    common = [i for i in old if i in my and i in their]
+    mine_moved = [i for i in my if i in common] != [i for i in old if i in common]
+    theirs_moved = [i for i in their if i in common] != [i for i in old if i in common]
+    first, second = (my, their) if mine_moved and not theirs_moved else (their, my)
+    order = [i for i in first if i in kept] + [i for i in second if i in kept and i not in first]
+    return [kept[i] for i in order]
+
+
+def merge(base: DriverDiagram, mine: DriverDiagram, theirs: DriverDiagram) -> DriverDiagram:
+    """Three-way merge of two edits of one diagram against the version both were made from.
+
+    Additions and edits of different boxes all land; links to a box deleted on the other side
+    are dropped (the deletion rule above: the boxes that hung from it stay, as orphans). Two
+    different edits of the same box, or an edit of a box the other side deleted, raise
+    :class:`SameBoxEdited` naming the boxes.
+    """
+    clashes: list[str] = []
+    columns = {
+        name: _merge_boxes(getattr(base, name), getattr(mine, name), getattr(theirs, name), clashes)
+        for name in _LISTS
+    }
+    aim_text = theirs.aim_text
+    if mine.aim_text != base.aim_text:
+        if theirs.aim_text not in (base.aim_text, mine.aim_text):
+            clashes.append("the aim")
+        aim_text = mine.aim_text
+    if clashes:
+        raise SameBoxEdited(clashes)
+    ids = {"primary_ids": {b.id for b in columns["primary_drivers"]}}
+    ids["secondary_ids"] = {b.id for b in columns["secondary_drivers"]}
+    for name, link in _LINKS.items():
+        columns[name] = [
+            _replace(b, **{link: [i for i in getattr(b, link) if i in ids[link]]})
+            if any(i not in ids[link] for i in getattr(b, link))
+            else b
+            for b in columns[name]
+        ]
+    return _rebuild(theirs, aim_text=aim_text, **columns)

@@ -8,13 +8,15 @@ the records' own validators.
 Sources: IHI, "The Breakthrough Series" white paper (2003): every team needs system
 leadership, technical expertise and day-to-day leadership, usually three members attend each
 learning session; three learning sessions separated by action periods, two days each (one-day
-sessions are discouraged), within about 6-18 months, ending in a closing congress.
+sessions are discouraged), ending in a closing congress; the usual length, with its source, is
+``kit.content.collaborative_length()``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from kit.content import collaborative_length
 from kit.qi.records import Collaborative, Milestone, Team
 
 __all__ = [
@@ -28,8 +30,9 @@ __all__ = [
 
 MIN_LEARNING_SESSIONS = 3
 MIN_SESSION_DAYS = 2
-MIN_MONTHS = 6
-MAX_MONTHS = 18
+#: the usual length of a collaborative, in months (kit/content/collaborative.yaml)
+MIN_MONTHS = int(collaborative_length()["min"])
+MAX_MONTHS = int(collaborative_length()["max"])
 
 
 def roster_warnings(team: Team) -> list[str]:
@@ -142,7 +145,8 @@ def timeline_warnings(
     if first and not (min_months <= months <= max_months):
         warnings.append(
             f"From {first.label} to the end the timeline spans about {months:.0f} months; a "
-            f"Breakthrough Series usually runs {min_months} to {max_months} months."
+            f"Breakthrough Series usually runs {min_months} to {max_months} months (IHI "
+            "Breakthrough Series white paper, 2003)."
         )
     return warnings
 

@@ -18,6 +18,7 @@ imports every step model in a fresh interpreter and checks it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from kit.store import Saved
 
 R = TypeVar("R", bound=Record)
+#: ``merge(loaded, mine, theirs)``: two edits of one record made from the version loaded
+Merge = Callable[[R, R, R], R]
 
 
 class EditConflict(Conflict):
@@ -66,6 +69,15 @@ def changed_fields(before: BaseModel | None, after: BaseModel | None) -> list[st
     ]
 
 
+def person(updated_by: str) -> str:
+    """How a banner names who saved: the store writes "Name (Team)", and a participant
+    signed in under the team's own name would read "Riverside (Riverside)": the team once."""
+    match = re.fullmatch(r"(.+) \((.+)\)", updated_by.strip())
+    if match and match.group(1).strip().casefold() == match.group(2).strip().casefold():
+        return f"someone in {match.group(2).strip()}"
+    return updated_by
+
+
 def explain_conflict(
     store: Any, actor: Actor, record: Record, loaded: Any, error: Conflict
 ) -> EditConflict:
@@ -77,9 +89,11 @@ def explain_conflict(
     except (KitInputError, PermissionDenied):  # deleted since, or no longer readable
         return EditConflict(str(error))
     before = loaded.record if loaded is not None else None
-    return EditConflict(
-        str(error), saved_by=current.updated_by, changed=changed_fields(before, current.record)
-    )
+    who = person(current.updated_by)
+    message = str(error).replace(current.updated_by, who, 1)
+    if message and message[0].islower():
+        message = message[0].upper() + message[1:]
+    return EditConflict(message, saved_by=who, changed=changed_fields(before, current.record))
 
 
 def save_versioned(store: Any, actor: Actor, record: R, loaded: Saved[R] | None) -> Saved[R]:
@@ -136,13 +150,45 @@ class VersionedRecord(Generic[R]):
         self.record = saved.record if saved is not None else blank
         return self.record
 
-    def save(self, record: R) -> Saved[R]:
-        """Save a changed record; an unchanged one makes no new version."""
+    def save(self, record: R, merge: Merge[R] | None = None) -> Saved[R]:
+        """Save a changed record; an unchanged one makes no new version.
+
+        With ``merge`` (``merge(loaded, mine, theirs)``), a save that finds a newer version
+        merges the two edits against the version loaded and saves the result over the newer
+        one; ``merge`` raises ``ValueError`` when the edits cannot both stand, and that is
+        the ``EditConflict`` (with its reason appended)."""
         if self.saved is not None and record == self.saved.record:
             return self.saved
-        saved = save_versioned(self.store, self.actor, record, self.saved)
+        try:
+            saved = save_versioned(self.store, self.actor, record, self.saved)
+        except EditConflict as error:
+            if merge is None or self.saved is None:
+                raise
+            saved = self._merge(record, merge, error)
         self.saved, self.record = saved, saved.record
         return saved
+
+    def _merge(self, record: R, merge: Merge[R], error: EditConflict) -> Saved[R]:
+        """Merge ``record`` into each newer version in turn (another save may land between)."""
+        assert self.saved is not None
+        base = self.saved.record
+        for _attempt in range(3):
+            try:
+                current = self.store.get(self.kind, str(record.id), self.actor)
+            except (KitInputError, PermissionDenied):
+                raise error from None
+            try:
+                merged = merge(base, record, current.record)
+            except ValueError as clash:
+                raise EditConflict(
+                    f"{error} {clash}", saved_by=error.saved_by, changed=error.changed
+                ) from None
+            try:
+                return save_versioned(self.store, self.actor, merged, current)
+            except EditConflict as again:
+                error = again
+                base, record = current.record, merged
+        raise error
 
     def history(
         self, describe: Callable[[R], str], *, summary_in_label: bool = False

@@ -188,3 +188,58 @@ def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, k
         assert text.replace("'", "&#x27;") in page_html or text in page_html, text
     assert saved["png"].read_bytes().startswith(b"\x89PNG")
     check_no_page_errors(page)
+
+
+def test_two_browsers_add_different_primary_drivers_and_both_land(
+    page, kit_server, browser_context
+):
+    """Issue 10: the second save is merged with the first, not refused."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
+    open_app(page, kit_server, NOTEBOOK, join="NOR-2026")
+    page.wait_for_selector(".kit-cp-chart canvas", timeout=60_000)
+    other = browser_context.new_page()
+    try:
+        other.set_viewport_size({"width": 1280, "height": 900})
+        wait_for_kernel_pool(kit_server, NOTEBOOK, 2)
+        open_app(other, kit_server, NOTEBOOK, join="NOR-2026")
+        other.wait_for_selector(".kit-cp-chart canvas", timeout=60_000)
+        before = len(stored_diagram(kit_server, "team-northfield").primary_drivers)
+
+        page.fill(".kit-cp-primary-text input", "Added in the first browser")
+        page.click(".kit-cp-add-primary")
+        wait_for_text(page, "kit-save-state", "Saved")
+        other.fill(".kit-cp-primary-text input", "Added in the second browser")
+        other.click(".kit-cp-add-primary")
+        wait_for_text(other, "kit-save-state", "Saved")
+
+        texts = [p.text for p in stored_diagram(kit_server, "team-northfield").primary_drivers]
+        assert len(texts) == before + 2
+        assert texts[-2:] == ["Added in the first browser", "Added in the second browser"]
+        assert not other.locator(".kit-cp-conflict").is_visible()
+        check_no_page_errors(other)
+    finally:
+        other.close(run_before_unload=True)
+    check_no_page_errors(page)
+
+
+def test_on_a_phone_the_diagram_scrolls_sideways(page, kit_server):
+    """Issue 10: at 375 px the drawing keeps its width inside a box that scrolls."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
+    open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
+    page.wait_for_selector(".kit-cp-chart canvas", timeout=60_000)
+    sizes = page.evaluate(
+        """() => { const box = document.querySelector('.kit-cp-chart-box');
+            const style = getComputedStyle(box);
+            return {scroll: box.scrollWidth, client: box.clientWidth,
+                    overflow: style.overflowX,
+                    right: box.getBoundingClientRect().right,
+                    page: document.documentElement.clientWidth}; }"""
+    )
+    assert sizes["scroll"] > sizes["client"] + 100, sizes  # the drawing is wider than the box
+    assert sizes["overflow"] in ("auto", "scroll"), sizes
+    assert sizes["right"] <= sizes["page"] + 1, sizes  # the box itself fits the screen
+    page.eval_on_selector(".kit-cp-chart-box", "box => { box.scrollLeft = 400; }")
+    assert page.eval_on_selector(".kit-cp-chart-box", "box => box.scrollLeft") > 0
+    check_no_page_errors(page)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 import kit.content as content
 from tests.content.names import ROOT
 
@@ -48,17 +46,6 @@ def test_the_length_has_one_figure_and_a_source() -> None:
     assert "Breakthrough Series" in citation and "2003" in citation
 
 
-#: places outside the content area that still printed another range when this test was
-#: written (a path, or a folder ending in "/"); their own engineers change them to read
-#: kit.content.collaborative_length()
-NOT_YET_AGREED = {
-    "kit/steps/setup/": "the timeline check's docstring and heading say 6 to 18 months",
-    "kit/qi/team.py": "MIN_MONTHS/MAX_MONTHS and the timeline warning say 6 to 18 months",
-    "kit/qi/aims.py": "MAX_MONTHS_AHEAD's comment says 6-18 months",
-    "kit/qi/aim_parts.py": "the same comment, where the qi branch moves it",
-}
-
-
 def _wrong_ranges(text: str) -> list[str]:
     length = content.collaborative_length()
     return [
@@ -68,20 +55,8 @@ def _wrong_ranges(text: str) -> list[str]:
     ]
 
 
-def _pending(name: str) -> bool:
-    return any(name == p or (p.endswith("/") and name.startswith(p)) for p in NOT_YET_AGREED)
-
-
 def test_every_month_range_the_kit_prints_is_that_figure() -> None:
-    wrong = {name: _wrong_ranges(text) for name, text in _texts() if not _pending(name)}
-    assert {name: words for name, words in wrong.items() if words} == {}
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(NOT_YET_AGREED.values()))
-def test_the_places_outside_the_content_area_agree_too() -> None:
-    """Fails (as expected) until every place in NOT_YET_AGREED prints the same figure; then it
-    passes, strict xfail turns that into a failure, and the list and this marker go."""
-    wrong = {name: _wrong_ranges(text) for name, text in _texts() if _pending(name)}
+    wrong = {name: _wrong_ranges(text) for name, text in _texts()}
     assert {name: words for name, words in wrong.items() if words} == {}
 
 

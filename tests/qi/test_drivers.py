@@ -416,3 +416,45 @@ def test_layout_geometry_lives_in_its_own_module_and_is_re_exported() -> None:
     assert dd.layout is driver_layout.layout
     assert dd.DiagramLayout is driver_layout.DiagramLayout
     assert dd.AIM_ID == driver_layout.AIM_ID
+
+
+# --- merging two people's edits (issue 10) ------------------------------------------------
+
+
+def _base_for_merge():
+    base = dd.add_primary(DriverDiagram(id="dd-m", collaborative_id="c"), "Known risk")
+    return dd.add_secondary(base, "Risk assessed", [base.primary_drivers[0].id])
+
+
+def test_merge_keeps_both_additions_and_edits_of_different_boxes():
+    base = _base_for_merge()
+    mine = dd.rename(dd.add_primary(base, "Mine"), base.primary_drivers[0].id, "Known risk, ward")
+    theirs = dd.add_primary(base, "Theirs")
+    merged = dd.merge(base, mine, theirs)
+    assert [p.text for p in merged.primary_drivers] == ["Known risk, ward", "Theirs", "Mine"]
+    assert merged.secondary_drivers == base.secondary_drivers
+
+
+def test_merge_refuses_two_edits_of_the_same_box():
+    base = _base_for_merge()
+    box = base.primary_drivers[0].id
+    with pytest.raises(dd.SameBoxEdited) as caught:
+        dd.merge(base, dd.rename(base, box, "Mine"), dd.rename(base, box, "Theirs"))
+    assert caught.value.boxes == ["Mine"]
+
+
+def test_merge_drops_links_to_a_box_deleted_on_the_other_side():
+    base = _base_for_merge()
+    primary = base.primary_drivers[0].id
+    mine = dd.add_secondary(base, "Medicines reviewed", [primary])
+    theirs = dd.delete(base, primary)
+    merged = dd.merge(base, mine, theirs)
+    assert merged.primary_drivers == []
+    assert all(s.primary_ids == [] for s in merged.secondary_drivers)
+    assert [s.text for s in merged.secondary_drivers] == ["Risk assessed", "Medicines reviewed"]
+
+
+def test_merge_of_identical_edits_is_that_edit():
+    base = _base_for_merge()
+    same = dd.rename(base, base.primary_drivers[0].id, "Same words")
+    assert dd.merge(base, same, same) == same

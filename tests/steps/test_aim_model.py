@@ -107,9 +107,11 @@ def test_text_in_the_baseline_is_a_message_beside_that_field(store):
     draft = model.draft(form(model, baseline="abc", target="some"))
     assert draft.errors["baseline"] == "Baseline must be a number; 'abc' is not."
     assert draft.errors["target"] == "Target must be a number; 'some' is not."
-    assert draft.aim.baseline is None  # the rest of the form still gets feedback
-    with pytest.raises(KitInputError, match="Baseline must be a number"):
-        model.save(draft)
+    assert draft.shown.baseline is None  # the rest of the form still gets feedback
+    assert draft.aim.baseline == 4.1  # what would be saved keeps the saved number
+    before = len(store.revisions(Aim, model.aim.id, Actor.system()))
+    model.save(draft)  # nothing else changed: no new version
+    assert len(store.revisions(Aim, model.aim.id, Actor.system())) == before
     assert store.get(Aim, model.aim.id, Actor.system()).record.baseline == 4.1
 
 
@@ -270,3 +272,66 @@ def test_faculty_read_any_teams_aim_but_do_not_edit_it(store):
         model.save(model.draft(form(model, target="1")))
     with pytest.raises(PermissionDenied):
         model.restore(1)
+
+
+# --- one bad field does not hold back the others (issue 10) ------------------------------
+
+
+def test_a_bad_date_and_an_overlong_place_do_not_stop_the_other_fields_saving(store):
+    """Issue 10: "by when" 2020-01-01 and 5,000 characters in "where"; later edits to "what"
+    and "for whom" must survive a reload."""
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    long_place = "Ward 7 " * 715  # 5,005 characters
+    model.save(model.draft(form(model, by_when=dt.date(2020, 1, 1), where=long_place)))
+    draft = model.draft(
+        form(
+            model,
+            by_when=dt.date(2020, 1, 1),
+            where=long_place,
+            what="falls with harm",
+            for_whom="adults over 65",
+        )
+    )
+    assert "must come after the end of the baseline period" in draft.errors["by_when"]
+    assert "too long" in draft.errors["where"]
+    assert set(draft.errors) == {"by_when", "where"}
+    assert draft.shown.by_when == dt.date(2020, 1, 1)  # the form keeps what was typed
+    model.save(draft)
+
+    again = AimModel(store, RIVERSIDE, today=TODAY)  # a reload
+    assert (again.aim.what, again.aim.for_whom) == ("falls with harm", "adults over 65")
+    assert again.aim.by_when == dt.date(2027, 2, 28)  # the saved date, not the rejected one
+    assert again.aim.where == "Riverside General, Ward 7"
+
+
+def test_a_record_rule_on_one_field_keeps_that_field_saved_and_saves_the_rest(store):
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    draft = model.draft(form(model, unit="u" * 81, what="falls with harm"))
+    assert "Unit is too long" in draft.errors["unit"]
+    model.save(draft)
+    saved = store.get(Aim, model.aim.id, Actor.system()).record
+    assert (saved.what, saved.unit) == ("falls with harm", "falls per 1,000 patient-days")
+
+
+def test_an_aim_never_saved_is_not_saved_blank(store):
+    """Checking an aim (or any event that changes nothing) makes no version."""
+    saved = store.find(Aim, Actor.system(), team_id="team-riverside")[0]
+    store.delete(Aim, saved.record.id, Actor.system(), expected_version=saved.version)
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    assert model.save(model.draft(model.values())) is None
+    assert store.find(Aim, Actor.system(), team_id="team-riverside") == []
+
+
+def test_dates_are_judged_from_the_day_the_aim_was_set_and_the_collaborative_end(store):
+    first = store.revisions(Aim, "aim-team-riverside", Actor.system())[0].saved_at.date()
+    assert AimModel(store, RIVERSIDE).set_on() == first  # the real clock: the first save
+    later = first + dt.timedelta(days=400)
+    assert AimModel(store, RIVERSIDE, today=later).set_on() == first  # not the reading day
+    model = AimModel(store, RIVERSIDE, today=TODAY)
+    closes = model.ends_on()
+    assert closes is not None
+    late = closes + dt.timedelta(days=40)
+    review = model.review(model.draft(form(model, by_when=late)).shown)
+    by_when = next(f for f in review.findings if f.element == "by_when")
+    assert "after the collaborative closes" in by_when.message
+    assert "when the aim was set" in by_when.message or by_when.status == "weak"

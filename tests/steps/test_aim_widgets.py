@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kit.qi import Aim
 from kit.steps import aim
+from kit.steps.aim.model import AimModel
 from kit.steps.aim.view import AimView
 from kit.store import Actor
 from kit.ui.session import Identity, issue_token
@@ -14,6 +17,14 @@ COLLAB = "demo-falls"
 RIVERSIDE = Identity("participant", COLLAB, "team-riverside", "Riverside")
 FACULTY = Identity("facilitator", COLLAB, None, "Facilitator")
 SOON = dt.date.today() + dt.timedelta(days=300)
+
+
+@pytest.fixture(autouse=True)
+def _collaborative_runs_past_the_test_dates(monkeypatch):
+    """The demo's timeline has fixed dates while these tests use the real clock: let the
+    collaborative close two years from now, so a date ``SOON`` is always within it (the
+    model tests check the closing date itself, with a fixed clock)."""
+    monkeypatch.setattr(AimModel, "ends_on", lambda self: dt.date.today() + dt.timedelta(days=730))
 
 
 def open_app(store, identity: Identity = RIVERSIDE, **params):
@@ -219,3 +230,68 @@ def test_no_two_widgets_share_a_layout(store):
     _shell, view = open_app(store)
     layouts = [id(x.layout) for x in walk(view) if hasattr(x, "layout")]
     assert len(layouts) == len(set(layouts))
+
+
+# --- issue 10: saving keeps good work, feedback agrees with itself ----------------------
+
+
+def test_a_bad_date_and_a_long_place_do_not_lose_later_edits_after_a_reload(store):
+    shell, view = open_app(store)
+    view.by_when.value = dt.date(2020, 1, 1)
+    view.where.value = "x" * 5000
+    view.flush()
+    assert "must come after" in text_of(view.errors["by_when"])
+    assert "too long" in text_of(view.errors["where"])
+    view.what.value = "falls with harm"
+    view.for_whom.value = "adults over 65"
+    view.flush()
+    assert view.where.value == "x" * 5000  # typed work stays in the form
+    assert view.by_when.value == dt.date(2020, 1, 1)
+    assert "the rest is saved" in text_of(shell.save_state)
+
+    _shell, again = open_app(store)  # a reload
+    assert (again.what.value, again.for_whom.value) == ("falls with harm", "adults over 65")
+    assert again.by_when.value == dt.date(2027, 2, 28)
+    assert again.where.value == "Riverside General, Ward 7"
+
+
+def test_the_feedback_beside_a_field_never_contradicts_its_message(store):
+    _shell, view = open_app(store)
+    view.by_when.value = dt.date(2020, 1, 1)
+    view.where.value = "x" * 5000
+    by_when = text_of(view.feedback["by_when"])
+    where = text_of(view.feedback["where"])
+    assert "choose a date" not in by_when.lower() and "Done" not in by_when
+    assert "must come after" in by_when
+    assert "Done" not in where and "too long" in where
+
+
+def test_a_modest_target_is_not_called_done(store):
+    _shell, view = open_app(store)
+    view.target.value = "3.2"  # a 22% fall: modest for falls
+    stretch, how_much = text_of(view.stretch), text_of(view.feedback["how_much"])
+    assert "modest" in stretch.lower()
+    assert "Done" not in stretch and "Done" not in how_much
+    assert "Could be bolder" in stretch
+
+
+def test_checking_an_aim_makes_no_new_version(store):
+    _shell, view = open_app(store)
+    view.free_text.value = "Reduce falls by some amount soon"
+    view.flush()
+    versions = len(store.revisions(Aim, "aim-team-riverside", Actor.system()))
+    view.check_text_button.click()
+    view.check_text_button.click()
+    view.flush()
+    assert len(store.revisions(Aim, "aim-team-riverside", Actor.system())) == versions
+
+
+def test_a_team_without_an_aim_gets_none_saved_by_checking_or_by_an_echo(store):
+    saved = store.find(Aim, Actor.system(), team_id="team-riverside")[0]
+    store.delete(Aim, saved.record.id, Actor.system(), expected_version=saved.version)
+    _shell, view = open_app(store)
+    view.check_text_button.click()
+    view.what.value = ""  # the browser echoing an unchanged value
+    view._on_edit({})
+    view.flush()
+    assert store.find(Aim, Actor.system(), team_id="team-riverside") == []

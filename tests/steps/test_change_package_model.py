@@ -288,18 +288,49 @@ def test_adopting_needs_a_package(store):
 # --- concurrency and history ---------------------------------------------------------------
 
 
-def test_a_stale_edit_is_a_conflict_and_overwrites_nothing(store):
+def test_two_tabs_adding_different_boxes_both_land(store):
+    """Issue 10: additions and edits of different boxes merge; neither is refused."""
     first = ChangePackageModel(store, RIVERSIDE)
     second = ChangePackageModel(store, RIVERSIDE)
     first.add_primary("From the first tab")
-    with pytest.raises(Conflict, match="while you were editing"):
-        second.add_primary("From the second tab")
-    texts = [p.text for p in stored(store, "dd-team-riverside").primary_drivers]
-    assert "From the first tab" in texts and "From the second tab" not in texts
-    second.reload()
     second.add_primary("From the second tab")
     texts = [p.text for p in stored(store, "dd-team-riverside").primary_drivers]
     assert texts[-2:] == ["From the first tab", "From the second tab"]
+    assert [p.text for p in second.diagram.primary_drivers][-2:] == texts[-2:]
+    box = first.diagram.primary_drivers[0]
+    first.update_box(box.id, text="Reworded in the first tab")  # stale now: merged too
+    saved = stored(store, "dd-team-riverside")
+    assert saved.primary_drivers[0].text == "Reworded in the first tab"
+    assert "From the second tab" in [p.text for p in saved.primary_drivers]
+
+
+def test_two_edits_of_the_same_box_conflict_and_overwrite_nothing(store):
+    first = ChangePackageModel(store, RIVERSIDE)
+    second = ChangePackageModel(store, RIVERSIDE)
+    box = first.diagram.primary_drivers[0]
+    first.update_box(box.id, text="Worded by the first tab")
+    with pytest.raises(Conflict, match="while you were editing") as caught:
+        second.update_box(box.id, text="Worded by the second tab")
+    assert "both changed 'Worded by the second tab'" in str(caught.value)
+    assert stored(store, "dd-team-riverside").primary_drivers[0].text == "Worded by the first tab"
+    second.reload()
+    second.update_box(box.id, text="Worded by the second tab")
+    assert stored(store, "dd-team-riverside").primary_drivers[0].text == "Worded by the second tab"
+
+
+def test_the_conflict_names_the_person_once(store):
+    """Signed in under the team's name, the store records "Ward 7 (Ward 7)": said once."""
+    name = store.get(Team, "team-riverside", Actor.system()).record.name
+    ward = Actor.participant("team-riverside", name=name, collaborative_id=COLLAB)
+    first = ChangePackageModel(store, ward)
+    second = ChangePackageModel(store, ward)
+    box = first.diagram.primary_drivers[0]
+    first.update_box(box.id, text="Worded by the first tab")
+    with pytest.raises(Conflict) as caught:
+        second.update_box(box.id, text="Worded by the second tab")
+    message = str(caught.value)
+    assert message.count(name) == 1, message
+    assert caught.value.saved_by == f"someone in {name}"
 
 
 def test_history_lists_and_restores_earlier_diagrams(store):
@@ -330,3 +361,20 @@ def test_export_html_holds_every_boxs_text(store):
         assert idea.text in page
     assert "Driver diagram: St Anne" in page
     assert model.file_stem().startswith("driver-diagram-team-stanne-")
+
+
+def test_an_unknown_diagram_is_said_not_to_exist(store):
+    """Issue 10: not "belongs to another team" for a team that is not there at all."""
+    for actor in (RIVERSIDE, FACULTY):
+        with pytest.raises(KitInputError, match="no team has that id") as caught:
+            ChangePackageModel(store, actor, "team-nowhere")
+        assert "another team" not in str(caught.value)
+
+
+def test_the_teams_own_diagram_keeps_its_name_while_the_package_is_open(store):
+    model = ChangePackageModel(store, RIVERSIDE, "")
+    assert model.is_package
+    labels = [label for label, _ in model.choices()]
+    name = store.get(Team, "team-riverside", Actor.system()).record.name
+    assert labels[0] == f"{name}: our driver diagram"
+    assert not any(label.startswith("The collaborative: our") for label in labels)

@@ -208,27 +208,49 @@ def test_history_restores_an_earlier_diagram(store):
     assert "3 primary drivers, 5 secondary drivers, 6 change ideas" in text_of(view.summary)
 
 
-def test_a_conflict_says_so_and_reload_brings_the_saved_diagram(store):
-    shell, view = open_app(store)
+def _reword_in_another_tab(store, box_id: str, text: str) -> None:
     current = store.get(DriverDiagram, "dd-team-stanne", Actor.system())
     store.save(
-        dd.add_primary(current.record, "Added in another tab"),
+        dd.rename(current.record, box_id, text),
         STANNE.actor(),
         expected_version=current.version,
     )
-    add_primary(view, "Added here")
+
+
+def _reword_here(view, box_id: str, text: str) -> None:
+    view.editor.box_picker.value = box_id
+    view.editor.box_text.value = text
+    view.editor.box_save.click()
+
+
+def test_a_conflict_says_so_and_reload_brings_the_saved_diagram(store):
+    shell, view = open_app(store)
+    box = stored(store).primary_drivers[0]
+    _reword_in_another_tab(store, box.id, "Worded in another tab")
+    _reword_here(view, box.id, "Worded here")
     assert "while you were editing" in view.conflict.text
     assert view.conflict.visible
     assert shell.save_state.state == "error"
     view.conflict.reload_button.click()
     assert not view.conflict.visible
-    assert "4 primary drivers" in text_of(view.summary)
-    add_primary(view, "Added here")
-    texts = [p.text for p in stored(store).primary_drivers]
-    assert texts[-2:] == ["Added in another tab", "Added here"]
+    assert stored(store).primary_drivers[0].text == "Worded in another tab"
+    _reword_here(view, box.id, "Worded here")
+    assert stored(store).primary_drivers[0].text == "Worded here"
 
 
-def test_keep_mine_adds_my_box_on_top_of_the_other_tabs_diagram(store):
+def test_keep_mine_puts_my_wording_on_top_of_the_other_tabs(store):
+    shell, view = open_app(store)
+    box = stored(store).primary_drivers[0]
+    _reword_in_another_tab(store, box.id, "Worded in another tab")
+    _reword_here(view, box.id, "Worded here")
+    assert view.conflict.visible
+    view.conflict.keep_button.click()
+    assert not view.conflict.visible
+    assert shell.save_state.state == "saved"
+    assert stored(store).primary_drivers[0].text == "Worded here"
+
+
+def test_a_box_added_in_another_tab_and_one_added_here_both_land(store):
     shell, view = open_app(store)
     current = store.get(DriverDiagram, "dd-team-stanne", Actor.system())
     store.save(
@@ -237,8 +259,6 @@ def test_keep_mine_adds_my_box_on_top_of_the_other_tabs_diagram(store):
         expected_version=current.version,
     )
     add_primary(view, "Added here")
-    assert view.conflict.visible
-    view.conflict.keep_button.click()
     assert not view.conflict.visible
     assert shell.save_state.state == "saved"
     texts = [p.text for p in stored(store).primary_drivers]
@@ -309,16 +329,28 @@ def test_the_figure_grows_with_the_boxes_so_30_plus_stay_readable():
     assert small.y_range.end == big.y_range.end
 
 
-def test_labels_wrap_and_clip_but_the_tooltip_keeps_the_whole_text():
+def test_long_labels_wrap_whole_and_their_boxes_grow_to_fit():
+    """Issue 10: a long change idea is wrapped, never cut with "...", in the diagram and so
+    in its exports (which draw the same figure)."""
     long_text = "A very long change idea " * 8
     d = dd.add_primary(big_diagram(1, 1, 0), "P")
-    d = dd.add_change_idea(d, long_text.strip(), ["s00"])
-    data = chart.box_data(dd.layout(d))
+    d = dd.add_change_idea(d, long_text.strip(), ["s00"], "use_reminders")
+    result = dd.layout(d)
+    data = chart.box_data(result)
     i = data["text"].index(long_text.strip())
-    assert data["label"][i].count("\n") == chart.MAX_LINES - 1
-    assert data["label"][i].endswith("…")
-    aim = data["kind"].index("aim")
-    assert "\n" in data["label"][aim] and not data["label"][aim].endswith("…")
+    label = data["label"][i]
+    assert "…" not in label and "..." not in label
+    assert " ".join(label.split("\n")[:-1]) == long_text.strip()
+    assert label.split("\n")[-1] == "[Use reminders]"  # the change concept, on the box
+    lines = label.count("\n") + 1
+    assert data["height"][i] >= lines * 0.2  # room for every line
+    assert all(
+        b.height <= result.height / max(len(result.column(x)) for x in range(4))
+        for b in result.boxes
+        if b.kind != "aim"
+    )
+    page = chart.to_html(d, title="t")
+    assert "A very long change idea A very long" in page.replace("\\n", " ")
 
 
 def test_orphans_get_a_warning_border_and_concepts_a_tooltip():
@@ -358,3 +390,20 @@ def test_no_two_widgets_share_a_layout(store):
         view.editor.box_picker.value = ""
         assert view.primary_text.layout.display != "none"
         assert view.idea_secondaries.layout.display != "none"
+
+
+def test_an_unknown_diagram_in_the_address_says_it_does_not_exist(store):
+    shell = change_package.app(
+        store=store, params={"session": issue_token(RIVERSIDE), "diagram": "team-nowhere"}
+    )
+    assert "no team has that id" in shell.alert.text
+    assert "another team" not in shell.alert.text
+
+
+def test_buttons_whose_words_change_are_sized_to_their_words(store):
+    """Issue 10: "Click again to re..." was cut by a fixed button width."""
+    _shell, view = open_app(store)
+    for button in (view.adopt_button, view.clear_button):
+        assert button.layout.width == "auto"
+    view.clear_button.click()
+    assert view.clear_button.description == "Click again to empty our diagram"

@@ -174,7 +174,7 @@ def test_an_empty_timeline_says_where_to_start(fresh):
     fresh.set_milestone("prework", None, dt.date(2025, 11, 3), dt.date(2025, 12, 19))
     fresh.set_milestone("learning_session", 1, dt.date(2026, 1, 5), dt.date(2026, 1, 6))
     fresh.set_milestone("closing_congress", None, dt.date(2027, 12, 1), dt.date(2027, 12, 1))
-    assert any("usually runs 6 to 18 months" in w for w in fresh.timeline_warnings())
+    assert any("usually runs 6 to 15 months" in w for w in fresh.timeline_warnings())
 
 
 # --- enrolment ----------------------------------------------------------------------------------

@@ -440,3 +440,40 @@ def test_ratings_keep_every_vote_visible_and_hide_other_voters_on_request():
     assert dots["marker"] == ["triangle", "circle", "circle"]
     assert [f[0] for f in data["factors"]] == ["Falls (2)", "Falls"]  # titles kept apart
     assert data["means"]["mean"] == [4.0]
+
+
+def test_a_second_refused_date_does_not_hide_the_first(store):
+    """Issue 10: each event keeps its own message until its dates are fixed or put back."""
+    shell, view = open_app(store)
+    _start1, end1 = view.timeline.date_inputs["learning_session-1"]
+    start3, _end3 = view.timeline.date_inputs["closing_congress"]
+    end1.value = dt.date(2026, 2, 1)  # before its start
+    start3.value = dt.date(2027, 2, 1)  # overlaps the last action period
+    message = view.timeline.error.value
+    assert "Learning Session 1 ends (2026-02-01) before it starts" in message
+    assert "overlaps" in message
+    assert end1.value == dt.date(2026, 2, 1)  # the rejected date stays in its box
+    start3.value = dt.date(2027, 3, 16)  # back to the saved date
+    assert "overlaps" not in view.timeline.error.value
+    assert "Learning Session 1 ends" in view.timeline.error.value
+    end1.value = dt.date(2026, 2, 4)
+    assert view.timeline.error.value == ""
+
+
+def test_every_readiness_verdict_has_its_own_colour_class():
+    """The borderline verdict (kit.qi.topics) is not shown in the develop-first colour."""
+    import typing
+    from pathlib import Path
+
+    from kit.qi.topics import Readiness
+    from kit.steps.setup.view.topics import VERDICT_CLASSES
+
+    verdicts = set(typing.get_args(typing.get_type_hints(Readiness)["verdict"]))
+    assert set(VERDICT_CLASSES) == verdicts
+    assert len(set(VERDICT_CLASSES.values())) == len(verdicts)
+    style = (
+        Path(__file__).resolve().parents[2]
+        / "kit/share/jupyter/voila/templates/bts-kit/kit-style.html"
+    ).read_text()
+    for css in VERDICT_CLASSES.values():
+        assert f".{css}" in style, css

@@ -15,22 +15,25 @@ import ipywidgets as w
 
 from kit.content import aim_prompts
 from kit.qi.aims import ELEMENT_LABELS, ELEMENTS, AimReview
-from kit.steps.aim.model import AimModel, Draft
+from kit.steps.aim.model import FIELD_ELEMENTS, AimModel, Draft
 from kit.ui.app import AppContext, AppShell, run
 from kit.ui.step import StepView, edit_handler
 from kit.ui.widgets import classed, field_error, guarded, set_field_error, wide
 
 _STATUS = {
     "ok": ("✓", "Done"),
+    "bolder": ("!", "Could be bolder"),
     "weak": ("!", "Needs work"),
     "missing": ("✗", "Missing"),
 }
+#: the colour of each status word (kit-style.html): a modest target is amber, not green
+_STATUS_CLASS = {"bolder": "weak"}
 
 
 def _finding_html(status: str, message: str) -> str:
     icon, word = _STATUS[status]
     return (
-        f'<div class="kit-finding kit-finding-{status}">'
+        f'<div class="kit-finding kit-finding-{_STATUS_CLASS.get(status, status)}">'
         f'<b aria-hidden="true">{icon}</b> <span class="kit-status-word">{word}: </span>'
         f"{html.escape(message)}</div>"
     )
@@ -50,6 +53,28 @@ def _review_html(review: AimReview, title: str = "") -> str:
     head = f"<h4 class='kit-h-tight'>{html.escape(title)}</h4>" if title else ""
     verdict = _summary_html(review.passes, review.summary, "kit-aim-summary-text")
     return f"{head}{verdict}<ul class='kit-aim-findings'>{rows}</ul>"
+
+
+def _findings(review: AimReview, errors: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """(status, message) per element: a field's own message replaces its element's verdict,
+    so the feedback never says "Done" beside "too long", and a modest target is never
+    "Done" while the same line asks for a bolder one."""
+    shown = {}
+    for finding in review.findings:
+        status = finding.status
+        if (
+            finding.element == "how_much"
+            and status == "ok"
+            and review.stretch is not None
+            and review.stretch.verdict == "modest"
+        ):
+            status = "bolder"
+        shown[finding.element] = (status, finding.message)
+    for name, message in errors.items():
+        element = FIELD_ELEMENTS.get(name)
+        if element is not None:
+            shown[element] = ("weak", f"Not saved: {message}")
+    return shown
 
 
 class AimView(StepView[AimModel]):
@@ -113,7 +138,17 @@ class AimView(StepView[AimModel]):
         # --- messages ---------------------------------------------------------------
         self.errors = {
             name: classed(field_error(self._inputs[name]), f"kit-aim-error-{name}")
-            for name in ("baseline", "target", "measure_id", "baseline_period_end", "by_when")
+            for name in (
+                "what",
+                "for_whom",
+                "where",
+                "baseline",
+                "target",
+                "unit",
+                "measure_id",
+                "baseline_period_end",
+                "by_when",
+            )
         }
         self.errors["form"] = classed(field_error(self), "kit-aim-error-form")
         self.feedback = {
@@ -210,7 +245,7 @@ class AimView(StepView[AimModel]):
                     labelled("Target", self.target, self.errors["target"]),
                 ],
             ),
-            labelled("Unit", self.unit),
+            labelled("Unit", self.unit, self.errors["unit"]),
             labelled(
                 "End of the baseline period",
                 self.baseline_end,
@@ -220,9 +255,9 @@ class AimView(StepView[AimModel]):
         ]
         builder = w.VBox(
             [
-                self._element("what", [self.what]),
-                self._element("for_whom", [self.for_whom]),
-                self._element("where", [self.where]),
+                self._element("what", [self.what, self.errors["what"]]),
+                self._element("for_whom", [self.for_whom, self.errors["for_whom"]]),
+                self._element("where", [self.where, self.errors["where"]]),
                 self._element("how_much", how_much),
                 self._element("by_when", [self.by_when, self.errors["by_when"]]),
             ]
@@ -337,21 +372,23 @@ class AimView(StepView[AimModel]):
         draft = self.model.draft(self._raw())
         for name, line in self.errors.items():
             set_field_error(line, draft.errors.get(name))
-        review = self.model.review(draft.aim)
-        sentence = html.escape(self.model.sentence(draft.aim))
+        shown = draft.shown
+        review = self.model.review(shown)
+        sentence = html.escape(self.model.sentence(shown))
         self.sentence.value = f"<p class='kit-aim-sentence-text'>{sentence}</p>"
-        self.summary.value = _summary_html(review.passes, review.summary)
-        for finding in review.findings:
-            self.feedback[finding.element].value = _finding_html(finding.status, finding.message)
+        self.summary.value = _summary_html(review.passes and draft.ok, review.summary)
+        findings = _findings(review, draft.errors)
+        for element, (status, message) in findings.items():
+            self.feedback[element].value = _finding_html(status, message)
         if review.stretch is not None:
             verdict = review.stretch.verdict
-            status = "ok" if verdict in ("stretch", "modest") else "weak"
+            status = {"stretch": "ok", "modest": "bolder"}.get(verdict, "weak")
             self.stretch.value = (
                 f"<b>Stretch check:</b> {_finding_html(status, review.stretch.message)}"
             )
         else:
             self.stretch.value = ""
-        measure = self.model.measure(draft.aim.measure_id)
+        measure = self.model.measure(shown.measure_id)
         if measure is None:
             self.direction.value = (
                 "<span class='kit-small kit-muted'>Pick the measure that will show "
@@ -443,17 +480,24 @@ class AimView(StepView[AimModel]):
         self.alert.show("The builder now holds what we could read from your aim.", "info")
 
     def _save_now(self) -> None:
-        """The autosave, when typing pauses: the form's aim, if every field can be read."""
+        """The autosave, when typing pauses: every field that can be saved is saved; one that
+        cannot keeps its message and its text in the form, and its saved value in the store."""
         draft = self._refresh()
         if draft is None or not self.model.can_edit:
             return
-        if not draft.ok:
-            self.save_state.set("error", "fix the field marked in red")
-            return
-        self.commit(self._save_form, after=self._refresh_history)
+        saved = self.commit(self._save_form, after=self._refresh_history)
+        if saved and not draft.ok:
+            fields = [
+                name.replace("_", " ") if name != "form" else "the aim" for name in draft.errors
+            ]
+            self.save_state.set(
+                "error",
+                f"{', '.join(fields)} (fix the field marked in red; the rest is saved)",
+            )
 
     def _save_form(self) -> None:
-        """What ``commit`` runs, and runs again for "Keep mine": the form as it is now."""
+        """What ``commit`` runs, and runs again for "Keep mine": what can be saved of the form
+        as it is now (a field with an error keeps its saved value)."""
         self.model.save(self.model.draft(self._raw()))
 
     @guarded()

@@ -119,7 +119,8 @@ class ChangePackageModel(StepModel):
             names = sorted((s.record.name, s.record.id) for s in teams)
             options += [(f"{name}: driver diagram", tid) for name, tid in names]
         else:
-            options.insert(0, (f"{self.team_name()}: our driver diagram", str(self.own_team_id)))
+            own = str(self.own_team_id)
+            options.insert(0, (f"{self.team_name(own)}: our driver diagram", own))
         return options
 
     def team_name(self, team_id: str | None = None) -> str:
@@ -129,7 +130,20 @@ class ChangePackageModel(StepModel):
         return self.store.get(Team, team_id, self.actor).record.name
 
     def select(self, team_id: str) -> DriverDiagram:
-        """Open the package ("") or a team's diagram; a participant opens only their own."""
+        """Open the package ("") or a team's diagram; a participant opens only their own.
+
+        A team that does not exist is said not to exist (the store's own answer), before any
+        question of whose it is."""
+        if team_id != PACKAGE and team_id != self.own_team_id:
+            try:
+                self.store.get(Team, team_id, self.actor)
+            except KitInputError:
+                raise KitInputError(
+                    f"There is no driver diagram '{team_id[:60]}': no team has that id. Choose "
+                    "one from the list."
+                ) from None
+            except PermissionDenied:
+                pass
         if team_id != PACKAGE and not self.is_facilitator and team_id != self.own_team_id:
             raise PermissionDenied(
                 "That driver diagram belongs to another team; each team sees only its own work."
@@ -200,9 +214,11 @@ class ChangePackageModel(StepModel):
         )
 
     def commit(self, diagram: DriverDiagram) -> Saved[DriverDiagram]:
-        """Save a changed diagram against the version loaded (``Conflict`` if stale)."""
+        """Save a changed diagram against the version loaded. When someone saved since, the
+        two edits are merged box by box (``kit.qi.drivers.merge``): additions and edits of
+        different boxes both land; ``Conflict`` only when both changed the same box."""
         self._require_edit()
-        return self.current.save(diagram)
+        return self.current.save(diagram, merge=dd.merge)
 
     def edit(self, change: Callable[..., DriverDiagram], *args: Any, **kwargs: Any) -> Saved:
         """Apply one pure edit from ``kit.qi.drivers`` and save the result."""

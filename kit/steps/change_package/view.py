@@ -54,11 +54,21 @@ class ChangePackageView(StepView[ChangePackageModel]):
         self.readonly_note = classed(w.HTML(), "kit-cp-readonly")
         self.heading = classed(w.HTML(), "kit-cp-heading")
         self.adopt_button = classed(
-            w.Button(description="Adopt the change package", icon="copy", button_style="info"),
+            w.Button(
+                description="Adopt the change package",
+                icon="copy",
+                button_style="info",
+                layout=w.Layout(width="auto"),  # "Click again to replace..." shown whole
+            ),
             "kit-cp-adopt",
         )
         self.clear_button = classed(
-            w.Button(description="Start from an empty diagram", icon="file"), "kit-cp-clear"
+            w.Button(
+                description="Start from an empty diagram",
+                icon="file",
+                layout=w.Layout(width="auto"),
+            ),
+            "kit-cp-clear",
         )
         self.adopt_note = classed(w.HTML(), "kit-cp-adopt-note")
 
@@ -199,7 +209,10 @@ class ChangePackageView(StepView[ChangePackageModel]):
         )
         self.edit_area = w.VBox([aim_row, adders, self.editor])
         self.edit_area.add_class("kit-cp-edit-area")
-        self.chart_box = w.Box([self.chart_widget], layout=w.Layout(overflow="auto", width="100%"))
+        self.chart_box = classed(
+            w.Box([self.chart_widget], layout=w.Layout(overflow="auto", width="100%")),
+            "kit-cp-chart-box",
+        )
         export = w.VBox(
             [
                 w.HTML(

@@ -82,6 +82,7 @@ class TimelineEdits(SetupState):
 
     def timeline_warnings(self) -> list[str]:
         """Advice on a timeline that is valid but unusual (missing sessions, one-day sessions,
-        no action period between sessions, a length outside 6-18 months). The record's
+        no action period between sessions, a length outside the usual one of
+        ``kit.content.collaborative_length()``). The record's
         validators already refuse the impossible: an end before a start, overlaps."""
         return timeline_warnings(self.collaborative.record)

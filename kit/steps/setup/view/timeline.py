@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from kit.charts.setup_charts import timeline_chart, update_timeline
+from kit.content import collaborative_length
 from kit.steps.setup.model import MILESTONE_SLOTS, Slot
 from kit.steps.setup.view.section import Section, heading, warning_html
 from kit.ui.step import edit_handler
@@ -31,11 +34,15 @@ class TimelineSection(Section):
         self.date_inputs: dict[str, tuple[w.DatePicker, w.DatePicker]] = {}
         self.clear_buttons: dict[str, w.Button] = {}
         self.error = classed(field_error(self.chart), "kit-setup-timeline-error")
+        #: each event's own message, kept until that event's dates are fixed or put back: a
+        #: second refused date adds its message to the first instead of replacing it
+        self.slot_errors: dict[str, str] = {}
         parts: list[w.Widget] = [
             heading(
                 "Timeline",
                 "Prework, three learning sessions with action periods between them, and a "
-                "closing congress: most collaboratives last 6 to 18 months.",
+                "closing congress: the IHI Breakthrough Series white paper (2003) describes "
+                f"a learning system of {collaborative_length()['wording']}.",
             )
         ]
         if self.model.is_facilitator:
@@ -73,8 +80,22 @@ class TimelineSection(Section):
                 start, end = self.date_inputs[slot.key]
                 start.value = milestone.start if milestone else None
                 end.value = milestone.end if milestone else None
-            set_field_error(self.error, None)
+            self.slot_errors.clear()
+            self._show_errors()
         self._show_drawing()
+
+    def _show_errors(self) -> None:
+        set_field_error(self.error, " ".join(self.slot_errors.values()) or None)
+
+    def _commit_slot(self, slot: Slot, action: Callable[[], Any], after: Callable[[], Any]) -> None:
+        """Save one event's dates; its message stays beside the others' until it is fixed."""
+        line = w.HTML()
+        saved = self.commit(action, line, after)
+        if saved:
+            self.slot_errors.pop(slot.key, None)
+        else:
+            self.slot_errors[slot.key] = html.unescape(re.sub(r"<[^>]+>", "", line.value))
+        self._show_errors()
 
     def _show_drawing(self) -> None:
         update_timeline(self.figure, self.model.milestones)
@@ -89,9 +110,9 @@ class TimelineSection(Section):
                 end_box.value = end = start
         if start is None and end is None:
             return  # cleared one by one: the Clear button removes the milestone
-        self.commit(
+        self._commit_slot(
+            slot,
             lambda: self.model.set_milestone(slot.kind, slot.number, start, end),
-            self.error,
             lambda: self.quietly(self._show_drawing),
         )
 
@@ -103,8 +124,6 @@ class TimelineSection(Section):
                 start.value = end.value = None
                 self._show_drawing()
 
-        self.commit(
-            lambda: self.model.set_milestone(slot.kind, slot.number, None, None),
-            self.error,
-            refresh,
+        self._commit_slot(
+            slot, lambda: self.model.set_milestone(slot.kind, slot.number, None, None), refresh
         )

@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from kit.steps.setup.view import SetupView
 
 
+#: the colour class of each readiness verdict of a topic (``kit.qi.topics``; the colours are
+#: in kit-style.html): a borderline topic has its own, between ready and develop-first
+VERDICT_CLASSES = {
+    "ready": "kit-good",
+    "borderline": "kit-borderline",
+    "develop_first": "kit-weak",
+    "no_votes": "kit-muted",
+}
+
+
 class TopicsSection(Section):
     """Candidate topics, renamed as they are typed, and the criteria's weights (0 to 10)."""
 
