@@ -113,6 +113,11 @@ class Collaborative(Record):
     reporting: ReportingSettings = Field(
         default_factory=ReportingSettings, title="Reporting settings"
     )
+    #: the SPC rule set every team's charts are read with (``kit.spc``; chosen by the
+    #: facilitator in the charts app, ``kit/steps/charts/``)
+    rule_set: Literal["anhoej", "ihi", "nhs", "western_electric"] = Field(
+        default="anhoej", title="Chart rule set"
+    )
 
     @model_validator(mode="after")
     def _timeline_in_order(self) -> Collaborative:
@@ -430,6 +435,29 @@ class Observation(Record):
             )
 
 
+class ExcludedPoint(BaseModel):
+    """A period left out of a chart's centre line and limits, and why (shown on the chart)."""
+
+    period: dt.date = Field(title="Period")
+    reason: Name = Field(title="Reason")
+
+
+class ChartSettings(Record):
+    """How one team reads one measure's chart: phases, frozen baseline, excluded points.
+
+    Saved by the charts app (``kit/steps/charts/``). ``phase_starts`` are the first periods of
+    each new phase; ``baseline_end`` freezes the centre line and limits on the periods up to
+    it (in each phase, as ``kit.spc.analyze``'s ``freeze`` does).
+    """
+
+    kind: ClassVar[str] = "chart_settings"
+    team_id: str = Field(title="Team")
+    measure_id: str = Field(title="Measure")
+    phase_starts: list[dt.date] = Field(default_factory=list, title="New phases")
+    baseline_end: dt.date | None = Field(default=None, title="Frozen baseline up to")
+    excluded: list[ExcludedPoint] = Field(default_factory=list, title="Excluded points")
+
+
 # --- PDSA ----------------------------------------------------------------------------------
 
 
@@ -563,6 +591,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
         DriverDiagram,
         Measure,
         Observation,
+        ChartSettings,
         PDSACycle,
         Assessment,
         MonthlyReport,

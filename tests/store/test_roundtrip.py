@@ -31,6 +31,7 @@ from kit.qi import (
     TopicCandidate,
     TopicSelection,
 )
+from kit.qi.records import ChartSettings, ExcludedPoint
 from kit.store import Actor, Store
 
 from .conftest import SYSTEM, World
@@ -123,6 +124,13 @@ def full_records(world: World) -> list[Record]:
             numerator=3,
             denominator=10,
             note="first month",
+        ),
+        ChartSettings(
+            team_id=north,
+            measure_id=world.shared_measure.id,
+            phase_starts=[dt.date(2026, 6, 1)],
+            baseline_end=dt.date(2026, 5, 1),
+            excluded=[ExcludedPoint(period=dt.date(2026, 4, 1), reason="IT outage <b>'")],
         ),
         PDSACycle(
             team_id=north,
