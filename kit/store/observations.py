@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from kit.store import changes
 from kit.errors import KitInputError, PermissionDenied
 from kit.qi.records import Measure, Observation, new_id
 from kit.qi.validation import check
@@ -233,6 +234,8 @@ class ObservationStore(StoreCore):
                 conn.execute(observations.insert(), inserts)
             if new_revisions:
                 conn.execute(revisions.insert(), new_revisions)
+        if changed:
+            changes.announce(self, "observation", {str(o.team_id) for o in items})
         return changed
 
     def observations(

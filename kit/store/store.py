@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kit.store import changes
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi.records import Measure, Observation, Record
 from kit.store.access import Actor, check_read, check_write, kind_label
@@ -164,6 +165,7 @@ class Store(ObservationStore, CredentialStore):
             self._revision(
                 conn, kind, record.id, version, action, record.model_dump(mode="json"), who, now
             )
+        changes.announce(self, kind, {scope.team_id} if scope.team_id else set())
         return Saved(record, version, now, who)
 
     def delete(
