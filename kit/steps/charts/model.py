@@ -81,8 +81,10 @@ class ChartsModel(StepModel):
     @property
     def can_edit(self) -> bool:
         """A team sets up its own charts; faculty look without changing them."""
-        return not self.is_facilitator and self.team_id is not None and (
-            self.team_id == self.own_team_id
+        return (
+            not self.is_facilitator
+            and self.team_id is not None
+            and (self.team_id == self.own_team_id)
         )
 
     def teams(self) -> list[tuple[str, str]]:

@@ -116,11 +116,15 @@ def blank_settings(team_id: str, measure_id: str) -> ChartSettings:
 
 def _known(period: dt.date, periods: Sequence[dt.date]) -> dt.date:
     if period not in periods:
-        raise KitInputError(f"{period:%b %Y} is not a period on this chart; pick one of its points.")
+        raise KitInputError(
+            f"{period:%b %Y} is not a period on this chart; pick one of its points."
+        )
     return period
 
 
-def add_phase(settings: ChartSettings, period: dt.date, periods: Sequence[dt.date]) -> ChartSettings:
+def add_phase(
+    settings: ChartSettings, period: dt.date, periods: Sequence[dt.date]
+) -> ChartSettings:
     """A new phase from ``period`` on: its own centre line and limits from that point."""
     _known(period, periods)
     if periods and period == periods[0]:
@@ -164,9 +168,7 @@ def exclude_point(
         )
     kept = [e for e in settings.excluded if e.period != period]
     item = ExcludedPoint(period=period, reason=reason[:200])
-    return settings.model_copy(
-        update={"excluded": sorted([*kept, item], key=lambda e: e.period)}
-    )
+    return settings.model_copy(update={"excluded": sorted([*kept, item], key=lambda e: e.period)})
 
 
 def include_point(settings: ChartSettings, period: dt.date) -> ChartSettings:
