@@ -25,6 +25,8 @@ from kit.errors import KitInputError
 
 EXCLUDED = "kit-excluded"
 READING_TAG = "kit-teaching-chart"
+#: the large chart's name, which browser tests look for in BokehJS's documents
+MAIN = "kit-main-chart"
 
 
 def _title(reading: Any) -> str:
@@ -90,6 +92,7 @@ def teaching_chart(reading: Any, *, width: int = 720, height: int = 360, small: 
         )
     )
     if not small:
+        fig.name = MAIN
         points = next(
             r
             for r in fig.renderers
