@@ -33,9 +33,7 @@ _listeners: list[weakref.ReferenceType] = []
 def listen(callback: Callable[[Change], Any]) -> Callable[[], None]:
     """Call ``callback(change)`` after every save in this process; returns the way to stop."""
     ref: weakref.ReferenceType = (
-        weakref.WeakMethod(callback)  # type: ignore[arg-type]
-        if hasattr(callback, "__self__")
-        else weakref.ref(callback)
+        weakref.WeakMethod(callback) if hasattr(callback, "__self__") else weakref.ref(callback)
     )
     _listeners.append(ref)
 

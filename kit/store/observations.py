@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from kit.store import changes
 from kit.errors import KitInputError, PermissionDenied
 from kit.qi.records import Measure, Observation, new_id
 from kit.qi.validation import check
+from kit.store import changes
 from kit.store.access import Actor, Scope, check_write
 from kit.store.core import StoreCore, _dumps, _now, _period, _Row
 from kit.store.schema import observations, revisions

@@ -15,9 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kit.store import changes
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi.records import Measure, Observation, Record
+from kit.store import changes
 from kit.store.access import Actor, check_read, check_write, kind_label
 from kit.store.core import (
     ANY,

@@ -82,8 +82,7 @@ def test_a_participant_reads_the_shift_and_starts_a_new_phase_at_the_change(page
 
     # the participant clicks the point of April 2026: BokehJS selects it, the kernel hears it
     page.evaluate(
-        f"() => {{ const s = ({MAIN_SOURCE})('kit-points');"
-        " s.selected.indices = [13]; }"
+        f"() => {{ const s = ({MAIN_SOURCE})('kit-points'); s.selected.indices = [13]; }}"
     )
     page.wait_for_function(
         "() => { const el = document.querySelector('.kit-charts-period select');"

@@ -59,8 +59,6 @@ def test_many_series_take_the_option_too() -> None:
         {"team": ["a"] * 6 + ["b"] * 6, "period": list(range(6)) * 2, "value": VALUES * 2}
     )
     frame["out"] = frame["period"] == 2
-    many = analyze_many(
-        frame, chart="i", exclude="out", screened_mr=False, mr_across_excluded=True
-    )
+    many = analyze_many(frame, chart="i", exclude="out", screened_mr=False, mr_across_excluded=True)
     for key in ("a", "b"):
         assert _ucl(many.series(key)) == pytest.approx(11 + 3 * 2.25 / D2)

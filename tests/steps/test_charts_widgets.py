@@ -44,7 +44,20 @@ def test_the_falls_chart_opens_explained_with_its_target_and_chart_choice(store)
     assert "target line at 2.9 comes from the team's aim" in words
     assert "Why a U chart?" in text_of(view.choice)
     assert view.figure is not None and view.chart_box.children
+
+
+def test_the_family_of_measures_is_drawn_on_request_and_follows_changes(store):
+    _shell, view = open_app(store)
+    assert not view.family_figures  # not drawn until asked: the page opens faster
+    view.family_button.click()
     assert len(view.family_figures) == 4  # outcome, outcome, process, balancing
+    small = view.family_figures["m-falls"]
+    view.period.value = SHIFT
+    view.phase_button.click()
+    from kit.charts.spc import PHASES
+
+    assert view.family_figures["m-falls"] is small
+    assert len(next(iter(small.select({"name": PHASES}))).data["x"]) == 1
 
 
 def test_adding_a_phase_by_picking_a_date_saves_and_updates_in_place(store):

@@ -139,6 +139,11 @@ class ChartsView(StepView[ChartsModel]):
         )
         self.export_button.layout.width = "auto"
         self.downloads = classed(w.HTML(), "kit-charts-downloads")
+        self.family_button = classed(
+            w.Button(description="Show the family of measures", icon="th-large"),
+            "kit-charts-family-show",
+        )
+        self.family_button.layout.width = "auto"
         self.family_note = classed(w.HTML(), "kit-charts-family-note")
         self.family_box = classed(w.Box(), "kit-charts-family")
 
@@ -154,6 +159,7 @@ class ChartsView(StepView[ChartsModel]):
         self.exclude_button.on_click(self._on_exclude)
         self.include_button.on_click(self._on_include)
         self.export_button.on_click(self._on_export)
+        self.family_button.on_click(self._on_family)
         self.children = self._layout()
 
         from kit.store import changes
@@ -214,6 +220,7 @@ class ChartsView(StepView[ChartsModel]):
                     "improvement is not bought with harm elsewhere (Provost &amp; Murray, 2011, "
                     "chapter 4).</p>"
                 ),
+                self.family_button,
                 self.family_note,
                 self.family_box,
             ]
@@ -299,6 +306,8 @@ class ChartsView(StepView[ChartsModel]):
         self.chart_box.children = [widget]
 
     _figure_measure: str = ""
+    #: whether the family's small charts were asked for (then they follow every change)
+    family_shown: bool = False
 
     def _show_settings(self, reading: Reading) -> None:
         s = reading.settings
@@ -326,7 +335,13 @@ class ChartsView(StepView[ChartsModel]):
         """The small charts of every measure; updated in place while the measures stay."""
         from kit.charts.teaching import family_grid, update_teaching_chart
 
-        readings = [self.model.read(m.id) for m in self.model.measures]
+        if not self.family_shown:  # drawn on request: five charts at once make the page slow
+            return
+        main = self.reading
+        readings = [
+            main if main is not None and main.measure.id == m.id else self.model.read(m.id)
+            for m in self.model.measures
+        ]
         drawn = [r for r in readings if r.result is not None]
         missing = [r.measure.name for r in readings if r.result is None]
         self.family_note.value = (
@@ -478,6 +493,12 @@ class ChartsView(StepView[ChartsModel]):
     @guarded()
     def _on_include(self, _button: w.Button) -> None:
         self._settings_edit(self.model.include)
+
+    @guarded()
+    def _on_family(self, _button: w.Button) -> None:
+        self.family_shown = True
+        self.family_button.layout.display = "none"
+        self.show_family()
 
     @guarded()
     def _on_export(self, _button: w.Button) -> None:
