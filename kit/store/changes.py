@@ -3,12 +3,13 @@
 A chart open in one app (``kit/steps/charts/``) must update when another widget in the same
 kernel saves data (the data-entry grid, an import). The store announces each save here after
 it is committed; listeners filter on the store, the kind and the team. In-process only: another
-person's kernel hears nothing (a "refresh" re-reads the store). Listeners are held weakly, so
-a closed page's chart is never kept alive by this list.
+person's kernel hears nothing (a "refresh" re-reads the store). A bound method (a view's handler) is held
+weakly, so a closed page's chart is never kept alive by this list.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import weakref
 from collections.abc import Callable
@@ -27,14 +28,26 @@ class Change:
     team_ids: frozenset[str]
 
 
-_listeners: list[weakref.ReferenceType] = []
+class _Strong:
+    """A plain function or a builtin's method, held as it is (it belongs to no view)."""
+
+    def __init__(self, callback: Callable[[Change], Any]) -> None:
+        self.callback = callback
+
+    def __call__(self) -> Callable[[Change], Any]:
+        return self.callback
+
+
+_listeners: list[Callable[[], Any]] = []
 
 
 def listen(callback: Callable[[Change], Any]) -> Callable[[], None]:
     """Call ``callback(change)`` after every save in this process; returns the way to stop."""
-    ref: weakref.ReferenceType = (
-        weakref.WeakMethod(callback) if hasattr(callback, "__self__") else weakref.ref(callback)
-    )
+    ref: Callable[[], Any]
+    if inspect.ismethod(callback):  # a view's handler: held weakly, gone with its view
+        ref = weakref.WeakMethod(callback)
+    else:
+        ref = _Strong(callback)
     _listeners.append(ref)
 
     def stop() -> None:

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOT = screenshot_path("05-charts.png")
 NOTEBOOK = "05-charts.ipynb"
+#: the page is built with its chart before Voilà sends it; on a loaded machine that can take
+#: longer than the default navigation timeout
+NAVIGATION_MS = 180_000
 
 #: JavaScript: the named source of the main chart (the figure named ``kit-main-chart``)
 MAIN_SOURCE = """(name) => {
@@ -68,6 +71,8 @@ def stored_settings(server):
 
 def test_a_participant_reads_the_shift_and_starts_a_new_phase_at_the_change(page, kit_server):
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_default_navigation_timeout(NAVIGATION_MS)
+    page.set_default_timeout(NAVIGATION_MS)
     wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
     open_app(page, kit_server, NOTEBOOK, join="RIV-2026")
     assert "Riverside" in header_text(page)
@@ -105,6 +110,8 @@ def test_a_participant_reads_the_shift_and_starts_a_new_phase_at_the_change(page
 
 
 def test_excluding_a_point_shows_its_reason_on_the_chart(page, kit_server):
+    page.set_default_navigation_timeout(NAVIGATION_MS)
+    page.set_default_timeout(NAVIGATION_MS)
     wait_for_kernel_pool(kit_server, NOTEBOOK, 2)
     open_app(page, kit_server, NOTEBOOK, join="RIV-2026")
     wait_for_main_chart(page, "s.data.x.length === 24", "kit-points")
