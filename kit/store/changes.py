@@ -43,11 +43,10 @@ _listeners: list[Callable[[], Any]] = []
 
 def listen(callback: Callable[[Change], Any]) -> Callable[[], None]:
     """Call ``callback(change)`` after every save in this process; returns the way to stop."""
-    ref: Callable[[], Any]
-    if inspect.ismethod(callback):  # a view's handler: held weakly, gone with its view
-        ref = weakref.WeakMethod(callback)
-    else:
-        ref = _Strong(callback)
+    # a view's handler is held weakly, so it goes with its view
+    ref: Callable[[], Any] = (
+        weakref.WeakMethod(callback) if inspect.ismethod(callback) else _Strong(callback)
+    )
     _listeners.append(ref)
 
     def stop() -> None:

@@ -91,8 +91,7 @@ def test_a_participant_reads_the_shift_and_starts_a_new_phase_at_the_change(page
     )
     page.wait_for_function(
         "() => { const el = document.querySelector('.kit-charts-period select');"
-        " return el && el.options[el.selectedIndex]"
-        " && el.options[el.selectedIndex].text === 'Apr 2026'; }",
+        " return el && el.value === 'Apr 2026'; }",  # the label has a non-breaking space
         timeout=30_000,
     )
     page.click(".kit-charts-phase")
@@ -115,7 +114,7 @@ def test_excluding_a_point_shows_its_reason_on_the_chart(page, kit_server):
     wait_for_kernel_pool(kit_server, NOTEBOOK, 2)
     open_app(page, kit_server, NOTEBOOK, join="RIV-2026")
     wait_for_main_chart(page, "s.data.x.length === 24", "kit-points")
-    page.select_option(".kit-charts-period select", label="Nov 2025")
+    page.select_option(".kit-charts-period select", value="Nov 2025")
     page.click(".kit-charts-exclude")
     wait_for_text(page, "kit-charts-error", "Say why this point is left out")
     page.fill(".kit-charts-reason input", "Agency staff on most shifts")
