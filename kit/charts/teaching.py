@@ -100,6 +100,9 @@ def teaching_chart(reading: Any, *, width: int = 720, height: int = 360, small: 
             and r.data_source.name == POINTS
         )
         fig.add_tools(TapTool(renderers=[points]))
+        for renderer in fig.renderers:  # a clicked point picks a period; nothing fades
+            if getattr(renderer, "data_source", None) is points.data_source:
+                renderer.nonselection_glyph = None
     return fig
 
 
