@@ -68,8 +68,11 @@ TIMED_REFRESH = f"""async ([expected, above]) => {{
         const el = document.querySelector('.kit-charts-explain');
         return el && el.innerText.includes('February 2027 is above the upper limit') === above;
     }};
+    const button = document.querySelector('button.kit-charts-refresh');
+    // the app disables the button while a refresh runs; wait until the last one let go of it
+    while (button.disabled) await new Promise(r => requestAnimationFrame(r));
     const start = performance.now();
-    document.querySelector('.kit-charts-refresh button, button.kit-charts-refresh').click();
+    button.click();
     while (true) {{
         const s = points();
         const y = s ? s.data.y[s.data.y.length - 1] : null;
