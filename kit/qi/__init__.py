@@ -6,6 +6,7 @@ plain script and the apps stay thin.
 
 # registers the Agenda record with RECORD_TYPES (kept out of records.py for its size)
 from kit.qi.agenda import Agenda
+from kit.qi.chart_settings import ChartSettings, ExcludedPoint
 from kit.qi.records import (
     RECORD_TYPES,
     Aim,
@@ -36,6 +37,8 @@ from kit.qi.validation import check, friendly_messages
 __all__ = [
     "RECORD_TYPES",
     "Agenda",
+    "ChartSettings",
+    "ExcludedPoint",
     "Aim",
     "Assessment",
     "ChangeIdea",

@@ -118,6 +118,11 @@ class Collaborative(Record):
     assessment_wording: dict[str, dict[str, str]] = Field(
         default_factory=dict, title="Assessment scale wording"
     )
+    #: the SPC rule set every team's charts are read with (``kit.spc``; chosen by the
+    #: facilitator in the charts app, ``kit/steps/charts/``)
+    rule_set: Literal["anhoej", "ihi", "nhs", "western_electric"] = Field(
+        default="anhoej", title="Chart rule set"
+    )
 
     @model_validator(mode="after")
     def _timeline_in_order(self) -> Collaborative:

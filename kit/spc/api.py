@@ -140,6 +140,7 @@ def analyze(
     direction: str | None = None,
     multiply: float = 1,
     thresholds: Mapping[str, int] | None = None,
+    mr_across_excluded: bool = False,
 ) -> SPCResult:
     """Analyse one measure over time: centre line, limits and signals per point.
 
@@ -155,10 +156,20 @@ def analyze(
     Without ``x``, a pandas Series' own index (dates, months) labels the periods.
     ``thresholds`` changes a rule's length, e.g. ``{"shift": 8}`` for the 8-point shift of
     the Health Care Data Guide on a run chart (``shift``, ``trend``, ``hugging``); the
-    defaults are each rule set's published values.
+    defaults are each rule set's published values. ``mr_across_excluded=True`` takes the
+    moving ranges of I, T, P' and U' charts as qicharts2 does: an excluded point is skipped
+    and its two neighbours make one moving range (by default it breaks the chain).
     """
     opts = make_options(
-        chart, rules, freeze, screened_mr, xmr_factor, direction, multiply, thresholds
+        chart,
+        rules,
+        freeze,
+        screened_mr,
+        xmr_factor,
+        direction,
+        multiply,
+        thresholds,
+        mr_across_excluded,
     )
     if x is None and isinstance(y, pd.Series) and not isinstance(y.index, pd.RangeIndex):
         x = y.index  # a Series indexed by period carries its own labels
@@ -235,6 +246,7 @@ def analyze_many(
     direction: str | None = None,
     multiply: float = 1,
     thresholds: Mapping[str, int] | None = None,
+    mr_across_excluded: bool = False,
 ) -> ManyResult:
     """Analyse many series (teams) at once, with the options of :func:`analyze`.
 
@@ -246,7 +258,15 @@ def analyze_many(
     computed together in flat arrays: no Python loop per series or per point.
     """
     opts = make_options(
-        chart, rules, freeze, screened_mr, xmr_factor, direction, multiply, thresholds
+        chart,
+        rules,
+        freeze,
+        screened_mr,
+        xmr_factor,
+        direction,
+        multiply,
+        thresholds,
+        mr_across_excluded,
     )
     for col in (by, x, y) + ((n,) if n else ()):
         if col not in frame.columns:

@@ -40,6 +40,8 @@ class ChartInput:
     valid: np.ndarray
     base: np.ndarray
     options: Options
+    #: points the caller excluded (``mr_across_excluded`` joins the moving range across them)
+    excluded: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ def _symmetric(
 
 def _xmr_sigma(d: ChartInput, values: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Sigma per group from the average moving range: MRbar / d2, or MRbar * factor / 3."""
-    mrbar = d.groups.mrbar(values, ok, d.options.screened_mr)
+    skip = d.excluded if d.options.mr_across_excluded else None
+    mrbar = d.groups.mrbar(values, ok, d.options.screened_mr, skip=skip)
     factor = d.options.xmr_factor
     return mrbar * (factor / 3.0) if factor else mrbar / D2
 

@@ -114,7 +114,7 @@ def _chart_input(
     base = valid & ~excluded
     if opts.freeze is not None:
         base &= pos_in_phase < opts.freeze
-    return ChartInput(G, y, den, numerator, sd, valid, base, opts), excluded
+    return ChartInput(G, y, den, numerator, sd, valid, base, opts, excluded), excluded
 
 
 def _lines(d: ChartInput, L: Limits) -> _Lines:

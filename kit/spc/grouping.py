@@ -52,27 +52,46 @@ class Groups:
         out[has] = (sv[lo] + sv[hi]) / 2.0
         return out
 
-    def moving_ranges(self, values: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def moving_ranges(
+        self, values: np.ndarray, ok: np.ndarray, skip: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Moving ranges of neighbouring rows of one group that are both ``ok``.
 
         Returns ``(mr, pair_ok)`` aligned on the later point of each pair; a missing or
-        excluded neighbour gives no moving range (it breaks the chain).
+        excluded neighbour gives no moving range (it breaks the chain). Rows marked in
+        ``skip`` (the excluded points, under ``mr_across_excluded``) are left out first, so
+        the rows either side of them become neighbours, as qicharts2 takes its moving ranges
+        over the included points only; a missing value still breaks the chain.
         """
         n = values.size
         mr = np.full(n, np.nan)
         pair_ok = np.zeros(n, dtype=bool)
+        if skip is not None and n > 1:
+            kept = np.flatnonzero(~skip)
+            sub_mr, sub_ok = Groups(self.g[kept], self.n, self.starts).moving_ranges(
+                values[kept], ok[kept]
+            )
+            mr[kept], pair_ok[kept] = sub_mr, sub_ok
+            return mr, pair_ok
         if n > 1:
             pair_ok[1:] = ok[1:] & ok[:-1] & (self.g[1:] == self.g[:-1])
             mr[1:][pair_ok[1:]] = np.abs(values[1:] - values[:-1])[pair_ok[1:]]
         return mr, pair_ok
 
-    def mrbar(self, values: np.ndarray, ok: np.ndarray, screened: bool) -> np.ndarray:
+    def mrbar(
+        self,
+        values: np.ndarray,
+        ok: np.ndarray,
+        screened: bool,
+        skip: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Average moving range per group, with Nelson's one-pass screening if asked.
 
         Screening drops moving ranges >= D4 * MRbar once and averages the rest (qicharts2's
-        default; Nelson 1982). When MRbar is 0 nothing is dropped.
+        default; Nelson 1982). When MRbar is 0 nothing is dropped. ``skip``: see
+        ``moving_ranges``.
         """
-        mr, pair_ok = self.moving_ranges(values, ok)
+        mr, pair_ok = self.moving_ranges(values, ok, skip)
         bar = self.mean(mr, pair_ok)
         if screened:
             threshold = D4 * bar[self.g]

@@ -53,6 +53,7 @@ def make_options(
     direction: Any,
     multiply: Any,
     thresholds: Any = None,
+    mr_across_excluded: bool = False,
 ) -> Options:
     if chart not in CHARTS:
         raise KitInputError(
@@ -106,6 +107,7 @@ def make_options(
         rules=rules,
         freeze=None if freeze is None else int(freeze),
         screened_mr=bool(screened_mr),
+        mr_across_excluded=bool(mr_across_excluded),
         xmr_factor=xmr_factor,
         direction=direction,
         multiply=multiply,

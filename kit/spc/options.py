@@ -17,6 +17,8 @@ class Options:
     rules: str = "anhoej"
     freeze: int | None = None
     screened_mr: bool = True
+    #: qicharts2's moving ranges: an excluded point is skipped and its neighbours are joined
+    mr_across_excluded: bool = False
     xmr_factor: float | None = None
     direction: str | None = None
     multiply: float = 1.0

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from kit.errors import KitInputError, PermissionDenied
 from kit.qi.records import Measure, Observation, new_id
 from kit.qi.validation import check
+from kit.store import changes
 from kit.store.access import Actor, Scope, check_write
 from kit.store.core import StoreCore, _dumps, _now, _period, _Row
 from kit.store.schema import observations, revisions
@@ -233,6 +234,8 @@ class ObservationStore(StoreCore):
                 conn.execute(observations.insert(), inserts)
             if new_revisions:
                 conn.execute(revisions.insert(), new_revisions)
+        if changed:
+            changes.announce(self, "observation", {str(o.team_id) for o in items})
         return changed
 
     def observations(

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi.records import Measure, Observation, Record
+from kit.store import changes
 from kit.store.access import Actor, check_read, check_write, kind_label
 from kit.store.core import (
     ANY,
@@ -164,6 +165,7 @@ class Store(ObservationStore, CredentialStore):
             self._revision(
                 conn, kind, record.id, version, action, record.model_dump(mode="json"), who, now
             )
+        changes.announce(self, kind, {scope.team_id} if scope.team_id else set())
         return Saved(record, version, now, who)
 
     def delete(

@@ -32,6 +32,7 @@ from kit.qi import (
     TopicSelection,
 )
 from kit.qi.agenda import Agenda, AgendaBlock, AgendaDay
+from kit.qi.chart_settings import ChartSettings, ExcludedPoint
 from kit.store import Actor, Store
 
 from .conftest import SYSTEM, World
@@ -133,6 +134,13 @@ def full_records(world: World) -> list[Record]:
             numerator=3,
             denominator=10,
             note="first month",
+        ),
+        ChartSettings(
+            team_id=north,
+            measure_id=world.shared_measure.id,
+            phase_starts=[dt.date(2026, 6, 1)],
+            baseline_end=dt.date(2026, 5, 1),
+            excluded=[ExcludedPoint(period=dt.date(2026, 4, 1), reason="IT outage <b>'")],
         ),
         PDSACycle(
             team_id=north,
