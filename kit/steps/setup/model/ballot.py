@@ -107,7 +107,7 @@ class BallotEdits(TopicsEdits):
         found = self._find_ballot(voter)
         if found is not None and found.record.session_id not in (None, self.session_id):
             raise PermissionDenied(
-                f"'{voter}' has already voted from another sign-in, and a person has one "
+                f"'{found.record.voter}' has already voted from another sign-in, and a person has one "
                 "ballot. If that ballot is yours, ask the facilitator to delete it and vote again."
             )
         self.voter = voter
