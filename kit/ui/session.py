@@ -275,9 +275,7 @@ def sign_in_with_passcode(store, passcode: str, *, client: str | None = None) ->
             raise
         except PermissionDenied:
             continue
-        return Identity(
-            "facilitator", saved.record.id, None, "Facilitator", "", new_session_id()
-        )
+        return Identity("facilitator", saved.record.id, None, "Facilitator", "", new_session_id())
     raise wrong
 
 

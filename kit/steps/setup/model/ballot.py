@@ -98,12 +98,12 @@ class BallotEdits(TopicsEdits):
         if not voter:
             raise KitInputError("Type your name first, so that your scores go on your own ballot.")
         check(TopicBallot, {"collaborative_id": self.collaborative_id, "voter": voter})
-        if self.voter and voter.casefold() != self.voter.casefold():
-            if self.voter_fixed or self.ballot is not None:
-                raise PermissionDenied(
-                    f"You are voting as '{self.voter}', and a person has one ballot. "
-                    "Someone else votes by signing in with their own name."
-                )
+        switching = bool(self.voter) and voter.casefold() != self.voter.casefold()
+        if switching and (self.voter_fixed or self.ballot is not None):
+            raise PermissionDenied(
+                f"You are voting as '{self.voter}', and a person has one ballot. "
+                "Someone else votes by signing in with their own name."
+            )
         found = self._find_ballot(voter)
         if found is not None and found.record.session_id not in (None, self.session_id):
             raise PermissionDenied(

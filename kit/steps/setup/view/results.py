@@ -109,7 +109,9 @@ class ResultsSection(Section):
                 w.Button(description="Delete", icon="trash", layout=w.Layout(width="130px")),
                 "kit-setup-ballot-delete",
             )
-            delete.on_click(lambda button, ballot_id=row.ballot_id: self._on_delete(button, ballot_id))
+            delete.on_click(
+                lambda button, ballot_id=row.ballot_id: self._on_delete(button, ballot_id)
+            )
             items.append(classed(w.HBox([text, delete]), "kit-setup-ballot-item"))
         self.ballot_list.children = items
 
