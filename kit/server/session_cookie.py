@@ -87,6 +87,11 @@ class _KitCookieHandler(JupyterHandler):
     def _clear_session(self) -> None:
         self.clear_cookie(SESSION_COOKIE, **self._cookie_options())
 
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """A short JSON answer: the page script reads it, no one sees an error page."""
+        self.set_header("Content-Type", "application/json")
+        self.finish({"signed_in": False, "status": status_code})
+
 
 class SessionHandler(_KitCookieHandler):
     """Turns a hand-off or session token into the session cookie; says who is signed in."""
@@ -118,7 +123,7 @@ class SessionHandler(_KitCookieHandler):
         if handoff is not None:
             identity, nonce, expires = handoff
             if not USED_HANDOFFS.claim(nonce, expires):
-                raise web.HTTPError(403, "that sign-in was already used")
+                raise web.HTTPError(403, "that sign-in was already used")  # replayed
             session = issue_token(identity)
         else:
             identity = read_token(token)
