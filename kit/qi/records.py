@@ -231,6 +231,8 @@ class TopicBallot(Record):
     scores: dict[str, dict[str, Annotated[int, Field(ge=1, le=5)]]] = Field(
         default_factory=dict, title="Scores"
     )
+    #: the sign-in that cast it (``kit/ui/session.py``): one ballot per signed-in voter
+    session_id: str | None = Field(default=None, max_length=64, title="Sign-in")
 
 
 class TopicSelection(Record):

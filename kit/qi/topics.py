@@ -12,6 +12,11 @@ Rules, chosen so that a facilitator can explain them in one sentence each:
 * Weights are normalised to sum to 1, so "2, 1, 1, 1, 1" and "0.4, 0.2, ..." mean the same.
 * Ties share a rank (1, 2, 2, 4); tied topics are listed by title, then id, so the order
   never changes between two runs.
+* One team's ballots outweigh the rest when that team cast more ballots than every other
+  voter together (facilitator and faculty included), out of at least two ballots. The vote is
+  one voice per person, so a team that brought more people, or one person who signed in under
+  several names, can carry it; the result says so (``TeamShare``) and whether the leading topic
+  would change without that team's ballots, so the room can weigh it.
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ __all__ = [
     "CriterionSummary",
     "Rating",
     "Readiness",
+    "TeamShare",
     "TopicResult",
     "aggregate_ballots",
+    "dominant_team",
     "criteria_help",
     "default_selection",
     "normalised_weights",
@@ -153,6 +160,8 @@ class TopicResult:
     weights: dict[str, float]
     n_ballots: int
     warnings: list[str] = field(default_factory=list)
+    #: the team whose ballots outweigh the rest, if one does (``dominant_team``)
+    team_share: TeamShare | None = None
 
     def candidate(self, candidate_id: str) -> CandidateResult:
         for result in self.candidates:
@@ -164,6 +173,62 @@ class TopicResult:
         """The ratings as columns (one list per field), the shape a chart's data source takes."""
         names = list(Rating.__dataclass_fields__)
         return {name: [getattr(r, name) for r in self.ratings] for name in names}
+
+
+@dataclass(frozen=True)
+class TeamShare:
+    """One team's ballots against everyone else's, and what the lead would be without them."""
+
+    team_id: str
+    team_ballots: int
+    n_ballots: int
+    #: the leading topic with this team's ballots left out (None: no other ballot scores one)
+    leader_without: str | None = None
+    #: the leading topic over every ballot
+    leader: str | None = None
+
+    @property
+    def changes_leader(self) -> bool:
+        return self.leader is not None and self.leader_without != self.leader
+
+    def message(self, team_name: str | None = None) -> str:
+        """The warning in the results; ``team_name`` only where names may be shown."""
+        who = f"'{team_name}'" if team_name else "One team"
+        text = (
+            f"{who} cast {self.team_ballots} of the {self.n_ballots} ballots, more than "
+            "everyone else together, so its votes carry the ranking."
+        )
+        if self.changes_leader:
+            without = f"'{self.leader_without}'" if self.leader_without else "no topic"
+            text += f" Without them {without} would lead instead of '{self.leader}'."
+        elif self.leader is not None and self.team_ballots < self.n_ballots:
+            text += f" '{self.leader}' leads with or without them."
+        return text + " Check that each person voted once before deciding."
+
+
+def dominant_team(ballots: Iterable[TopicBallot]) -> tuple[str, int, int] | None:
+    """The team that cast more ballots than all other voters together: (team, its, all).
+
+    Ballots without a team (the facilitator's, faculty's) count among "the rest". Fewer than
+    two ballots outweigh nothing.
+    """
+    counts: dict[str, int] = {}
+    total = 0
+    for ballot in ballots:
+        total += 1
+        if ballot.team_id is not None:
+            counts[ballot.team_id] = counts.get(ballot.team_id, 0) + 1
+    if total < 2 or not counts:
+        return None
+    team_id, count = max(sorted(counts.items()), key=lambda item: item[1])
+    if count * 2 <= total:
+        return None
+    return team_id, count, total
+
+
+def _leader(result: TopicResult) -> str | None:
+    top = result.candidates[0] if result.candidates else None
+    return top.title if top is not None and top.rank == 1 else None
 
 
 def readiness(
@@ -385,10 +450,18 @@ def aggregate_ballots(
             r.candidate_id,
         )
     )
-    return TopicResult(
+    result = TopicResult(
         candidates=ranked,
         ratings=ratings,
         weights=weights,
         n_ballots=len(ballots),
         warnings=warnings,
     )
+    dominant = dominant_team(ballots)
+    if dominant is None:
+        return result
+    team_id, count, total = dominant
+    rest = [b for b in ballots if b.team_id != team_id]
+    without = aggregate_ballots(selection, candidates, rest, ready_at=ready_at, strict=False)
+    share = TeamShare(team_id, count, total, _leader(without), _leader(result))
+    return replace(result, team_share=share)

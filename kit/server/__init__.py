@@ -10,6 +10,7 @@ One module per job, named for it:
 - ``kernels``: the kernel manager, the pool refill policy and the cell timeout for preheated
   kernels.
 - ``bokeh_script``: the handler that serves BokehJS as a cached script file.
+- ``session_cookie``: the routes that set, read and clear the HttpOnly sign-in cookie.
 - ``template``: where the kit's Voilà template lives and the app list it is built from.
 
 This ``__init__`` imports nothing, so ``import kit.server.template`` (the hosting configs read

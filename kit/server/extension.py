@@ -11,6 +11,7 @@ import os
 
 from kit.envnames import BOKEH_FROM_PAGE
 from kit.server.bokeh_script import bokeh_handlers
+from kit.server.session_cookie import session_handlers
 from kit.server.template import TEMPLATE
 
 
@@ -20,7 +21,9 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    serverapp.web_app.add_handlers(".*$", bokeh_handlers(serverapp.base_url))
+    serverapp.web_app.add_handlers(
+        ".*$", bokeh_handlers(serverapp.base_url) + session_handlers(serverapp.base_url)
+    )
     # the kit's template loads the script, so the app kernels this server starts (they inherit
     # its environment) can skip their inline copy; with another template they keep it
     voila = serverapp.config.get("VoilaConfiguration", {})

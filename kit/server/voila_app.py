@@ -1,7 +1,7 @@
 """The Voilà application ``bts-kit serve`` runs: ``python -m kit.server.voila_app``.
 
 Voilà 0.5 with what the kit adds: gzip-compressed responses, BokehJS as a cached script file
-(``kit.server.bokeh_script``), the kit's pool refill policy and a cell timeout that spares
+(``kit.server.bokeh_script``), the sign-in cookie's routes (``kit.server.session_cookie``), the kit's pool refill policy and a cell timeout that spares
 preheated kernels (``kit.server.kernels``).
 """
 
@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from kit.server.bokeh_script import bokeh_handlers
     from kit.server.kernels import cell_timeout, install_refill_policy
+    from kit.server.session_cookie import session_handlers
 
     class KitVoila(Voila):
         def initialize(self, argv=None) -> None:
@@ -37,7 +38,11 @@ def main(argv: list[str] | None = None) -> None:
 
         def init_handlers(self) -> list:
             # ahead of Voilà's own routes, whose last one catches every path
-            return bokeh_handlers(self.server_url) + super().init_handlers()
+            return (
+                bokeh_handlers(self.server_url)
+                + session_handlers(self.server_url)
+                + super().init_handlers()
+            )
 
     KitVoila.launch_instance(argv)
 

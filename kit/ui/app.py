@@ -3,6 +3,9 @@ refusal for the wrong audience, and an error boundary so no traceback reaches a 
 
 A step provides ``build(context) -> widget``; the shell resolves who is asking (join link,
 session link or cookie, else a sign-in form), checks the audience and calls ``build`` once.
+A sign-in made on the page (the form, a join link) is handed to the kit's server for the
+session cookie (``kit/ui/session.py``, ``kit/server/session_cookie.py``), so it lasts across
+reloads, the top bar and new tabs; the header's "Sign out" clears it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,17 @@ import ipywidgets as w
 
 from kit.apps import Audience, apps, audience_of
 from kit.envnames import BOKEH_FROM_PAGE
-from kit.ui.session import Identity, identify, issue_token, request_parameters, sign_in_with_code
+from kit.errors import KitInputError, PermissionDenied
+from kit.ui.session import (
+    Identity,
+    client_key,
+    handoff_html,
+    identify,
+    issue_token,
+    request_parameters,
+    sign_in_participant,
+    sign_in_with_passcode,
+)
 from kit.ui.widgets import Alert, SaveState, after_this_cell, guarded, message_for
 
 log = logging.getLogger("kit.ui")
@@ -55,10 +68,18 @@ class AppContext:
     save_state: SaveState
     alert: Alert
     params: dict[str, str] = field(default_factory=dict)
+    #: keep a changed identity (a participant who gave their name to vote) for this sign-in
+    remember: Callable[[Identity], None] | None = None
 
     @property
     def actor(self):
         return self.identity.actor()
+
+    def sign_in_as(self, identity: Identity) -> None:
+        """This page now speaks for ``identity``, and so do the sign-in's later pages."""
+        self.identity = identity
+        if self.remember is not None:
+            self.remember(identity)
 
 
 def _open_store():
@@ -95,11 +116,14 @@ class AppShell(w.VBox):
         self.header.add_class("kit-header")
         self.body = w.VBox()
         self.body.add_class("kit-body")
+        #: where a sign-in made on this page is handed to the server (``handoff_html``)
+        self.handoff = w.HTML(layout=w.Layout(display="none"))
+        self.handoff.add_class("kit-handoff")
         top = w.HBox(
             [self.header, self.save_state],
             layout=w.Layout(justify_content="space-between", align_items="center"),
         )
-        self.children = [top, self.alert, self.body]
+        self.children = [top, self.alert, self.body, self.handoff]
         if not page_has_bokeh():  # not served with the kit's template: bring its stylesheet
             self.children = [w.HTML(stylesheet()), *self.children]
         self.content: w.Widget | None = None
@@ -120,9 +144,14 @@ class AppShell(w.VBox):
             # work while it sits in the pool, not while someone watches the page load
             _ = self.store
             self.params = request_parameters() if params is None else dict(params)
-            self.identity = identify(self.store, self.params)
-            if self.params.get("join") and self.identity is None:
-                self.alert.show("That join link's code is not recognised; type your code below.")
+            self.identity = identify(self.store, self.params, client=client_key(self.params))
+            if self.params.get("join"):
+                if self.identity is None:
+                    self.alert.show(
+                        "That join link's code is not recognised; type your code below."
+                    )
+                else:
+                    self._hand_off(self.identity)
             self._render()
         except Exception as error:
             log.exception("app %s failed to start", self.title)
@@ -142,7 +171,9 @@ class AppShell(w.VBox):
 
     def _build_body(self) -> None:
         """Build the step for the signed-in visitor (after the page's cell, in a kernel)."""
-        context = AppContext(self.store, self.identity, self.save_state, self.alert, self.params)
+        context = AppContext(
+            self.store, self.identity, self.save_state, self.alert, self.params, self._remember
+        )
         try:
             self.content = self._build(context)
             self.body.children = [self.content]
@@ -180,7 +211,9 @@ class AppShell(w.VBox):
             links = " · ".join(
                 f'<a href="{name}?session={token}">{html.escape(label)}</a>' for name, label in APPS
             )
-            links += ' · <a href="00-start-here.ipynb?signout=1">Sign out</a>'
+            # the kit's server clears the cookie and opens the landing page
+            # (kit/server/session_cookie.py); relative to voila/render/<app>
+            links += ' · <a class="kit-signout" href="../kit/signout">Sign out</a>'
             collab = self._collaborative_name()
             if collab:
                 title = f"{title} <span style='font-weight:400'>· {html.escape(collab)}</span>"
@@ -190,20 +223,34 @@ class AppShell(w.VBox):
         )
 
     def _sign_in_form(self) -> w.Widget:
-        code = w.Text(placeholder="e.g. RIV-2026", description="Code:")
+        code = w.Text(placeholder="e.g. RIV-2026", description="Join code:")
         code.add_class("kit-signin-code")
+        person = w.Text(placeholder="so that your vote is your own", description="Your name:")
+        person.add_class("kit-signin-name")
+        passcode = w.Password(description="Passcode:", placeholder="facilitator only")
+        passcode.add_class("kit-signin-passcode")
         button = w.Button(description="Sign in", button_style="primary")
         button.add_class("kit-signin-button")
+        self._sign_in_error = w.HTML()
+        self._sign_in_error.add_class("kit-signin-error")
         intro = w.HTML(
-            "<p>Type the <b>join code</b> your facilitator gave your team, or the "
-            "<b>facilitator passcode</b>.</p>"
+            "<p>Type the <b>join code</b> your facilitator gave your team, and your name. "
+            "Facilitators type the <b>facilitator passcode</b> instead.</p>"
         )
-        self._code = code
+        self._code, self._person, self._passcode = code, person, passcode
         self._sign_in_button = button
         button.on_click(self._on_sign_in)
-        code.continuous_update = False  # Enter (or leaving the field) signs in
-        code.observe(self._on_code_entered, "value")
-        box = w.VBox([intro, w.HBox([code, button])])
+        for field_ in (code, passcode):
+            field_.continuous_update = False  # Enter (or leaving the field) signs in
+            field_.observe(self._on_code_entered, "value")
+        box = w.VBox(
+            [
+                intro,
+                w.HBox([code, person]),
+                w.HBox([passcode, button]),
+                self._sign_in_error,
+            ]
+        )
         box.add_class("kit-signin")
         return box
 
@@ -215,9 +262,37 @@ class AppShell(w.VBox):
     def _on_sign_in(self, _button: w.Button) -> None:
         if self.identity is not None:  # already signed in (Enter, then a click)
             return
-        self.identity = sign_in_with_code(self.store, self._code.value)
-        self.alert.show(f"Welcome, {self.identity.label}.", "success")
+        client = client_key(self.params)
+        try:
+            if self._passcode.value.strip():
+                identity = sign_in_with_passcode(self.store, self._passcode.value, client=client)
+            else:
+                identity = sign_in_participant(
+                    self.store, self._code.value, self._person.value, client=client
+                )
+        except (PermissionDenied, KitInputError) as error:
+            # beside the form, where the person is looking (the lock-out says when to retry)
+            self._sign_in_error.value = (
+                f"<p class='kit-error' role='alert'>{html.escape(str(error))}</p>"
+            )
+            raise
+        self._passcode.value = ""
+        self.identity = identity
+        self._hand_off(identity)
+        self.alert.show(f"Welcome, {identity.person or identity.label}.", "success")
         self._render()
+
+    def _hand_off(self, identity: Identity) -> None:
+        """Ask the page to exchange a one-time token for the session cookie."""
+        try:
+            self.handoff.value = handoff_html(identity)
+        except Exception:  # the sign-in still works on this page
+            log.exception("could not hand the sign-in to the page")
+
+    def _remember(self, identity: Identity) -> None:
+        self.identity = identity
+        self._hand_off(identity)
+        self._render_header()
 
     def _refusal(self) -> w.Widget:
         box = w.HTML(

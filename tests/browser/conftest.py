@@ -378,9 +378,17 @@ def open_app(page, server: KitServer, notebook: str, **query: str):
     return page
 
 
-def sign_in(page, code: str):
-    """Sign in through the app's own form and wait until the header names who is signed in."""
-    page.fill(".kit-signin-code input", code)
+def sign_in(page, code: str, name: str = ""):
+    """Sign in through the app's own form and wait until the header names who is signed in.
+
+    The facilitator passcode goes into the form's password field, a join code (with the
+    person's ``name``, if given) into the join-code field."""
+    if code == FACILITATOR_PASSCODE:
+        page.fill(".kit-signin-passcode input", code)
+    else:
+        if name:
+            page.fill(".kit-signin-name input", name)
+        page.fill(".kit-signin-code input", code)
     page.click(".kit-signin-button")
     page.wait_for_function(
         "() => { const el = document.querySelector('.kit-header .kit-who');"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -154,3 +156,39 @@ def test_team_a_cannot_change_team_b_work(page, kit_server, tokens):
     )
     assert after_a != before_a, "team A's edit was not saved at all"
     assert team_rows(kit_server.database_url, B) == before_b, "team B's work changed"
+
+
+def _post_json(url: str, body: dict, cookies: str = "") -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "X-XSRFToken": "abc", "Cookie": cookies},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def test_the_cookie_route_refuses_forged_and_reused_tokens(kit_server, tokens, monkeypatch):
+    """Only a token signed with this server's secret buys the session cookie
+    (kit/server/session_cookie.py), with the page's XSRF token, and a hand-off only once."""
+    from kit.ui.session import Identity, issue_handoff
+
+    url = f"{kit_server.url}voila/kit/session"
+    xsrf = "_xsrf=abc"
+    for name in ("forged_b", "edited_to_b", "edited_to_facilitator", "expired_b"):
+        status, headers = _post_json(url, {"token": tokens[name]}, xsrf)
+        assert status == 403, name
+        assert "kit_session=" not in headers.get("Set-Cookie", ""), name
+    status, _ = _post_json(url, {"token": tokens["real_a"]})  # no XSRF token: refused
+    assert status == 403
+    status, headers = _post_json(url, {"token": tokens["real_a"]}, xsrf)
+    assert status == 200 and "HttpOnly" in headers["Set-Cookie"]
+
+    monkeypatch.setenv("KIT_SESSION_SECRET", kit_server.secret)
+    handoff = issue_handoff(Identity("participant", "demo-falls", A, TEAM_NAMES[A]))
+    assert _post_json(url, {"token": handoff}, xsrf)[0] == 200
+    assert _post_json(url, {"token": handoff}, xsrf)[0] == 403, "a hand-off token works once"

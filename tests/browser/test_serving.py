@@ -76,6 +76,8 @@ def test_landing_page_names_who_is_signed_in(page, kit_server):
     open_app(page, kit_server, APPS[0], join="RIV-2026")
     token = page.get_attribute(".kit-app-links a[href*='session=']", "href").split("session=")[1]
     page.goto(f"{kit_server.url}?session={token}")
+    # the page posts the token to the server, which sets the HttpOnly cookie and says who it is
+    page.wait_for_selector("#kit-identity[data-kit-checked]")
     identity = page.inner_text("#kit-identity")
     assert f"Signed in as {TEAM_NAMES['team-riverside']}" in identity
     assert "session=" not in page.url, "the token must move into a cookie, out of the address"

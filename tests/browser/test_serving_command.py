@@ -107,8 +107,13 @@ def test_as_a_server_extension_it_serves_bokehjs_and_fetches_no_mathjax(monkeypa
     monkeypatch.delenv(BOKEH_FROM_PAGE, raising=False)
     server = FakeServerApp(TEMPLATE)
     _load_jupyter_server_extension(server)
-    [(route, handler, options)] = server.web_app.routes
+    (route, handler, options), *session_routes = server.web_app.routes
     assert route == "/user/alice/voila/kit/bokeh/(.*)" and handler is BokehScriptHandler
+    # the sign-in cookie's routes live under the user's server prefix too (JupyterHub)
+    assert [r[0] for r in session_routes] == [
+        "/user/alice/voila/kit/session",
+        "/user/alice/voila/kit/signout",
+    ]
     assert (Path(options["path"]) / "bokeh.min.js").exists()
     assert server.web_app.settings["mathjax_url"] is None
     assert server.web_app.settings["mathjax_config"] is None

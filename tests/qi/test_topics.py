@@ -6,7 +6,13 @@ import pytest
 
 from kit.errors import KitInputError
 from kit.qi.records import Criterion, TopicBallot, TopicCandidate, TopicSelection
-from kit.qi.topics import aggregate_ballots, default_selection, normalised_weights, readiness
+from kit.qi.topics import (
+    aggregate_ballots,
+    default_selection,
+    dominant_team,
+    normalised_weights,
+    readiness,
+)
 
 COLLAB = "collab-1"
 ALL = ("gap", "better_performers", "buildable", "shared_problem", "belief")
@@ -265,3 +271,82 @@ def test_missing_belief_criterion_is_reported() -> None:
     result = aggregate_ballots(selection(gap=1), [FALLS], [ballot("Ann", {"t1": {"gap": 3}})])
     assert result.candidate("t1").score == 3
     assert any("degree-of-belief" in w for w in result.warnings)
+
+
+# --- one team's ballots outweighing the rest (kit/qi/topics.py, dominant_team) -------------
+
+
+def team_ballot(team: str | None, n: int) -> TopicBallot:
+    return TopicBallot(collaborative_id=COLLAB, team_id=team, voter=f"{team} voter {n}")
+
+
+@pytest.mark.parametrize(
+    ("teams", "expected"),
+    [
+        ([], None),  # nobody voted
+        (["A"], None),  # one ballot outweighs nothing
+        (["A", "A"], ("A", 2, 2)),  # only one team voted
+        (["A", "B"], None),  # one each
+        (["A", "A", "B"], ("A", 2, 3)),  # more than the rest together
+        (["A", "A", "B", "B"], None),  # half is not more than the rest
+        (["A", "A", "B", None], None),  # the facilitator's ballot counts among the rest
+        (["A", "A", "A", "B", None], ("A", 3, 5)),
+        ([None, None, None], None),  # ballots without a team are no team's
+        (["B", "B", "B", "A", "C", "D", "E", "F"], None),  # 3 of 8
+        (["B", "B", "B", "B", "B", "A", "C", "D", "E"], ("B", 5, 9)),
+    ],
+)
+def test_when_one_teams_ballots_outweigh_the_rest(teams, expected) -> None:
+    ballots = [team_ballot(team, n) for n, team in enumerate(teams)]
+    assert dominant_team(ballots) == expected
+
+
+def test_three_ballots_from_one_person_are_flagged_and_the_lead_they_bought_named() -> None:
+    """The issue's case: one participant voted as "Voter A", "B" and "C", all 5s for a new
+    topic, which then led above topics with more voters and no warning was shown."""
+    honest = [
+        TopicBallot(
+            collaborative_id=COLLAB,
+            team_id=team,
+            voter=f"{team} lead",
+            scores={"t1": every(4), "t2": every(3)},
+        )
+        for team in ("north", "south")
+    ]
+    stuffed = [
+        TopicBallot(
+            collaborative_id=COLLAB, team_id="east", voter=f"Voter {x}", scores={"t3": every(5)}
+        )
+        for x in "ABC"
+    ]
+    result = aggregate_ballots(selection(), [FALLS, SEPSIS, ACCESS], honest + stuffed)
+    assert result.candidates[0].title == "Access"
+    share = result.team_share
+    assert share is not None
+    assert (share.team_id, share.team_ballots, share.n_ballots) == ("east", 3, 5)
+    assert (share.leader, share.leader_without) == ("Access", "Falls")
+    assert share.changes_leader
+    assert share.message("East Ward") == (
+        "'East Ward' cast 3 of the 5 ballots, more than everyone else together, so its votes "
+        "carry the ranking. Without them 'Falls' would lead instead of 'Access'. Check that "
+        "each person voted once before deciding."
+    )
+    assert share.message().startswith("One team cast 3 of the 5 ballots")
+
+
+def test_a_balanced_vote_has_no_team_warning() -> None:
+    ballots = [
+        TopicBallot(collaborative_id=COLLAB, team_id=t, voter=t, scores={"t1": every(4)})
+        for t in ("north", "south", "east")
+    ]
+    assert aggregate_ballots(selection(), [FALLS], ballots).team_share is None
+
+
+def test_a_lead_that_holds_without_the_team_says_so() -> None:
+    ballots = [
+        TopicBallot(collaborative_id=COLLAB, team_id=t, voter=f"{t}{n}", scores={"t1": every(4)})
+        for n, t in enumerate(("north", "north", "south"))
+    ]
+    share = aggregate_ballots(selection(), [FALLS, SEPSIS], ballots).team_share
+    assert share is not None and not share.changes_leader
+    assert "'Falls' leads with or without them." in share.message()

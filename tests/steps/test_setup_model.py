@@ -326,7 +326,7 @@ def test_each_voter_has_their_own_ballot(store):
     first = SetupModel(store, participant())
     candidate = next(iter(first.candidates))
     first.cast_vote("Ana", candidate, "gap", 4)
-    first.cast_vote("Ben", candidate, "gap", 2)
+    SetupModel(store, participant()).cast_vote("Ben", candidate, "gap", 2)
     other_team = SetupModel(store, participant("team-northfield"))
     other_team.cast_vote("Ana", candidate, "gap", 1)  # another team's Ana: another ballot
     again = SetupModel(store, participant())
@@ -406,3 +406,85 @@ def test_participants_see_other_voters_anonymised_in_the_chart(store):
     assert options["hide_voters"] is True
     assert options["mine"] == [model.ballot.record.id]
     assert SetupModel(store, facilitator()).chart_options() == {"mine": []}
+
+
+# --- one ballot per signed-in voter (issue 10, Topic vote) ----------------------------------
+
+
+def signed_in(store, session_id: str, name: str = "", team: str | None = "team-riverside"):
+    actor = participant(team) if team else facilitator()
+    model = SetupModel(store, actor)
+    model.sign_ballot_as(name, session_id, fixed=bool(name))
+    return model
+
+
+def test_typing_other_names_on_one_sign_in_makes_no_second_ballot(store):
+    """The issue: one participant voted as "Voter A", "Voter B" and "Voter C"."""
+    model = signed_in(store, "sign-in-1")
+    candidate = next(iter(model.candidates))
+    model.cast_vote("Voter A", candidate, "gap", 5)
+    for other in ("Voter B", "Voter C"):
+        with pytest.raises(PermissionDenied, match="You are voting as 'Voter A'"):
+            model.cast_vote(other, candidate, "gap", 5)
+    mine = [
+        b
+        for b in store.find(TopicBallot, Actor.system(), collaborative_id=DEMO)
+        if b.record.session_id == "sign-in-1"
+    ]
+    assert [b.record.voter for b in mine] == ["Voter A"]
+    assert mine[0].record.team_id == "team-riverside"
+
+
+def test_a_sign_in_with_a_name_votes_under_it_and_finds_its_ballot_again(store):
+    model = signed_in(store, "sign-in-1", "Ana Silva")
+    assert model.voter == "Ana Silva" and model.voter_fixed
+    candidate = next(iter(model.candidates))
+    model.cast_vote("Ana Silva", candidate, "belief", 4)
+    with pytest.raises(PermissionDenied, match="You are voting as 'Ana Silva'"):
+        model.use_ballot("Ben")
+    again = signed_in(store, "sign-in-1")  # a new page (or tab) of the same sign-in
+    assert again.voter == "Ana Silva" and again.my_scores() == {candidate: {"belief": 4}}
+
+
+def test_someone_elses_name_cannot_take_over_their_ballot(store):
+    ana = signed_in(store, "sign-in-ana", "Ana Silva")
+    candidate = next(iter(ana.candidates))
+    ana.cast_vote("Ana Silva", candidate, "gap", 2)
+    other = signed_in(store, "sign-in-other")
+    with pytest.raises(PermissionDenied, match="'Ana Silva' has already voted from another"):
+        other.cast_vote("ana silva", candidate, "gap", 5)
+    with pytest.raises(PermissionDenied, match="already voted from another"):
+        signed_in(store, "sign-in-other-2", "Ana Silva")
+    ballot = store.find(TopicBallot, Actor.system(), collaborative_id=DEMO, voter="Ana Silva")
+    assert [b.record.scores for b in ballot] == [{candidate: {"gap": 2}}]
+
+
+def test_the_facilitator_lists_every_ballot_and_deletes_one_kept_in_history(store):
+    voter = signed_in(store, "sign-in-ana", "Ana Silva")
+    candidate = next(iter(voter.candidates))
+    voter.cast_vote("Ana Silva", candidate, "gap", 5)
+    chair = SetupModel(store, facilitator())
+    rows = chair.ballot_rows()
+    assert len(rows) == 7 + 1
+    ana = next(r for r in rows if r.voter == "Ana Silva")
+    assert ana.team == "Riverside General, Ward 7" or "Riverside" in ana.team
+    assert ana.saved_by and ana.saved_at and ana.n_scores == 1
+    assert chair.results().n_ballots == 8
+    chair.delete_ballot(ana.ballot_id)
+    assert chair.results().n_ballots == 7
+    assert all(r.voter != "Ana Silva" for r in chair.ballot_rows())
+    history = store.revisions(TopicBallot, ana.ballot_id, Actor.system())
+    assert history[-1].action == "delete" and history[-1].record.voter == "Ana Silva"
+    with pytest.raises(KitInputError, match="no longer there"):
+        chair.delete_ballot(ana.ballot_id)
+    # deleted, the same person may vote again from a new sign-in
+    signed_in(store, "sign-in-ana-2", "Ana Silva").cast_vote("Ana Silva", candidate, "gap", 4)
+
+
+def test_only_the_facilitator_lists_or_deletes_ballots(store):
+    model = SetupModel(store, participant())
+    with pytest.raises(PermissionDenied):
+        model.ballot_rows()
+    some = store.find(TopicBallot, Actor.system(), collaborative_id=DEMO)[0]
+    with pytest.raises(PermissionDenied):
+        model.delete_ballot(some.record.id)

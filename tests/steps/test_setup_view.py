@@ -300,13 +300,24 @@ def test_a_participant_votes_on_their_own_ballot(store):
     assert "Amina" not in dots["voter"]  # other voters are anonymous to a team
     assert shell.save_state.state == "saved"
 
-    # a new page for the same person finds their ballot again
-    _, again = open_app(store, {"join": "riv 2026"})
-    again.ballot.voter.value = "ana silva"
+    # the first score fixed the name for this sign-in, and the session cookie carries it
+    assert view.ballot.voter.disabled
+    assert shell.identity.person == "Ana Silva"
+    assert "kit-session-handoff" in shell.handoff.value
+
+    # a new page of the same sign-in (the cookie) finds their ballot again, name and all
+    _, again = open_app(store, {"cookie_session": issue_token(shell.identity)})
+    assert again.ballot.voter.value == "Ana Silva" and again.ballot.voter.disabled
     assert again.ballot.score_inputs[(falls, "belief")].value == 5
     again.ballot.score_inputs[(falls, "belief")].value = NO_SCORE
     ballot = store.find(TopicBallot, SYSTEM, collaborative_id=DEMO, voter="Ana Silva")[0]
     assert "belief" not in ballot.record.scores[falls]
+
+    # another sign-in typing her name gets no ballot of hers
+    _, other = open_app(store, {"join": "riv 2026"})
+    other.ballot.voter.value = "ana silva"
+    assert "already voted from another sign-in" in other.ballot.voter_error.value
+    assert len(store.find(TopicBallot, SYSTEM, collaborative_id=DEMO, voter="Ana Silva")) == 1
 
 
 def test_the_facilitator_votes_too(store):
@@ -391,6 +402,58 @@ def test_result_warnings_name_voters_so_only_the_facilitator_sees_them(store):
     _, team_view = open_app(store, {"join": "NOR-2026"})
     assert "no longer on the list" not in plain(team_view.results.ranking.value)
     assert "7 ballots cast" in team_view.results.ranking.value
+
+
+def test_the_facilitator_sees_every_ballot_and_deletes_one(store):
+    _, view = open_app(store)
+    items = view.results.ballot_list.children[1:]
+    assert len(items) == 7
+    first = plain(items[0].children[0].value)
+    assert "last saved" in first and "score" in first
+    voter = items[0].children[0].value.split("<b>")[1].split("</b>")[0]
+    delete = items[0].children[1]
+    delete.click()
+    assert delete.description == "Really delete?"  # one click asks
+    assert "7 ballots cast" in view.results.ranking.value
+    delete.click()
+    assert "6 ballots cast" in view.results.ranking.value
+    assert len(view.results.ballot_list.children) == 1 + 6
+    gone = [b for b in store.find(TopicBallot, SYSTEM, collaborative_id=DEMO)]
+    assert html.unescape(voter) not in [b.record.voter for b in gone]
+
+
+def test_participants_see_no_ballot_list(store):
+    _, view = open_app(store, {"join": "NOR-2026"})
+    assert view.results.ballot_list.children == ()
+
+
+def test_the_results_warn_everyone_when_one_teams_ballots_outweigh_the_rest(store):
+    candidate = next(
+        c.record.id
+        for c in store.find(TopicCandidate, SYSTEM, collaborative_id=DEMO)
+        if c.record.title == "Inpatient falls"
+    )
+    # the demo's 7 ballots are the faculty's; eight Riverside sign-ins outweigh them
+    from kit.steps.setup.model import SetupModel
+
+    riverside = Actor.participant("team-riverside", collaborative_id=DEMO)
+    for n in range(7):
+        model = SetupModel(store, riverside)
+        model.sign_ballot_as(f"Voter {n}", f"sign-in-{n}")
+        model.cast_vote(f"Voter {n}", candidate, "gap", 5)
+    _, view = open_app(store, {"join": "RIV-2026"})
+    view.ballot.voter.value = "Voter H"
+    view.ballot.score_inputs[(candidate, "gap")].value = 5
+    assert view.ballot.voter_error.value == ""
+    assert "8 of the 15 ballots" in plain(view.results.balance.value)
+    _, chair = open_app(store)
+    warning = plain(chair.results.balance.value)
+    assert "Riverside" in warning and "more than everyone else together" in warning
+    _, own = open_app(store, {"join": "RIV-2026"})
+    assert "Riverside" in plain(own.results.balance.value)
+    _, other = open_app(store, {"join": "NOR-2026"})
+    assert "One team cast" in plain(other.results.balance.value)
+    assert "Riverside" not in other.results.balance.value
 
 
 # --- the charts' data ---------------------------------------------------------------------------

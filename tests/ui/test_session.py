@@ -8,7 +8,19 @@ import time
 
 import pytest
 
-from kit.ui.session import Identity, identify, issue_token, read_token, request_parameters
+from kit.ui.session import (
+    HANDOFF_SECONDS,
+    Identity,
+    client_key,
+    handoff_html,
+    identify,
+    issue_handoff,
+    issue_token,
+    read_handoff,
+    read_token,
+    request_parameters,
+    token_expiry,
+)
 
 TEAM = Identity("participant", "demo-falls", "team-riverside", "Riverside General, Ward 7")
 FACILITATOR = Identity("facilitator", "demo-falls", None, "Facilitator")
@@ -103,3 +115,67 @@ def test_request_parameters_read_the_query_and_the_session_cookie(monkeypatch):
     assert "cookie_session" not in request_parameters(), "signing out must drop the cookie"
     monkeypatch.setenv("HTTP_COOKIE", "garbled;;; = =")
     assert "cookie_session" not in request_parameters()
+
+
+# --- the hand-off to the session cookie (kit/server/session_cookie.py) ---------------------
+
+
+def test_a_handoff_token_buys_the_cookie_but_never_opens_a_page():
+    handoff = issue_handoff(TEAM)
+    assert read_token(handoff) is None, "a hand-off token must not work as a ?session= link"
+    identity, nonce, expires = read_handoff(handoff)
+    assert identity == TEAM and nonce and expires <= time.time() + HANDOFF_SECONDS + 1
+    assert read_handoff(issue_token(TEAM)) is None, "a session token is no hand-off"
+    payload, signature = _parts(handoff)
+    payload["role"] = "facilitator"
+    assert read_handoff(f"{_body(payload)}.{signature}") is None
+
+
+def test_the_handoff_element_carries_a_fresh_token_each_time():
+    first, second = handoff_html(TEAM), handoff_html(TEAM)
+    assert 'class="kit-session-handoff"' in first and "hidden" in first
+    token = first.split('data-token="')[1].split('"')[0]
+    assert read_handoff(token)[0] == TEAM
+    assert first != second
+
+
+def test_the_persons_name_and_sign_in_travel_in_the_token():
+    named = Identity("participant", "demo-falls", "team-riverside", "Riverside", "Ana", "s1")
+    assert read_token(issue_token(named)) == named
+    assert named.actor().name == "Ana"
+    assert named.with_person("Bo").person == "Bo" and named.with_person("Bo").session_id == "s1"
+    assert token_expiry(issue_token(named, hours=1)) == pytest.approx(time.time() + 3600, abs=5)
+    assert token_expiry("forged.token") == 0
+
+
+def test_the_client_key_is_the_browsers_cookie_else_the_page(monkeypatch):
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.setenv("HTTP_COOKIE", "kit_client=abc123; kit_session=x")
+    params = request_parameters()
+    assert client_key(params) == "browser:abc123"
+    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-1")
+    assert client_key({}) == "page:kernel-1"
+
+
+def test_a_join_link_keeps_the_same_teams_existing_sign_in():
+    class Store:
+        def join(self, code, client=None):
+            from kit.store import Actor
+
+            return Actor.participant("team-riverside", collaborative_id="demo-falls")
+
+        def get(self, cls, record_id, actor):
+            from types import SimpleNamespace
+
+            team = SimpleNamespace(
+                collaborative_id="demo-falls", id="team-riverside", name=TEAM.label
+            )
+            return SimpleNamespace(record=team)
+
+    named = Identity("participant", "demo-falls", "team-riverside", TEAM.label, "Ana", "s1")
+    other = Identity("participant", "demo-falls", "team-northfield", "Northfield", "Bo", "s2")
+    kept = identify(Store(), {"join": "RIV-2026", "cookie_session": issue_token(named)})
+    assert kept == named
+    fresh = identify(Store(), {"join": "RIV-2026", "cookie_session": issue_token(other)})
+    assert fresh.team_id == "team-riverside" and fresh.person == "" and fresh.session_id

@@ -1,4 +1,8 @@
-"""Each person's ballot: their name, then a 1-5 score per topic and criterion."""
+"""Each person's ballot: their name, then a 1-5 score per topic and criterion.
+
+The name is the one the person signed in with; who signed in without one types it once, and
+it then stays with the sign-in (``AppContext.sign_in_as``), so one person keeps one ballot.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,11 @@ class BallotSection(Section):
             ),
             "kit-setup-voter",
         )
+        identity = page.context.identity
+        self.model.sign_ballot_as(
+            identity.person, identity.session_id or None, fixed=bool(identity.person)
+        )
+        self.voter.disabled = self.model.voter_fixed
         self.voter_error = field_error(self.voter)
         self.voter.observe(self._on_voter_change, names="value")
         self.ballot_rows = classed(w.VBox(), "kit-setup-ballot")
@@ -41,7 +50,8 @@ class BallotSection(Section):
             heading(
                 "Your ballot",
                 "Score every candidate topic from 1 (weak) to 5 (strong) on each "
-                "criterion. Your ballot is your own: it is saved under your name.",
+                "criterion. Your ballot is your own: it is saved under your name, one "
+                "ballot per person, recorded with your team.",
             ),
             w.HBox([self.voter, self.voter_error]),
             self.criteria_help,
@@ -104,6 +114,7 @@ class BallotSection(Section):
             rows = [w.HTML("<p><i>No candidate topics yet.</i></p>")]
         self.ballot_rows.children = rows
         self.voter.value = self.model.voter
+        self.voter.disabled = self.model.voter_fixed
 
     def _show_scores(self) -> None:
         scores = self.model.my_scores()
@@ -134,3 +145,13 @@ class BallotSection(Section):
         )
         if not saved:
             self.quietly(self._show_scores)
+        elif not self.model.voter_fixed and self.model.ballot is not None:
+            self._keep_name()
+
+    def _keep_name(self) -> None:
+        """The first score fixes the name for this sign-in, on this page and its next ones."""
+        self.model.voter_fixed = True
+        self.voter.disabled = True
+        context = self.page.context
+        if not context.identity.person:
+            context.sign_in_as(context.identity.with_person(self.model.voter))

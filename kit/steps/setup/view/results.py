@@ -1,4 +1,6 @@
-"""The results everyone sees: topics ranked by weighted score, advice, every rating drawn."""
+"""The results everyone sees: topics ranked by weighted score, advice, every rating drawn,
+and a warning when one team's ballots outweigh the rest. The facilitator also sees every
+ballot, who cast it and when, and can delete one (the store keeps it in its history)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ class ResultsSection(Section):
             BokehModel(self.ratings_figure), "kit-chart", "kit-setup-ratings-chart"
         )
         self.ranking = classed(w.HTML(), "kit-setup-ranking")
+        self.balance = classed(w.HTML(), "kit-setup-team-balance")
+        self.ballot_list = classed(w.VBox(), "kit-setup-ballot-list")
         refresh = classed(
             w.Button(description="Refresh results", icon="refresh"), "kit-setup-results-refresh"
         )
@@ -43,8 +47,10 @@ class ResultsSection(Section):
                 "advice from the degree of belief that the changes work.",
             ),
             refresh,
+            self.balance,
             self.ranking,
             self.ratings_chart,
+            self.ballot_list,
         ]
 
     def _results(self) -> tuple[Any, str]:
@@ -63,7 +69,62 @@ class ResultsSection(Section):
             return
         # the warnings name voters, so only the facilitator sees them
         self.ranking.value = ranking_html(result, show_warnings=self.model.is_facilitator)
+        self.balance.value = self._balance_html(result)
         update_ratings(self.ratings_figure, result, **self.model.chart_options())
+        if self.model.is_facilitator:
+            self._show_ballots()
+
+    def _balance_html(self, result: Any) -> str:
+        """The team-weight warning: everyone sees it, only the facilitator and that team's
+        members see which team (other teams' names stay hidden from participants)."""
+        share = result.team_share
+        if share is None:
+            return ""
+        name = None
+        if self.model.is_facilitator or share.team_id == self.model.own_team_id:
+            team = self.model.teams.get(share.team_id)
+            name = team.record.name if team is not None else None
+        return warning_html([share.message(name)], "kit-setup-team-warning")
+
+    def _show_ballots(self) -> None:
+        rows = self.model.ballot_rows()
+        header = w.HTML(
+            "<h4 class='kit-heading'>Ballots cast</h4><p class='kit-heading-help'>Every ballot, "
+            "who cast it and when. Deleting one removes it from the results; the history "
+            "keeps it.</p>"
+        )
+        items: list[w.Widget] = [header]
+        if not rows:
+            items.append(w.HTML("<p><i>No ballots yet.</i></p>"))
+        for row in rows:
+            when = row.saved_at.strftime("%d %b %Y %H:%M UTC")
+            text = w.HTML(
+                f"<span class='kit-setup-ballot-voter'><b>{html.escape(row.voter)}</b></span> "
+                f"({html.escape(row.team)}), {row.n_scores} score"
+                f"{'s' if row.n_scores != 1 else ''}, last saved {when} by "
+                f"{html.escape(row.saved_by)}",
+                layout=w.Layout(width="560px"),
+            )
+            delete = classed(
+                w.Button(description="Delete", icon="trash", layout=w.Layout(width="130px")),
+                "kit-setup-ballot-delete",
+            )
+            delete.on_click(
+                lambda button, ballot_id=row.ballot_id: self._on_delete(button, ballot_id)
+            )
+            items.append(classed(w.HBox([text, delete]), "kit-setup-ballot-item"))
+        self.ballot_list.children = items
+
+    @guarded()
+    def _on_delete(self, button: w.Button, ballot_id: str) -> None:
+        """First click asks, second click deletes."""
+        if button.description != "Really delete?":
+            button.description = "Really delete?"
+            button.button_style = "danger"
+            return
+        if self.page.commit(lambda: self.model.delete_ballot(ballot_id)):
+            self.page.ballot.show()
+            self.show()
 
     @guarded()
     def _on_refresh(self, _button: w.Button) -> None:
