@@ -388,6 +388,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the database while the apps write (``kit/store/backup.py``)."""
+    from kit.store import default_database_url
+    from kit.store.backup import backup
+
+    result = backup(args.database or default_database_url(), args.file)
+    print(f"Backed up {result.source} to {result.target} ({result.pages} pages, integrity ok).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --database and -v are read before or after the subcommand ("bts-kit serve --database URL"
     # and "bts-kit --database URL serve"). The subcommands' copies default to SUPPRESS, so a
@@ -468,6 +478,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("codes", "print each team's join code", cmd_codes)
     which_collaborative(p)
+
+    p = command(
+        "backup",
+        "copy the database consistently while the apps run (PostgreSQL: prints the pg_dump command)",
+        cmd_backup,
+    )
+    p.add_argument("file", help="the new SQLite file to write the copy to")
 
     p = command("serve", "serve the apps with Voila", cmd_serve)
     p.add_argument("--port", type=int, default=8866)
