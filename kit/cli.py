@@ -385,6 +385,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         public=args.public,
         open_browser=not args.no_browser,
         pool_size=args.pool_size,
+        room=args.room,
     )
 
 
@@ -499,6 +500,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=2,
         help="preheated kernels per app (0 turns preheating off)",
+    )
+    p.add_argument(
+        "--room",
+        type=int,
+        default=0,
+        metavar="N",
+        help="people expected at once: warm N kernels for the apps a room opens first, and "
+        "say how much memory that takes",
     )
     return parser
 
