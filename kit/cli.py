@@ -379,6 +379,8 @@ def cmd_codes(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kit.server.command import serve
 
+    if args.room < 0:
+        raise CommandError("--room is the number of people expected: 0 or more.")
     return serve(
         database=args.database,
         port=args.port,

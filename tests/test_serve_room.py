@@ -99,3 +99,9 @@ def test_a_room_that_fits_says_what_it_takes_and_starts(tmp_path, monkeypatch, c
     expected = kernel_count(5, 2, NOTEBOOKS)
     assert f"Room of 5: warming {expected} kernels" in out
     assert _pools(started[0])["00-start-here.ipynb"] == {"pool_size": 5}
+
+
+def test_a_negative_room_is_one_clear_line(capsys) -> None:
+    assert cli.main(["serve", "--no-browser", "--room", "-2"]) == 2
+    err = capsys.readouterr().err
+    assert "--room" in err and "Traceback" not in err
