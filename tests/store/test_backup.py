@@ -119,3 +119,20 @@ def test_postgres_backup_prints_pg_dump_advice_without_the_password(tmp_path) ->
 def test_pg_dump_command_never_holds_a_password(url: str) -> None:
     command = pg_dump_command(url, "out.dump")
     assert ":b@" not in command and "--dbname=postgresql://" in command
+
+
+def test_backup_of_a_quiet_database_is_the_same_collaborative(tmp_path) -> None:
+    from kit.demo import load_demo
+    from kit.store.backup import backup
+    from kit.store.workbook import export_workbook
+
+    url = f"sqlite:///{tmp_path / 'kit.sqlite3'}"
+    with Store.open(url) as store:
+        collaborative = load_demo(store)
+    result = backup(url, tmp_path / "copy.sqlite3")
+    assert result.pages > 0 and result.target.exists()
+    actor = Actor.system()
+    with Store.open(url) as source, Store.open(f"sqlite:///{result.target}") as copy:
+        assert export_workbook(copy, actor, collaborative) == export_workbook(
+            source, actor, collaborative
+        )
