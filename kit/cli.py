@@ -379,13 +379,26 @@ def cmd_codes(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kit.server.command import serve
 
+    if args.room < 0:
+        raise CommandError("--room is the number of people expected: 0 or more.")
     return serve(
         database=args.database,
         port=args.port,
         public=args.public,
         open_browser=not args.no_browser,
         pool_size=args.pool_size,
+        room=args.room,
     )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the database while the apps write (``kit/store/backup.py``)."""
+    from kit.store import default_database_url
+    from kit.store.backup import backup
+
+    result = backup(args.database or default_database_url(), args.file)
+    print(f"Backed up {result.source} to {result.target} ({result.pages} pages, integrity ok).")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -469,6 +482,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("codes", "print each team's join code", cmd_codes)
     which_collaborative(p)
 
+    p = command(
+        "backup",
+        "copy the database consistently while the apps run (PostgreSQL: prints the pg_dump command)",
+        cmd_backup,
+    )
+    p.add_argument("file", help="the new SQLite file to write the copy to")
+
     p = command("serve", "serve the apps with Voila", cmd_serve)
     p.add_argument("--port", type=int, default=8866)
     p.add_argument(
@@ -482,6 +502,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=2,
         help="preheated kernels per app (0 turns preheating off)",
+    )
+    p.add_argument(
+        "--room",
+        type=int,
+        default=0,
+        metavar="N",
+        help="people expected at once: warm N kernels for the apps a room opens first, and "
+        "say how much memory that takes",
     )
     return parser
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kit.envnames import BOKEH_FROM_PAGE
+from kit.server.room import estimate, pools_argument
 from kit.server.template import SHARE, TEMPLATE
 
 log = logging.getLogger("kit.server")
@@ -31,6 +32,7 @@ def voila_command(
     public: bool = False,
     open_browser: bool = False,
     pool_size: int = 2,
+    room: int = 0,
     cull_interval: int = 60,
     cull_idle_timeout: int = 900,
     cell_timeout: int = 120,
@@ -63,7 +65,7 @@ def voila_command(
         # no "running over TCP without encryption" warning per kernel in the facilitator's terminal
         "--KernelManager.transport=ipc",
     ]
-    if pool_size > 0:
+    if pool_size > 0 or room > 0:
         # seconds before a pool that still holds a ready kernel is refilled after a visitor
         # (an emptied pool is refilled at once: kit.server.kernels.install_refill_policy). A refill
         # runs the app's imports, which compete with the visitor's page for the CPU.
@@ -75,6 +77,8 @@ def voila_command(
             # warm pool for each of them would double the kernels (and memory) a server holds
             "--VoilaKernelManager.preheat_denylist=exercises/",
         ]
+        if room > 0:  # a pool per expected visitor for the apps a room opens first
+            args.append(pools_argument(room, pool_size))
     if not open_browser:
         args.append("--no-browser")
     args += list(extra_args)
@@ -115,8 +119,18 @@ def serve(
     public: bool = False,
     open_browser: bool = True,
     pool_size: int = 2,
+    room: int = 0,
 ) -> int:
-    """Run Voilà in the foreground until interrupted; returns its exit code."""
+    """Run Voilà in the foreground until interrupted; returns its exit code.
+
+    With ``room`` it first says what the warmed kernels cost and refuses (exit code 2) a room
+    whose estimate exceeds the memory available (``kit/server/room.py``).
+    """
+    if room > 0:
+        cost = estimate(room, pool_size, NOTEBOOKS)
+        print(cost.message(), file=sys.stdout if cost.fits else sys.stderr)
+        if not cost.fits:
+            return 2
     env = serve_environment(database)
     if ensure_collaborative(env["KIT_DATABASE_URL"]):
         print("No collaborative in the database yet: loaded the demo collaborative.")
@@ -130,7 +144,7 @@ def serve(
     host = "0.0.0.0" if public else "127.0.0.1"
     print(f"Breakthrough Kit is starting at http://{host}:{port}/ (Ctrl+C stops it).")
     command = voila_command(
-        port=port, public=public, open_browser=open_browser, pool_size=pool_size
+        port=port, public=public, open_browser=open_browser, pool_size=pool_size, room=room
     )
     try:
         return subprocess.call(command, env=env)

@@ -16,7 +16,15 @@ def main(argv: list[str] | None = None) -> None:
     application from ``init_settings`` before it applies ``tornado_settings``, so compression
     has to be switched on there.
     """
+    import warnings
+
     from voila.app import Voila
+
+    # ``bts-kit serve --room`` passes the pools as one JSON option (kit/server/room.py), the
+    # only form that carries a dict of dicts; traitlets still reads it but warns on every start
+    warnings.filterwarnings(
+        "ignore", message=r"--kernel_pools_config=.*deprecated", category=DeprecationWarning
+    )
 
     from kit.server.bokeh_script import bokeh_handlers
     from kit.server.kernels import cell_timeout, install_refill_policy
