@@ -71,11 +71,11 @@ def test_the_dashboard_shows_the_demo_and_new_data_without_a_reload(page, kit_se
 
     page.evaluate("window.kitNotReloaded = true")
     label = f"{NEW_MONTH:%B %Y}"
-    assert label not in page.inner_text(".kit-dashboard-month select")
+    assert label not in page.text_content(".kit-dashboard-month select")
     save_new_month(kit_server)
     page.wait_for_function(
         "label => { const el = document.querySelector('.kit-dashboard-month select');"
-        " return el && el.innerText.includes(label); }",
+        " return el && el.textContent.includes(label); }",
         arg=label,
         timeout=REFRESH_LIMIT_MS + 5_000,  # the refresh's 10 s, and the page's own round trip
     )
