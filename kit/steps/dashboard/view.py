@@ -288,8 +288,9 @@ class DashboardView(StepView[DashboardModel]):
         self._show_collaborative()
         self._show_funnel()
         self._show_suggestions()
-        if self.detail_team is not None:
-            self.show_detail(self.detail_team)
+        if self.detail_team is not None and self.detail.children:
+            # a refresh updates the open team's statuses; its charts redraw when reopened
+            self.detail.children[0].value = self._detail_head(self.model.status(self.detail_team))
         self.refreshed.value = (
             f"<p class='kit-small kit-muted'>Read at {dt.datetime.now():%H:%M:%S}; "
             f"current period {html.escape(self.model.statuses[0].period_label)}.</p>"
@@ -412,6 +413,22 @@ class DashboardView(StepView[DashboardModel]):
             "(all teach, all learn: IHI, <i>The Breakthrough Series</i>, 2003).</p>"
         )
 
+    @staticmethod
+    def _detail_head(status: TeamStatus) -> str:
+        signals = "".join(
+            f"<li>{html.escape(s.measure_name)}: "
+            + ("improvement" if s.improving else "no improvement signal")
+            + (", concern" if s.concern else "")
+            + (f" (first {s.first_improvement:%b %Y})" if s.first_improvement else "")
+            + "</li>"
+            for s in status.signals
+        )
+        return (
+            f"<h3 class='kit-dashboard-detail-name'>{html.escape(status.name)}</h3>"
+            f"<p>{html.escape(status.organisation)}</p>"
+            f"<div>{status_cells(status)}</div><ul>{signals}</ul>"
+        )
+
     def show_detail(self, team_id: str) -> None:
         """The team's statuses and its charts, under the grid."""
         status = self.model.status(team_id)
@@ -430,22 +447,7 @@ class DashboardView(StepView[DashboardModel]):
                 target=measure.target, width=640, height=260,
             )  # fmt: skip
             charts.append(classed(BokehModel(fig), "kit-chart"))
-        signals = "".join(
-            f"<li>{html.escape(s.measure_name)}: "
-            + ("improvement" if s.improving else "no improvement signal")
-            + (", concern" if s.concern else "")
-            + (f" (first {s.first_improvement:%b %Y})" if s.first_improvement else "")
-            + "</li>"
-            for s in status.signals
-        )
-        head = classed(
-            w.HTML(
-                f"<h3 class='kit-dashboard-detail-name'>{html.escape(status.name)}</h3>"
-                f"<p>{html.escape(status.organisation)}</p>"
-                f"<div>{status_cells(status)}</div><ul>{signals}</ul>"
-            ),
-            "kit-dashboard-detail-head",
-        )
+        head = classed(w.HTML(self._detail_head(status)), "kit-dashboard-detail-head")
         button = classed(
             w.Button(description="Download this team's storyboard", icon="download"),
             "kit-dashboard-storyboard",
