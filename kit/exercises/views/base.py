@@ -27,7 +27,6 @@ log = logging.getLogger("kit.ui")
 __all__ = ["ExerciseView", "Poller"]
 
 
-
 class ExerciseView(StepView[RoomModel]):
     """An exercise over its room model. Subclasses build ``self.body`` and, for room mode,
     implement ``room_settings``, ``apply_room``, ``answer`` and ``show_room``."""
