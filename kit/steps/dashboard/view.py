@@ -130,7 +130,7 @@ class TeamRow(w.HBox):
         super().__init__(layout=w.Layout(align_items="flex-start", padding="2px 0"))
         self.team_id = team_id
         self.open = classed(
-            w.Button(layout=w.Layout(width="18%"), tooltip="Open this team's detail"),
+            w.Button(layout=w.Layout(width="18%")),
             "kit-dashboard-open",
             f"kit-dashboard-open-{team_id}",
         )
@@ -140,6 +140,7 @@ class TeamRow(w.HBox):
 
     def show(self, status: TeamStatus) -> None:
         self.open.description = status.name
+        self.open.tooltip = f"Open the detail of {status.name}"  # a long name is cut short
         self.cells.value = status_cells(status)
 
 
