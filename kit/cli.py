@@ -2,7 +2,8 @@
 
 Subcommands: ``init`` (a new collaborative and its facilitator passcode), ``passcode`` (set or
 reset that passcode), ``demo`` (load the demo collaborative), ``export`` / ``import`` (workbook
-JSON, or observations as CSV/Excel), ``codes`` (the teams' join codes to hand out) and ``serve``
+JSON, or observations as CSV/Excel), ``codes`` (the teams' join codes to hand out), ``report``
+(storyboards and the collaborative summary as HTML, a progress bar on stderr) and ``serve``
 (the apps in Voilà). Each honours ``--database URL``, before or after the subcommand, and
 otherwise ``KIT_DATABASE_URL``.
 
@@ -376,6 +377,37 @@ def cmd_codes(args: argparse.Namespace) -> int:
     return 0
 
 
+def text_progress(stream=None, width: int = 30):
+    """A progress bar on stderr for long work: ``[#####-----] 3/8 Storyboard: Riverside``."""
+    out = stream or sys.stderr
+
+    def show(done: int, total: int, label: str) -> None:
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        out.write(
+            f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[:50]:<50}{end}"
+        )
+        out.flush()
+
+    return show
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kit.reports import write_reports
+    from kit.store import Actor
+
+    actor = Actor.system("bts-kit report")
+    with _open_store(args) as store:
+        collab = _collaborative_id(store, actor, args)
+        written = write_reports(
+            store, args.out, team=args.team, progress=text_progress(), actor=actor,
+            collaborative_id=collab,
+        )  # fmt: skip
+    for path in written:
+        print(path)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from kit.server.command import serve
 
@@ -481,6 +513,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("codes", "print each team's join code", cmd_codes)
     which_collaborative(p)
+
+    p = command(
+        "report",
+        "write each team's storyboard and the collaborative summary as standalone HTML files",
+        cmd_report,
+    )
+    which_collaborative(p)
+    p.add_argument("--team", help="one team's storyboard only (team name or id)")
+    p.add_argument("--out", default="reports", help="folder to write into (default: reports)")
 
     p = command(
         "backup",

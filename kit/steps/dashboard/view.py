@@ -1,0 +1,546 @@
+"""Collaborative dashboard: the facilitator's view of every team, refreshed while a workshop runs.
+
+A status grid (sortable and filterable, a button per team opens its detail), small multiples
+of one measure across the teams (paged, each team's signals coloured as on its own chart),
+the pooled measure, the number of teams showing improvement, the funnel plot for a chosen
+month, the "all teach, all learn" suggestions with their evidence, and downloads of a
+team's storyboard and of the collaborative summary. Every number comes from the model
+(``kit.qi.dashboard``, ``kit.qi.presenters``, ``kit.reports``): this view only draws.
+
+Live refresh: a ``Poller`` (``kit/ui/poller.py``) on the kernel's loop asks the model to read
+the store every few seconds; only when the reading differs are the grid and charts redrawn,
+in place (the small multiples through ``update_chart``, the others as new figures in the same
+boxes), so the page never reloads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from kit.qi.dashboard import SORT_KEYS, TeamStatus
+from kit.steps.dashboard.model import (
+    ASSESSMENT_FILTERS,
+    COMPLETENESS_FILTERS,
+    OVERDUE_FILTERS,
+    PAGE_SIZE,
+    SIGNAL_FILTERS,
+    DashboardModel,
+)
+from kit.ui.app import AppContext, AppShell, run
+from kit.ui.downloads import download_link
+from kit.ui.poller import Poller
+from kit.ui.step import StepView, edit_handler
+from kit.ui.widgets import classed, guarded
+
+#: seconds between two readings of the store (issue 14: new data shows within 10 s)
+REFRESH_SECONDS = 4.0
+REPORT_WORDS = {
+    "submitted": "submitted",
+    "draft": "draft",
+    "not_started": "not started",
+    "not_due": "not due yet",
+}
+
+
+def _yes(flag: bool) -> str:
+    return "✔" if flag else "<span class='kit-muted'>–</span>"
+
+
+def _cell(text: str, width: str) -> str:
+    return f"<div style='width:{width};display:inline-block;vertical-align:top'>{text}</div>"
+
+
+def _signal_words(status: TeamStatus) -> str:
+    if not status.signals:
+        return "<span class='kit-muted'>no chart yet</span>"
+    parts = []
+    if status.improving:
+        parts.append("<b style='color:#1a7f37'>improving</b>")
+    if status.concern:
+        parts.append("<b style='color:#b3261e'>concern</b>")
+    return " · ".join(parts) or "no signal"
+
+
+def _report_words(status: TeamStatus) -> str:
+    word = html.escape(REPORT_WORDS.get(status.report_status, status.report_status))
+    if status.overdue_reports:
+        word += (
+            f" · <b style='color:#b3261e'>{status.overdue_reports} overdue</b>"
+            f" ({status.days_overdue} d)"
+        )
+    return word
+
+
+def _assessment_words(status: TeamStatus) -> str:
+    pair = status.assessment
+    if pair is None:
+        return "<span class='kit-muted'>not rated</span>"
+
+    def score(value: float | None) -> str:
+        return f"{value:.1f}" if value is not None else "–"
+
+    gap = f" · gap {pair.gap:+.1f}" if pair.gap is not None else ""
+    return f"{pair.month:%b %Y}: faculty {score(pair.faculty)}, self {score(pair.team)}{gap}"
+
+
+def _cycle_words(status: TeamStatus) -> str:
+    cycle = status.latest_cycle
+    if cycle is None:
+        return "<span class='kit-muted'>none yet</span>"
+    return f"{html.escape(cycle.title)} <span class='kit-muted'>({html.escape(cycle.stage)})</span>"
+
+
+COLUMNS = (
+    ("Aim", "5%"),
+    ("Driver diagram", "7%"),
+    ("Measures", "7%"),
+    ("Data this period", "9%"),
+    ("Complete", "7%"),
+    ("Signals", "11%"),
+    ("Report", "14%"),
+    ("Latest PDSA", "18%"),
+    ("Latest assessment", "22%"),
+)
+
+
+def status_cells(status: TeamStatus) -> str:
+    """The grid's cells after the team's button, as one HTML line."""
+    values = (
+        _yes(status.aim_set),
+        _yes(status.driver_diagram),
+        str(status.measures_defined),
+        f"{status.measures_with_data} of {status.measures_defined}",
+        f"{status.completeness:.0%}",
+        _signal_words(status),
+        _report_words(status),
+        _cycle_words(status),
+        _assessment_words(status),
+    )
+    return "".join(_cell(v, width) for v, (_h, width) in zip(values, COLUMNS, strict=True))
+
+
+class TeamRow(w.HBox):
+    """One team's line of the grid: its name as the button that opens its detail."""
+
+    def __init__(self, team_id: str) -> None:
+        super().__init__(layout=w.Layout(align_items="flex-start", padding="2px 0"))
+        self.team_id = team_id
+        self.open = classed(
+            w.Button(layout=w.Layout(width="18%")),
+            "kit-dashboard-open",
+            f"kit-dashboard-open-{team_id}",
+        )
+        self.cells = classed(w.HTML(layout=w.Layout(width="82%")), "kit-dashboard-cells")
+        classed(self, "kit-row-divided", "kit-dashboard-row", f"kit-dashboard-row-{team_id}")
+        self.children = [self.open, self.cells]
+
+    def show(self, status: TeamStatus) -> None:
+        self.open.description = status.name
+        self.open.tooltip = f"Open the detail of {status.name}"  # a long name is cut short
+        self.cells.value = status_cells(status)
+
+
+def _dropdown(label: str, table: dict[str, tuple[str, dict]], css: str) -> w.Dropdown:
+    return classed(
+        w.Dropdown(
+            description=label,
+            options=[(words, key) for key, (words, _kw) in table.items()],
+            value="any",
+            layout=w.Layout(width="auto"),
+        ),
+        css,
+    )
+
+
+class DashboardView(StepView[DashboardModel]):
+    css_class = "kit-dashboard"
+    reloaded_message = "Reloaded: the dashboard shows the store as it is now."
+
+    def __init__(self, context: AppContext, model: DashboardModel) -> None:
+        super().__init__(context, model)
+        self.sort = classed(
+            w.Dropdown(
+                description="Sort:",
+                options=[(words, key) for key, words in SORT_KEYS.items()],
+                value="name",
+                layout=w.Layout(width="auto"),
+            ),
+            "kit-dashboard-sort",
+        )
+        self.signal = _dropdown("Signal:", SIGNAL_FILTERS, "kit-dashboard-filter-signal")
+        self.assessment = _dropdown("Score:", ASSESSMENT_FILTERS, "kit-dashboard-filter-score")
+        self.overdue = _dropdown("Reports:", OVERDUE_FILTERS, "kit-dashboard-filter-overdue")
+        self.completeness = _dropdown(
+            "Data:", COMPLETENESS_FILTERS, "kit-dashboard-filter-completeness"
+        )
+        self.rows: dict[str, TeamRow] = {}
+        self.grid = classed(w.VBox(), "kit-dashboard-grid")
+        self.count = classed(w.HTML(), "kit-dashboard-count")
+        self.refreshed = classed(w.HTML(), "kit-dashboard-refreshed")
+        self.detail = classed(w.VBox(), "kit-dashboard-detail")
+        self.detail_team: str | None = None
+        self.measure = classed(
+            w.Dropdown(description="Measure:", layout=w.Layout(width="auto")),
+            "kit-dashboard-measure",
+        )
+        self.page = classed(
+            w.Dropdown(description="Teams:", layout=w.Layout(width="auto")), "kit-dashboard-page"
+        )
+        self.multiples = classed(w.VBox(), "kit-dashboard-multiples")
+        self._multiples_keys: list[str] = []
+        self._multiples_grid: Any = None
+        self.pooled = classed(w.VBox(), "kit-dashboard-pooled")
+        self.improving = classed(w.VBox(), "kit-dashboard-improving")
+        self.month = classed(
+            w.Dropdown(description="Month:", layout=w.Layout(width="auto")),
+            "kit-dashboard-month",
+        )
+        self.funnel = classed(w.VBox(), "kit-dashboard-funnel")
+        self.funnel_words = classed(w.HTML(), "kit-dashboard-funnel-words")
+        self.suggestions = classed(w.HTML(), "kit-dashboard-suggestions")
+        self.summary_button = classed(
+            w.Button(description="Prepare the summary and every storyboard", icon="download"),
+            "kit-dashboard-all-reports",
+        )
+        self.summary_button.layout.width = "auto"
+        self.progress = classed(
+            w.IntProgress(min=0, max=1, value=0, description="Reports:", layout=w.Layout(
+                display="none")),
+            "kit-dashboard-progress",
+        )  # fmt: skip
+        self.summary_downloads = classed(w.HTML(), "kit-dashboard-summary-downloads")
+        self.poller = Poller(self.refresh, REFRESH_SECONDS)
+        self.children = self._layout()
+        for control in (self.sort, self.signal, self.assessment, self.overdue, self.completeness):
+            control.observe(self._on_grid_change, names="value")
+        self.measure.observe(self._on_measure_change, names="value")
+        self.page.observe(self._on_page_change, names="value")
+        self.month.observe(self._on_month_change, names="value")
+        self.summary_button.on_click(self._on_all_reports)
+        self.load()
+        self.poller.start()
+
+    def _layout(self) -> list[w.Widget]:
+        header = w.HTML(
+            "<div style='display:flex'><b style='width:18%'>Team</b>"
+            + "".join(f"<b style='width:calc(82% * {float(wd[:-1]) / 100})'>{h}</b>"
+                      for h, wd in COLUMNS)
+            + "</div>"
+        )  # fmt: skip
+        return [
+            w.HTML(
+                "<p>Every team at a glance. Signals are read on each team's chart under the "
+                "Anhøj rules, with the first 12 months as its frozen baseline "
+                "(<code>kit/qi/dashboard.py</code>); the funnel plot's limits follow "
+                "Spiegelhalter, <i>Funnel plots for comparing institutional performance</i>, "
+                "Statistics in Medicine 2005. The page reads the store again every few "
+                "seconds.</p>"
+            ),
+            self.refreshed,
+            w.HTML("<h3>Teams</h3>"),
+            w.HBox([self.sort, self.signal]),
+            w.HBox([self.assessment, self.overdue, self.completeness]),
+            self.count,
+            header,
+            self.grid,
+            self.detail,
+            w.HTML("<h3>One measure across the teams</h3>"),
+            w.HBox([self.measure, self.page]),
+            self.multiples,
+            w.HTML("<h3>The collaborative</h3>"),
+            self.pooled,
+            self.improving,
+            self.month,
+            self.funnel,
+            self.funnel_words,
+            w.HTML("<h3>All teach, all learn: suggestions for the next learning session</h3>"),
+            self.suggestions,
+            w.HTML("<h3>Reports</h3>"),
+            self.summary_button,
+            self.progress,
+            self.summary_downloads,
+        ]
+
+    # --- showing the model ------------------------------------------------------------
+
+    def show_model(self) -> None:
+        measures = self.model.measures()
+        current = self.measure.value
+        self.measure.options = [(m.name, m.id) for m in measures]
+        ids = [m.id for m in measures]
+        if current in ids:
+            self.measure.value = current
+        elif ids:
+            self.measure.value = ids[0]
+        months = self.model.months()
+        chosen = self.month.value
+        self.month.options = [(f"{m:%B %Y}", m) for m in reversed(months)]
+        if chosen in months:
+            self.month.value = chosen
+        elif months:
+            self.month.value = months[-1]
+        self._show_grid()
+        self._show_pages()
+        self._show_multiples()
+        self._show_collaborative()
+        self._show_funnel()
+        self._show_suggestions()
+        if self.detail_team is not None and self.detail.children:
+            # a refresh updates the open team's statuses; its charts redraw when reopened
+            self.detail.children[0].value = self._detail_head(self.model.status(self.detail_team))
+        self.refreshed.value = (
+            f"<p class='kit-small kit-muted'>Read at {dt.datetime.now():%H:%M:%S}; "
+            f"current period {html.escape(self.model.statuses[0].period_label)}.</p>"
+            if self.model.statuses
+            else "<p>This collaborative has no teams yet.</p>"
+        )
+
+    def visible_statuses(self) -> list[TeamStatus]:
+        return self.model.rows(
+            self.sort.value,
+            signal=self.signal.value,
+            assessment=self.assessment.value,
+            overdue=self.overdue.value,
+            completeness=self.completeness.value,
+        )
+
+    def _show_grid(self) -> None:
+        shown = self.visible_statuses()
+        for status in shown:
+            row = self.rows.get(status.team_id)
+            if row is None:
+                row = TeamRow(status.team_id)
+                row.open.on_click(self._on_open)
+                self.rows[status.team_id] = row
+            row.show(status)
+        self.grid.children = [self.rows[s.team_id] for s in shown]
+        total = len(self.model.statuses)
+        self.count.value = f"<p class='kit-small'>{len(shown)} of {total} teams shown.</p>"
+
+    def _show_pages(self) -> None:
+        teams = self.model.charted_teams(self.measure.value) if self.measure.value else []
+        pages = max(1, -(-len(teams) // PAGE_SIZE))
+        current = self.page.value
+        self.page.options = [
+            (f"{p * PAGE_SIZE + 1}-{min((p + 1) * PAGE_SIZE, len(teams))} of {len(teams)}", p)
+            for p in range(pages)
+        ]
+        self.page.value = current if current is not None and current < pages else 0
+
+    def _show_multiples(self) -> None:
+        measure_id = self.measure.value
+        many = self.model.result(measure_id) if measure_id else None
+        if many is None:
+            self.multiples.children = [w.HTML("<p>No team has data for this measure yet.</p>")]
+            self._multiples_keys, self._multiples_grid = [], None
+            return
+        teams = self.model.charted_teams(measure_id)
+        start = (self.page.value or 0) * PAGE_SIZE
+        keys = teams[start : start + PAGE_SIZE]
+        from kit.charts.spc import update_chart
+
+        if keys == self._multiples_keys and self._multiples_grid is not None:
+            for fig, key in zip(self._figures(self._multiples_grid), keys, strict=True):
+                update_chart(fig, many.series(key))
+            return
+        from jupyter_bokeh import BokehModel
+
+        from kit.charts.spc import small_multiples
+
+        target = self.model.measure(measure_id).target
+        grid = small_multiples(many, keys=keys, ncols=4, target=target)
+        for fig, key in zip(self._figures(grid), keys, strict=True):
+            fig.title.text = self.model.team_name(key)
+        self._multiples_keys, self._multiples_grid = keys, grid
+        self.multiples.children = [classed(BokehModel(grid), "kit-chart")]
+
+    @staticmethod
+    def _figures(grid: Any) -> list[Any]:
+        return [child[0] for child in grid.children]
+
+    def _show_collaborative(self) -> None:
+        from jupyter_bokeh import BokehModel
+
+        from kit.charts.storyboard import improvement_chart
+        from kit.reports.summary import _pooled_figure
+
+        measure_id = self.measure.value
+        boxes: list[w.Widget] = []
+        if measure_id:
+            fig = _pooled_figure(self.model.measure(measure_id), self.model.records.observations)
+            if fig is not None:
+                boxes.append(classed(BokehModel(fig), "kit-chart"))
+        self.pooled.children = boxes or [w.HTML("<p>No pooled data for this measure yet.</p>")]
+        if self.model.months():
+            fig = improvement_chart(self.model.improving_counts(), len(self.model.statuses))
+            self.improving.children = [classed(BokehModel(fig), "kit-chart")]
+        else:
+            self.improving.children = []
+
+    def _show_funnel(self) -> None:
+        from kit.reports.summary import _funnel
+
+        measure_id, month = self.measure.value, self.month.value
+        if not measure_id or month is None:
+            self.funnel.children, self.funnel_words.value = [], ""
+            return
+        fig, words = _funnel(self.model.measure(measure_id), self.model.records, month)
+        if fig is None:
+            self.funnel.children = []
+        else:
+            from jupyter_bokeh import BokehModel
+
+            self.funnel.children = [classed(BokehModel(fig), "kit-chart")]
+        self.funnel_words.value = "".join(f"<p>{html.escape(s)}</p>" for s in words)
+
+    def _show_suggestions(self) -> None:
+        found = self.model.suggestions()
+        if not found:
+            self.suggestions.value = "<p>No suggestions yet: no team shows improvement.</p>"
+            return
+        items = "".join(
+            f"<li class='kit-dashboard-suggestion'><b>{html.escape(s.title)}</b>"
+            + (f" <span class='kit-muted'>(driver: {html.escape(s.driver)})</span>"
+               if s.driver else "")
+            + "<ul>" + "".join(f"<li>{html.escape(e)}</li>" for e in s.evidence) + "</ul></li>"
+            for s in found
+        )  # fmt: skip
+        self.suggestions.value = (
+            f"<ul>{items}</ul><p class='kit-small kit-muted'>The kit suggests; faculty decide "
+            "(all teach, all learn: IHI, <i>The Breakthrough Series</i>, 2003).</p>"
+        )
+
+    @staticmethod
+    def _detail_head(status: TeamStatus) -> str:
+        signals = "".join(
+            f"<li>{html.escape(s.measure_name)}: "
+            + ("improvement" if s.improving else "no improvement signal")
+            + (", concern" if s.concern else "")
+            + (f" (first {s.first_improvement:%b %Y})" if s.first_improvement else "")
+            + "</li>"
+            for s in status.signals
+        )
+        return (
+            f"<h3 class='kit-dashboard-detail-name'>{html.escape(status.name)}</h3>"
+            f"<p>{html.escape(status.organisation)}</p>"
+            f"<div>{status_cells(status)}</div><ul>{signals}</ul>"
+        )
+
+    def show_detail(self, team_id: str) -> None:
+        """The team's statuses and its charts, under the grid."""
+        status = self.model.status(team_id)
+        self.detail_team = team_id
+        from jupyter_bokeh import BokehModel
+
+        from kit.charts.spc import spc_chart
+
+        charts: list[w.Widget] = []
+        for measure in self.model.records.family_of(team_id):
+            many = self.model.result(measure.id)
+            if many is None or team_id not in set(map(str, many.points[many.by])):
+                continue
+            fig = spc_chart(
+                many.series(team_id), title=f"{measure.name} ({measure.measure_kind})",
+                target=measure.target, width=640, height=260,
+            )  # fmt: skip
+            charts.append(classed(BokehModel(fig), "kit-chart"))
+        head = classed(w.HTML(self._detail_head(status)), "kit-dashboard-detail-head")
+        button = classed(
+            w.Button(description="Download this team's storyboard", icon="download"),
+            "kit-dashboard-storyboard",
+        )
+        button.layout.width = "auto"
+        self.storyboard_link = classed(w.HTML(), "kit-dashboard-storyboard-link")
+        button.on_click(self._on_storyboard)
+        close = classed(w.Button(description="Close", icon="times"), "kit-dashboard-close")
+        close.on_click(self._on_close)
+        self.detail.children = [
+            head, w.HBox([button, close]), self.storyboard_link, *charts
+        ]  # fmt: skip
+
+    # --- refreshing -------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Read the store again; redraw only when something changed (the Poller's tick)."""
+        if not self.model.refresh():
+            return False
+        self.load()
+        return True
+
+    # --- handlers ---------------------------------------------------------------------
+
+    @edit_handler
+    def _on_grid_change(self, _change: dict[str, Any]) -> None:
+        self._show_grid()
+
+    @edit_handler
+    def _on_measure_change(self, _change: dict[str, Any]) -> None:
+        with self.quiet():
+            self._show_pages()
+        self._show_multiples()
+        self._show_collaborative()
+        self._show_funnel()
+
+    @edit_handler
+    def _on_page_change(self, _change: dict[str, Any]) -> None:
+        self._show_multiples()
+
+    @edit_handler
+    def _on_month_change(self, _change: dict[str, Any]) -> None:
+        self._show_funnel()
+
+    @guarded()
+    def _on_open(self, button: w.Button) -> None:
+        row = next(r for r in self.rows.values() if r.open is button)
+        self.show_detail(row.team_id)
+
+    @guarded()
+    def _on_close(self, _button: w.Button) -> None:
+        self.detail_team = None
+        self.detail.children = []
+
+    @guarded()
+    def _on_storyboard(self, _button: w.Button) -> None:
+        assert self.detail_team is not None
+        name, data = self.model.storyboard(self.detail_team)
+        self.storyboard_link.value = download_link(data, name, "text/html", f"Download {name}")
+
+    @guarded()
+    def _on_all_reports(self, _button: w.Button) -> None:
+        self.progress.layout.display = "flex"
+        self.progress.value = 0
+
+        def step(done: int, total: int, label: str) -> None:
+            self.progress.max = total
+            self.progress.value = done
+            self.progress.description = f"{done}/{total}"
+
+        summary, archive = self.model.all_reports(step)
+        self.summary_downloads.value = " · ".join(
+            (
+                download_link(summary, "summary.html", "text/html", "Download the summary"),
+                download_link(
+                    archive, "reports.zip", "application/zip",
+                    "Download the summary with every storyboard (zip)",
+                ),
+            )
+        )  # fmt: skip
+
+
+def build(context: AppContext) -> DashboardView:
+    return DashboardView(context, DashboardModel(context.store, context.actor))
+
+
+def app(store: Any = None, params: dict[str, str] | None = None) -> AppShell:
+    """The dashboard; ``params`` stands in for the page's query string in tests."""
+    shell = AppShell("Collaborative dashboard", build, store=store, css_name="dashboard")
+    if params is not None:
+        return shell.start(params)
+    return run(shell, uses_bokeh=True)
+
+
+__all__ = ["DashboardView", "app", "build"]
