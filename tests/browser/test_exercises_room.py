@@ -21,7 +21,6 @@ from .conftest import (
     open_app,
     screenshot_path,
     tall_screenshot,
-    wait_for_kernel_pool,
 )
 
 pytestmark = pytest.mark.browser
@@ -64,16 +63,16 @@ def text_in(page, css: str, text: str, timeout: float = PAGE_TIMEOUT_MS) -> None
 
 
 def test_every_exercise_notebook_renders(browser, kit_server) -> None:
-    context, page = new_page(browser)
-    try:
-        for exercise in app_list.exercises():
-            wait_for_kernel_pool(kit_server, f"exercises/{exercise.notebook}", 1)
+    # exercises are not preheated (kit/server/command.py): each page starts its own kernel
+    for exercise in app_list.exercises():
+        context, page = new_page(browser)
+        try:
             open_app(page, kit_server, f"exercises/{exercise.notebook}", join=FACILITATOR_PASSCODE)
             page.wait_for_selector(f".kit-app-{exercise.id} .kit-exercise", timeout=PAGE_TIMEOUT_MS)
             assert exercise.title in page.inner_text(".kit-header")
             check_no_page_errors(page)
-    finally:
-        context.close()
+        finally:
+            context.close()
 
 
 def test_room_mode_tally_updates_live_for_a_facilitator_and_three_participants(
