@@ -420,35 +420,16 @@ def app_notebooks() -> list[str]:
     return sorted(p.name for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def _notebook_code(notebook: str | Path) -> str:
-    path = Path(notebook) if Path(notebook).is_absolute() else NOTEBOOKS / notebook
-    cells = json.loads(path.read_text())["cells"]
-    return "\n".join(
-        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        for cell in cells
-        if cell["cell_type"] == "code"
-    )
-
-
-_AUDIENCE = re.compile(r"""audience\s*=\s*["']facilitator["']""")
-
-
 def declared_audience(notebook: str | Path) -> str:
-    """``"facilitator"`` when the notebook (or the step package it imports) declares the app
-    facilitator-only, else ``"participants"``."""
-    code = _notebook_code(notebook)
-    if _AUDIENCE.search(code):
-        return "facilitator"
-    steps = set(re.findall(r"from\s+kit\.steps\s+import\s+([\w, ]+)", code))
-    names = {name.strip() for group in steps for name in group.split(",") if name.strip()}
-    names |= set(re.findall(r"kit\.steps\.(\w+)", code))
-    for name in names:
-        folder = ROOT / "kit" / "steps" / name
-        files = list(folder.glob("*.py")) if folder.is_dir() else [folder.with_suffix(".py")]
-        for file in files:
-            if file.exists() and _AUDIENCE.search(file.read_text()):
-                return "facilitator"
-    return "participants"
+    """``"facilitator"`` when ``kit/content/apps.yaml`` (the one list the shell enforces) makes
+    the app facilitator-only, else ``"participants"``."""
+    from kit import apps as app_list
+
+    name = Path(notebook).name
+    for app in (*app_list.apps(), *app_list.exercises()):
+        if app.notebook == name:
+            return "facilitator" if app.audience == "facilitator" else "participants"
+    raise AssertionError(f"{name} has no entry in kit/content/apps.yaml")
 
 
 def team_rows(database_url: str, team_id: str) -> list[tuple]:
