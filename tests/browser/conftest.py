@@ -329,7 +329,23 @@ def save_artifacts(item, page, server: KitServer | None) -> Path:
     if server is not None:
         with contextlib.suppress(Exception):
             shutil.copyfile(server.log_path, folder / f"{name}.server.log")
+    print_diagnosis(page, server)
     return folder
+
+
+def print_diagnosis(page, server: KitServer | None, log_lines: int = 60) -> None:
+    """What the page showed and the server's last log lines, printed into the test's output.
+
+    CI keeps only what a run prints, not ``test-artifacts/``; a failure on a busy machine is
+    read from this."""
+    with contextlib.suppress(Exception):
+        text = page.evaluate("() => document.body ? document.body.innerText : ''")
+        print(f"--- page {page.url} shows ---\n{text[:3000]}")
+    if server is not None:
+        with contextlib.suppress(Exception):
+            lines = Path(server.log_path).read_text(errors="replace").splitlines()
+            print(f"--- server log, last {log_lines} lines ---")
+            print("\n".join(lines[-log_lines:]))
 
 
 @pytest.fixture

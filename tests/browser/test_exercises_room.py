@@ -19,6 +19,7 @@ from .conftest import (
     join_codes,
     missing,
     open_app,
+    print_diagnosis,
     screenshot_path,
     tall_screenshot,
 )
@@ -113,6 +114,12 @@ def test_room_mode_tally_updates_live_for_a_facilitator_and_three_participants(
         assert faculty.evaluate("performance.getEntriesByType('navigation').length") == 1
         check_no_page_errors(faculty)
         tall_screenshot(faculty, screenshot_path("spot-the-signal.png"), ".kit-app")
+    except Exception:
+        for context in contexts[1:]:
+            for seat in context.pages:
+                print_diagnosis(seat, None)
+        print_diagnosis(faculty, kit_server, log_lines=150)
+        raise
     finally:
         for context in contexts:
             context.close()

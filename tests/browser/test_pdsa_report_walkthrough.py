@@ -14,7 +14,7 @@ from .conftest import (
     tall_screenshot,
     wait_for_kernel_pool,
 )
-from .waits import wait_for_database, wait_until_settled
+from .waits import wait_for_database, wait_until_saved, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -81,6 +81,15 @@ def reports(server) -> list[object]:
     with Store.open(server.database_url) as store:
         found = store.find(MonthlyReport, Actor.system(), team_id=TEAM)
     return [s.record for s in found]
+
+
+def self_scores(server) -> list[float]:
+    from kit.qi.records import Assessment
+    from kit.store import Actor, Store
+
+    with Store.open(server.database_url) as store:
+        found = store.find(Assessment, Actor.system(), team_id=TEAM)
+    return [s.record.score for s in found if s.record.rated_by == "team"]
 
 
 def type_in(page, css: str, text: str) -> None:
@@ -173,7 +182,16 @@ def test_a_participant_submits_a_monthly_report_and_finds_it_after_reload(page, 
     for css, text in SECTIONS.items():
         type_in(page, f"kit-report-{css}", text)
     page.click(".kit-report-score label:has-text('3.0')")
-    wait_until_settled(page)
+    # the score saves at once and takes the typed sections with it: its "pending" state can
+    # pass unseen on a busy machine, so wait on the database, then on the save line
+    wait_for_database(
+        lambda: (reports(kit_server), self_scores(kit_server)),
+        lambda found: (
+            any(not r.submitted and r.next_steps == SECTIONS["next-steps"] for r in found[0])
+            and 3.0 in found[1]
+        ),
+    )
+    wait_until_saved(page)
     page.click(".kit-report-submit")
     wait_for_text(page, "kit-report-state", "Submitted to the faculty")
     assert page.locator(".kit-report-learned textarea").is_disabled()

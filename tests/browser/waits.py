@@ -28,13 +28,11 @@ def wait_until_pending(page, timeout_ms: float = 15_000) -> None:
     )
 
 
-def wait_until_settled(page, timeout_ms: float = 30_000) -> None:
-    """The edit typed last has been taken up: first pending, then neither pending nor saving.
+def wait_until_saved(page, timeout_ms: float = 30_000) -> None:
+    """Nothing waits to be saved and no save runs; a failed save fails the test.
 
-    Waiting for "pending" first means a save state left over from an earlier edit cannot
-    satisfy the wait before the kernel has seen this one. A failed save fails the test.
-    """
-    wait_until_pending(page, timeout_ms)
+    For edits that save at once (a click on a score, a button): their "pending" state may come
+    and go before the page is looked at, so pair this with a database check of the edit."""
     page.wait_for_function(
         "() => { const el = document.querySelector('.kit-save-state');"
         " return el && !/Unsaved changes|Saving/.test(el.textContent); }",
@@ -42,6 +40,16 @@ def wait_until_settled(page, timeout_ms: float = 30_000) -> None:
     )
     state = page.inner_text(".kit-save-state")
     assert "Not saved" not in state, state
+
+
+def wait_until_settled(page, timeout_ms: float = 30_000) -> None:
+    """The edit typed last has been taken up: first pending, then neither pending nor saving.
+
+    Waiting for "pending" first means a save state left over from an earlier edit cannot
+    satisfy the wait before the kernel has seen this one. A failed save fails the test.
+    """
+    wait_until_pending(page, timeout_ms)
+    wait_until_saved(page, timeout_ms)
 
 
 def wait_for_database(read: Callable[[], T], ok: Callable[[T], bool], timeout: float = 30) -> T:
