@@ -14,16 +14,12 @@ internet), :func:`to_png` screenshots that page with headless Chromium.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from bokeh.models import ColumnDataSource, HoverTool, Range1d
 from bokeh.plotting import figure
 
+from kit.charts.screenshot import page_to_png
 from kit.errors import KitInputError
 from kit.qi.driver_layout import DiagramLayout, layout
 from kit.qi.records import DriverDiagram
@@ -252,62 +248,10 @@ def to_html(diagram: DriverDiagram, *, title: str = "Driver diagram") -> str:
     return file_html(fig, INLINE, title)
 
 
-def find_chromium() -> str | None:
-    """A headless-capable Chromium or Chrome on this machine, or None."""
-    explicit = os.environ.get("KIT_CHROMIUM")
-    if explicit and Path(explicit).exists():
-        return explicit
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def to_png(diagram: DriverDiagram, *, title: str = "Driver diagram", timeout: float = 60) -> bytes:
-    """A PNG of the diagram, screenshot by headless Chromium from the standalone HTML.
-
-    Raises ``KitInputError`` with a plain message when Chromium is not installed or fails,
-    so the app can say "PNG export needs Chromium" and still offer the HTML file.
-    """
-    browser = find_chromium()
-    if browser is None:
-        raise KitInputError(
-            "PNG export needs Chromium, which is not installed here; download the HTML file "
-            "instead (it opens in any browser and can be printed to PDF)."
-        )
-    fig_layout = layout(diagram)
-    width, height = WIDTH_PX + 40, height_px(fig_layout) + 70
-    with tempfile.TemporaryDirectory(prefix="kit-png-") as folder:
-        page = Path(folder) / "diagram.html"
-        shot = Path(folder) / "diagram.png"
-        page.write_text(to_html(diagram, title=title), encoding="utf-8")
-        command = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={Path(folder) / 'profile'}",
-            f"--window-size={width},{height}",
-            "--virtual-time-budget=5000",
-            f"--screenshot={shot}",
-            page.as_uri(),
-        ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            raise KitInputError(
-                "PNG export needs Chromium, and it did not answer in time; download the HTML "
-                "file instead."
-            ) from None
-        if not shot.exists() or shot.stat().st_size == 0:
-            raise KitInputError(
-                "PNG export needs a working Chromium, and it could not draw the diagram here; "
-                "download the HTML file instead."
-            )
-        return shot.read_bytes()
+    """A PNG of the diagram, screenshot by headless Chromium from the standalone HTML
+    (``kit/charts/screenshot.py``), as tall as the diagram's rows need."""
+    width, height = WIDTH_PX + 40, height_px(layout(diagram)) + 70
+    return page_to_png(
+        to_html(diagram, title=title), width=width, height=height, what="diagram", timeout=timeout
+    )

@@ -14,9 +14,6 @@ there; nothing here computes a statistic.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from kit.charts import theme
@@ -155,49 +152,10 @@ def to_html(fig: Any, title: str) -> str:
 
 
 def to_png(page: str, *, width: int, height: int, timeout: float = 60) -> bytes:
-    """A PNG of a standalone page, screenshot by headless Chromium (as the change package's
-    export does); ``KitInputError`` in plain words when Chromium is missing or fails."""
-    from kit.charts.driver_diagram import find_chromium
+    """A PNG of a standalone chart page (``kit/charts/screenshot.py``)."""
+    from kit.charts.screenshot import page_to_png
 
-    browser = find_chromium()
-    if browser is None:
-        raise KitInputError(
-            "PNG export needs Chromium, which is not installed here; download the HTML file "
-            "instead (it opens in any browser and can be printed to PDF)."
-        )
-    with tempfile.TemporaryDirectory(prefix="kit-png-") as folder:
-        html_file = Path(folder) / "chart.html"
-        shot = Path(folder) / "chart.png"
-        html_file.write_text(page, encoding="utf-8")
-        command = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={Path(folder) / 'profile'}",
-            f"--window-size={width},{height}",
-            "--virtual-time-budget=5000",
-            f"--screenshot={shot}",
-            html_file.as_uri(),
-        ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            raise KitInputError(
-                "PNG export needs Chromium, and it did not answer in time; download the HTML "
-                "file instead."
-            ) from None
-        if not shot.exists() or shot.stat().st_size == 0:
-            raise KitInputError(
-                "PNG export needs a working Chromium, and it could not draw the chart here; "
-                "download the HTML file instead."
-            )
-        return shot.read_bytes()
+    return page_to_png(page, width=width, height=height, what="chart", timeout=timeout)
 
 
 def export_chart(reading: Any) -> tuple[str, bytes | None, str]:

@@ -164,6 +164,14 @@ class StepView(w.VBox, Generic[M]):
         with self.quiet():
             self.show_model()
 
+    @edit_handler
+    def show_team(self, change: dict[str, Any]) -> None:
+        """A facilitator picked another team: the model reads that team's work, the page
+        shows it. Observe a team picker's ``value`` with it (errors land on the alert line)."""
+        if change["new"] and change["new"] != getattr(self.model, "team_id", None):
+            self.model.select_team(change["new"])  # type: ignore[attr-defined]
+            self.load()
+
     # --- saving ------------------------------------------------------------------------
 
     def autosave(self, key: str, action: Callable[[], Any]) -> None:
@@ -275,3 +283,30 @@ class StepView(w.VBox, Generic[M]):
     @guarded()
     def _on_keep_mine(self, _button: w.Button) -> None:
         self.keep_mine()
+
+
+class TeamModel(Protocol):
+    team_id: str | None
+
+    def teams(self) -> list[tuple[str, str]]: ...
+
+    def select_team(self, team_id: str) -> None: ...
+
+
+TM = TypeVar("TM", bound=TeamModel)
+
+
+def model_for_team(context: Any, make: Callable[[str | None], TM]) -> TM:
+    """The step's model on the team the page shows.
+
+    A participant sees their own team; a facilitator the team named by the link's
+    ``?team=``, else the first team by name, so a facilitator never lands on an empty page."""
+    team_id = context.identity.team_id
+    if context.identity.is_facilitator:
+        team_id = context.params.get("team") or None
+    model = make(team_id)
+    if model.team_id is None and context.identity.is_facilitator:
+        teams = model.teams()
+        if teams:
+            model.select_team(teams[0][1])
+    return model

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from kit.charts import driver_diagram as chart
+from kit.charts import screenshot
 from kit.qi import DriverDiagram
 from kit.qi import drivers as dd
 from kit.steps import change_package
@@ -296,7 +297,7 @@ def test_export_offers_html_and_png_downloads(store):
     page = base64.b64decode(match.group(2)).decode("utf-8")
     for box in stored(store).primary_drivers:
         assert box.text.replace("'", "&#x27;") in page or box.text in page
-    if chart.find_chromium():
+    if screenshot.find_chromium():
         png = re.search(r"href='data:image/png;base64,([^']+)'", links)
         assert png and base64.b64decode(png.group(1)).startswith(b"\x89PNG")
     else:
@@ -370,7 +371,7 @@ def test_an_empty_diagram_draws():
 
 
 def test_png_export_without_chromium_says_so(monkeypatch):
-    monkeypatch.setattr(chart, "find_chromium", lambda: None)
+    monkeypatch.setattr(screenshot, "find_chromium", lambda: None)
     with pytest.raises(Exception, match="PNG export needs Chromium"):
         chart.to_png(big_diagram(1, 1, 1))
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from kit.errors import KitInputError, PermissionDenied
-from kit.qi import Aim, Collaborative, Measure, Team
+from kit.qi import Aim, Collaborative, Measure
 from kit.qi.aims import AimReview, compose_aim, review_aim, review_free_text_aim
 from kit.qi.validation import friendly_messages
-from kit.steps.base import StepModel
+from kit.steps.base import TeamStepModel
 from kit.steps.versioned import HistoryEntry, VersionedRecord
 from kit.store.access import Actor
 
@@ -144,8 +144,10 @@ def _direction(measure: Measure | None, baseline: float | None, target: float | 
     return measure.direction if agrees else None
 
 
-class AimModel(StepModel):
+class AimModel(TeamStepModel):
     """One team's aim. A participant edits their own team's; a facilitator reads any team's."""
+
+    other_team_refusal = "This aim belongs to another team; each team sees only its own work."
 
     def __init__(
         self,
@@ -157,7 +159,6 @@ class AimModel(StepModel):
     ) -> None:
         super().__init__(store, actor)
         self.today = today
-        self.team_id: str | None = None
         self.current = VersionedRecord(store, actor, Aim, Aim(id="aim-new", team_id=""))
         self.aim: Aim | None = None
         self._measures: dict[str, Measure] | None = None
@@ -169,43 +170,12 @@ class AimModel(StepModel):
     # --- who and what -----------------------------------------------------------------
 
     @property
-    def can_edit(self) -> bool:
-        """Teams write their own aim; faculty look at a team's aim without changing it."""
-        return (
-            not self.is_facilitator
-            and self.team_id is not None
-            and self.team_id == self.own_team_id
-        )
-
-    @property
     def saved(self) -> Saved[Aim] | None:
         return self.current.saved
 
     @property
     def version(self) -> int | None:
         return self.current.version
-
-    def teams(self) -> list[tuple[str, str]]:
-        """(name, id) of the teams this person may look at, by name."""
-        if not self.is_facilitator:
-            team = self.store.get(Team, str(self.own_team_id), self.actor).record
-            return [(team.name, team.id)]
-        found = self.store.find(Team, self.actor, collaborative_id=self.collaborative_id)
-        return sorted(((s.record.name, s.record.id) for s in found), key=lambda t: t[0].lower())
-
-    def team_name(self) -> str:
-        if not self.team_id:
-            return ""
-        return self.store.get(Team, self.team_id, self.actor).record.name
-
-    def select_team(self, team_id: str) -> None:
-        """Load a team's aim; a participant may only pick their own team."""
-        if not self.is_facilitator and team_id != self.own_team_id:
-            raise PermissionDenied(
-                "This aim belongs to another team; each team sees only its own work."
-            )
-        self.team_id = team_id
-        self.reload()
 
     def reload(self) -> Aim:
         """Read the team's aim again from the store (after a conflict, or a kernel restart)."""

@@ -17,7 +17,7 @@ from kit.content import aim_prompts
 from kit.qi.aims import ELEMENT_LABELS, ELEMENTS, AimReview
 from kit.steps.aim.model import FIELD_ELEMENTS, AimModel, Draft
 from kit.ui.app import AppContext, AppShell, run
-from kit.ui.step import StepView, edit_handler
+from kit.ui.step import StepView, edit_handler, model_for_team
 from kit.ui.widgets import classed, field_error, guarded, set_field_error, wide
 
 _STATUS = {
@@ -203,7 +203,7 @@ class AimView(StepView[AimModel]):
         self.use_text_button.on_click(self._on_use_text)
         self.history.observe(self._on_history_select, names="value")
         self.restore_button.on_click(self._on_restore)
-        self.team_picker.observe(self._on_team_change, names="value")
+        self.team_picker.observe(self.show_team, names="value")
 
         self.load()
 
@@ -522,23 +522,9 @@ class AimView(StepView[AimModel]):
                 "success",
             )
 
-    @edit_handler
-    def _on_team_change(self, change: dict[str, Any]) -> None:
-        if not change["new"] or change["new"] == self.model.team_id:
-            return
-        self.model.select_team(change["new"])
-        self.load()
-
 
 def build(context: AppContext) -> AimView:
-    team_id = context.identity.team_id
-    if context.identity.is_facilitator:
-        team_id = context.params.get("team") or None
-    model = AimModel(context.store, context.actor, team_id)
-    if model.team_id is None and context.identity.is_facilitator:
-        teams = model.teams()
-        if teams:
-            model.select_team(teams[0][1])
+    model = model_for_team(context, lambda team_id: AimModel(context.store, context.actor, team_id))
     return AimView(context, model)
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal
 
 from kit.errors import KitInputError, PermissionDenied
-from kit.qi import Measure, Team, check
+from kit.qi import Measure, check
 from kit.qi.definitions import Finding
 from kit.qi.pdsa import (
     Ramp,
@@ -27,7 +27,7 @@ from kit.qi.pdsa import (
     stage,
 )
 from kit.qi.records import ChangeIdea, DriverDiagram, PDSACycle, new_id
-from kit.steps.base import StepModel
+from kit.steps.base import TeamStepModel
 from kit.steps.versioned import HistoryEntry, VersionedRecord
 from kit.store.access import Actor
 
@@ -67,12 +67,15 @@ def describe(cycle: PDSACycle) -> str:
     return f"{cycle.title} ({STAGE_LABELS[stage(cycle)]}{decision})"
 
 
-class PDSAModel(StepModel):
+class PDSAModel(TeamStepModel):
     """One team's PDSA cycles. The team plans and records them; faculty read any team's."""
+
+    other_team_refusal = (
+        "These PDSA cycles belong to another team; each team sees only its own work."
+    )
 
     def __init__(self, store: Any, actor: Actor, team_id: str | None = None) -> None:
         super().__init__(store, actor)
-        self.team_id: str | None = None
         self._saved: dict[str, Saved[PDSACycle]] = {}
         self._ideas: list[ChangeIdea] = []
         self._measures: dict[str, Measure] = {}
@@ -84,34 +87,8 @@ class PDSAModel(StepModel):
 
     # --- who and what -----------------------------------------------------------------
 
-    @property
-    def can_edit(self) -> bool:
-        """Teams record their own cycles; faculty look without changing them."""
-        return (
-            not self.is_facilitator
-            and self.team_id is not None
-            and self.team_id == (self.own_team_id)
-        )
-
-    def teams(self) -> list[tuple[str, str]]:
-        """(name, id) of the teams this person may look at, by name."""
-        if not self.is_facilitator:
-            team = self.store.get(Team, str(self.own_team_id), self.actor).record
-            return [(team.name, team.id)]
-        found = self.store.find(Team, self.actor, collaborative_id=self.collaborative_id)
-        return sorted(((s.record.name, s.record.id) for s in found), key=lambda t: t[0].lower())
-
-    def team_name(self) -> str:
-        return self.store.get(Team, self.team_id, self.actor).record.name if self.team_id else ""
-
-    def select_team(self, team_id: str) -> None:
-        if not self.is_facilitator and team_id != self.own_team_id:
-            raise PermissionDenied(
-                "These PDSA cycles belong to another team; each team sees only its own work."
-            )
-        self.team_id = team_id
+    def team_selected(self) -> None:
         self.selected_id = None
-        self.reload()
 
     def reload(self) -> PDSACycle | None:
         """Read the team's cycles, change ideas and measures again from the store."""

@@ -17,7 +17,7 @@ import ipywidgets as w
 from kit.qi.pdsa import SCALES, Ramp, scale_label, stage
 from kit.steps.pdsa.model import STAGE_LABELS, PDSAModel, describe
 from kit.ui.app import AppContext, AppShell, run
-from kit.ui.step import StepView, edit_handler
+from kit.ui.step import StepView, edit_handler, model_for_team
 from kit.ui.widgets import classed, field_error, guarded, set_field_error, wide
 
 _TEXT_FIELDS = {
@@ -161,7 +161,7 @@ class PDSAView(StepView[PDSAModel]):
         for name, widget in self._plan_inputs.items():
             widget.observe(functools.partial(self._on_plan_edit, name), names="value")
         self.cycle_picker.observe(self._on_pick_cycle, names="value")
-        self.team_picker.observe(self._on_team_change, names="value")
+        self.team_picker.observe(self.show_team, names="value")
         self.new_button.on_click(self._on_new)
         self.do_button.on_click(self._on_do)
         self.study_button.on_click(self._on_study)
@@ -436,22 +436,11 @@ class PDSAView(StepView[PDSAModel]):
                 self.new_title.value = ""
             self.alert.show("New cycle planned: write its prediction before you run it.", "info")
 
-    @edit_handler
-    def _on_team_change(self, change: dict[str, Any]) -> None:
-        if change["new"] and change["new"] != self.model.team_id:
-            self.model.select_team(change["new"])
-            self.load()
-
 
 def build(context: AppContext) -> PDSAView:
-    team_id = context.identity.team_id
-    if context.identity.is_facilitator:
-        team_id = context.params.get("team") or None
-    model = PDSAModel(context.store, context.actor, team_id)
-    if model.team_id is None and context.identity.is_facilitator:
-        teams = model.teams()
-        if teams:
-            model.select_team(teams[0][1])
+    model = model_for_team(
+        context, lambda team_id: PDSAModel(context.store, context.actor, team_id)
+    )
     return PDSAView(context, model)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.content import assessment_levels
 from kit.errors import KitInputError, PermissionDenied
-from kit.qi import Collaborative, Measure, Team
+from kit.qi import Collaborative, Measure
 from kit.qi.pdsa import cycle_annotations, scale_label, stage
 from kit.qi.records import Assessment, MonthlyReport, PDSACycle, ReportingSettings
 from kit.qi.reporting import (
@@ -35,7 +35,7 @@ from kit.qi.reporting import (
     submit_report,
     versions,
 )
-from kit.steps.base import StepModel
+from kit.steps.base import TeamStepModel
 from kit.steps.versioned import VersionedRecord, save_versioned
 from kit.store.access import Actor
 
@@ -76,8 +76,10 @@ def changes_tested_text(cycles: list[PDSACycle]) -> str:
     return "\n".join(lines)
 
 
-class ReportModel(StepModel):
+class ReportModel(TeamStepModel):
     """One team's reports to the faculty. The team writes and submits; faculty read them."""
+
+    other_team_refusal = "These reports belong to another team; each team sees only its own work."
 
     def __init__(
         self,
@@ -89,7 +91,6 @@ class ReportModel(StepModel):
     ) -> None:
         super().__init__(store, actor)
         self.today = today or dt.date.today()
-        self.team_id: str | None = None
         self.period: dt.date | None = None
         self._reports: dict[str, Saved[MonthlyReport]] = {}
         self._assessment: Saved[Assessment] | None = None
@@ -106,32 +107,8 @@ class ReportModel(StepModel):
 
     # --- who and what -----------------------------------------------------------------
 
-    @property
-    def can_edit(self) -> bool:
-        return (
-            not self.is_facilitator
-            and self.team_id is not None
-            and self.team_id == (self.own_team_id)
-        )
-
-    def teams(self) -> list[tuple[str, str]]:
-        if not self.is_facilitator:
-            team = self.store.get(Team, str(self.own_team_id), self.actor).record
-            return [(team.name, team.id)]
-        found = self.store.find(Team, self.actor, collaborative_id=self.collaborative_id)
-        return sorted(((s.record.name, s.record.id) for s in found), key=lambda t: t[0].lower())
-
-    def team_name(self) -> str:
-        return self.store.get(Team, self.team_id, self.actor).record.name if self.team_id else ""
-
-    def select_team(self, team_id: str) -> None:
-        if not self.is_facilitator and team_id != self.own_team_id:
-            raise PermissionDenied(
-                "These reports belong to another team; each team sees only its own work."
-            )
-        self.team_id = team_id
+    def team_selected(self) -> None:
         self.period = None
-        self.reload()
 
     def reload(self) -> MonthlyReport:
         """Read the team's reports again and show the chosen period's newest version."""

@@ -19,7 +19,7 @@ import ipywidgets as w
 from kit.qi.reporting import REPORT_SECTIONS, PeriodStatus
 from kit.steps.report.model import ReportModel
 from kit.ui.app import AppContext, AppShell, run
-from kit.ui.step import StepView, edit_handler
+from kit.ui.step import StepView, edit_handler, model_for_team
 from kit.ui.widgets import (
     after_this_cell,
     classed,
@@ -112,7 +112,7 @@ class ReportView(StepView[ReportModel]):
             widget.observe(self._on_section_edit, names="value")
         self.score.observe(self._on_score, names="value")
         self.period_picker.observe(self._on_period, names="value")
-        self.team_picker.observe(self._on_team_change, names="value")
+        self.team_picker.observe(self.show_team, names="value")
         self.submit_button.on_click(self._on_submit)
         self.edit_button.on_click(self._on_edit_version)
         self.load()
@@ -309,22 +309,11 @@ class ReportView(StepView[ReportModel]):
             self.model.select_period(period)
             self.load()
 
-    @edit_handler
-    def _on_team_change(self, change: dict[str, Any]) -> None:
-        if change["new"] and change["new"] != self.model.team_id:
-            self.model.select_team(change["new"])
-            self.load()
-
 
 def build(context: AppContext) -> ReportView:
-    team_id = context.identity.team_id
-    if context.identity.is_facilitator:
-        team_id = context.params.get("team") or None
-    model = ReportModel(context.store, context.actor, team_id)
-    if model.team_id is None and context.identity.is_facilitator:
-        teams = model.teams()
-        if teams:
-            model.select_team(teams[0][1])
+    model = model_for_team(
+        context, lambda team_id: ReportModel(context.store, context.actor, team_id)
+    )
     return ReportView(context, model)
 
 
