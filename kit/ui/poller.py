@@ -2,8 +2,9 @@
 
 ipykernel and Voila's kernels run asyncio, so a callback scheduled with ``call_later`` runs
 between messages and its widget changes reach the open page without a reload. Used by the
-exercises' room mode (``kit/exercises/views/base.py``) and the collaborative dashboard's live
-refresh (``kit/steps/dashboard/view.py``).
+exercises' room mode (``kit/exercises/views/base.py``), the collaborative dashboard's live
+refresh (``kit/steps/dashboard/view.py``) and the presenter's clock
+(``kit/steps/sessions/presenter.py``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ diagram, then adds, rewords, relinks and deletes boxes. Each button press is one
 
 from __future__ import annotations
 
-import base64
 import html
 import logging
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from kit.steps.change_package.model import (
     is_empty,
 )
 from kit.ui.app import AppContext, AppShell, run
+from kit.ui.downloads import download_link
 from kit.ui.step import StepView, edit_handler
 from kit.ui.widgets import classed, guarded, message_for, wide
 
@@ -478,13 +478,13 @@ class ChangePackageView(StepView[ChangePackageModel]):
         stem = self.model.file_stem()
         page = self.model.export_html()
         links = [
-            _download_link(
+            download_link(
                 page.encode("utf-8"), f"{stem}.html", "text/html", "Download the HTML file"
             )
         ]
         try:
             picture = self.model.export_png()
-            links.append(_download_link(picture, f"{stem}.png", "image/png", "Download the PNG"))
+            links.append(download_link(picture, f"{stem}.png", "image/png", "Download the PNG"))
         except KitInputError as error:
             links.append(f"<span class='kit-cp-png-missing'>{html.escape(str(error))}</span>")
         self.downloads.value = " · ".join(links)
@@ -508,14 +508,6 @@ class ChangePackageView(StepView[ChangePackageModel]):
         if version is None:
             raise KitInputError("Pick a version in the list first.")
         self.save_edit(self.model.restore, version, message=f"Version {version} is back.")
-
-
-def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return (
-        f"<a class='kit-download' download='{html.escape(filename)}' "
-        f"href='data:{mime};base64,{encoded}'>{html.escape(label)}</a>"
-    )
 
 
 def build(context: AppContext) -> ChangePackageView:

@@ -1,7 +1,7 @@
 """The presenter view for the projector: the block on now, a running clock, what comes next.
 
-The clock ticks in the kernel: an asyncio timer on the kernel's loop (the one the base's
-autosave uses, ``kit/ui/widgets.py`` ``Debouncer``) redraws HTML widgets each second, so the
+The clock ticks in the kernel: the shared timer on the kernel's loop (``kit/ui/poller.py``)
+redraws HTML widgets each second, so the
 page needs no script of its own and Voilà sends only the changed text. Without a running
 loop (a test, a script) nothing is scheduled and the caller ticks. ``clock`` is injectable:
 tests set a fake clock and call ``tick()``. What is on is decided by
@@ -10,7 +10,6 @@ tests set a fake clock and call ``tick()``. What is on is decided by
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from kit.qi.agenda import TimedBlock, block_kinds, presenter_state
+from kit.ui.poller import Poller
 from kit.ui.widgets import classed
 
 
@@ -37,7 +37,8 @@ class Presenter(w.VBox):
         self.clock = clock
         self.offset = dt.timedelta(0)
         self.running = False
-        self._handle: asyncio.TimerHandle | None = None
+        #: ticks each second on the kernel's loop (``kit/ui/poller.py``); none in a test
+        self.poller = Poller(self.tick, interval=1.0)
         self.now = classed(w.HTML(), "kit-sessions-clock")
         self.current = classed(w.HTML(), "kit-sessions-current")
         self.remaining = classed(w.HTML(), "kit-sessions-remaining")
@@ -81,30 +82,23 @@ class Presenter(w.VBox):
                 self.offset = firsts[0].start - self.clock()
         self.running = True
         self.tick()
+        if not self.poller.running:
+            self.poller.start()
 
     def stop(self) -> None:
         self.running = False
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
+        self.poller.stop()
         self.tick()
 
     def tick(self) -> None:
-        """Redraw for the clock's time; while running, again in a second (in a kernel)."""
-        self._handle = None
+        """Redraw for the clock's time (the poller calls it each second while running)."""
         try:
             self.show()
         except Exception:  # a timer's failure would go unseen: show it, stop ticking
             self.running = False
+            self.poller.stop()
             self.current.value = "<p role='alert'>The presenter view stopped: reload the page.</p>"
             raise
-        if not self.running:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no loop (a test, a script): the caller ticks
-        self._handle = loop.call_later(1.0, self.tick)
 
     def show(self) -> None:
         blocks = self.blocks()
