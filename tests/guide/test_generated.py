@@ -3,7 +3,10 @@ files say today, so the guide, the apps' tooltips and the learning-session app a
 
 from __future__ import annotations
 
+import re
+
 import kit.content as content
+from tests.content.names import exercise_ids
 from tests.guide.guide_pages import GUIDE, generator
 
 
@@ -48,3 +51,50 @@ def test_every_stage_of_the_journey_has_the_same_sections() -> None:
             headings
         ), page.name
         assert "Purpose" in headings or "What every action period has" in headings, page.name
+
+
+EXERCISE_ROW = re.compile(
+    r"^\| exercise `(?P<id>[\w-]+)` \([^)]*\) \| [^|]+ \| (?P<where>[^|]+) \| (?:yes|no) "
+    r"\| (?P<minutes>\d+) \|$",
+    re.M,
+)
+MEETING_WORDS = {"prework meeting": "prework", "LS1": "ls1", "LS2": "ls2", "LS3": "ls3"}
+
+
+def _exercise_rows() -> dict[str, tuple[set[str], int]]:
+    """The exercises page's table: exercise id -> (meetings it names, minutes)."""
+    text = (GUIDE / "exercises.md").read_text(encoding="utf-8")
+    words = re.compile("|".join(re.escape(w) for w in MEETING_WORDS))
+    return {
+        m["id"]: ({MEETING_WORDS[w] for w in words.findall(m["where"])}, int(m["minutes"]))
+        for m in EXERCISE_ROW.finditer(text)
+    }
+
+
+def test_the_agendas_place_the_exercises_where_the_exercise_scripts_say() -> None:
+    """The exercises page says where the agenda templates put each exercise and for how long;
+    the templates (which app 10 loads) hold exactly those blocks in each meeting's default."""
+    rows = _exercise_rows()
+    assert set(rows) == exercise_ids()
+    for exercise, (meetings, minutes) in rows.items():
+        placed = set()
+        for key, meeting in content.agendas().items():
+            for name, variant in meeting["variants"].items():
+                for day in variant["days"]:
+                    for block in day["blocks"]:
+                        if block.get("exercise") == exercise:
+                            assert block["minutes"] == minutes, (key, name, block["title"])
+                            if name == meeting["default_variant"]:
+                                placed.add(key)
+        assert placed == meetings, exercise
+
+
+def test_the_learning_sessions_teach_with_the_exercises() -> None:
+    used = {
+        block["exercise"]
+        for key in ("ls1", "ls2")
+        for day in content.agenda(key)["days"]
+        for block in day["blocks"]
+        if block.get("exercise")
+    }
+    assert {"red-beads", "spot-the-signal", "funnel", "good-aim", "measure-kind"} <= used
