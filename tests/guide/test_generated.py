@@ -98,3 +98,33 @@ def test_the_learning_sessions_teach_with_the_exercises() -> None:
         if block.get("exercise")
     }
     assert {"red-beads", "spot-the-signal", "funnel", "good-aim", "measure-kind"} <= used
+
+
+STAGE_PAGES = {
+    "prework": "prework.md",
+    "ls1": "learning-session-1.md",
+    "ls2": "learning-session-2.md",
+    "ls3": "learning-session-3.md",
+    "congress": "closing-congress.md",
+}
+APP_NUMBER = re.compile(r"\bapps? (\d\d)\b")
+
+
+def test_each_stage_names_the_apps_its_agendas_use() -> None:
+    """The journey overview's row and the stage page's Apps section name every app a block of
+    the meeting's agendas uses, so a facilitator reading the page knows what to have open."""
+    overview = (GUIDE / "journey" / "README.md").read_text(encoding="utf-8")
+    for key, page in STAGE_PAGES.items():
+        used = {
+            block["app"]
+            for variant in content.agendas()[key]["variants"].values()
+            for day in variant["days"]
+            for block in day["blocks"]
+            if block.get("app")
+        }
+        row = next(line for line in overview.splitlines() if f"]({page})" in line)
+        text = (GUIDE / "journey" / page).read_text(encoding="utf-8")
+        apps_section = text.split("\n## Apps\n", 1)[1].split("\n## ", 1)[0]
+        assert used <= set(APP_NUMBER.findall(row)), (key, used - set(APP_NUMBER.findall(row)))
+        named = set(APP_NUMBER.findall(apps_section))
+        assert used <= named, (key, used - named)

@@ -65,7 +65,7 @@ def test_every_app_notebook_and_exercise_named_exists(page: Path) -> None:
     apps, names = app_ids(), generator().app_names()
     assert {n for n in APP.findall(text)} <= apps
     for number, name in APP_WITH_NAME.findall(text) + BOLD_APP.findall(text):
-        assert number in apps and names[number] == name.strip(), (number, name)
+        assert number in apps and names[number] == " ".join(name.split()), (number, name)
     for notebook in NOTEBOOK.findall(text):
         shown = notebook if notebook.startswith("notebooks/") else f"notebooks/{notebook}"
         assert shown in notebook_files(), notebook
