@@ -53,7 +53,10 @@ def test_every_stage_of_the_journey_has_the_same_sections() -> None:
         assert {"Apps", "Facilitator notes", "Expected outputs", "What tends to go wrong"} <= (
             headings
         ), page.name
-        assert "Purpose" in headings or "What every action period has" in headings, page.name
+        assert "Purpose" in headings, page.name
+        assert any("produce" in heading for heading in headings), page.name
+        purpose = page.read_text().split("## Purpose\n", 1)[1].split("\n## ", 1)[0]
+        assert "(IHI, *The Breakthrough Series* white" in " ".join(purpose.split()), page.name
 
 
 EXERCISE_ROW = re.compile(
