@@ -16,6 +16,7 @@ when a committed page differs from what this script writes.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -63,6 +64,29 @@ def app_names() -> dict[str, str]:
     return names
 
 
+def exercise_names() -> dict[str, str]:
+    """Exercise id -> title, from the ``exercises`` list in ``kit/content/apps.yaml``."""
+    data = yaml.safe_load((ROOT / "kit" / "content" / "apps.yaml").read_text(encoding="utf-8"))
+    return {str(e["id"]): str(e["title"]) for e in (data or {}).get("exercises") or []}
+
+
+def _slug(title: str) -> str:
+    """The anchor MkDocs gives a heading (the exercise scripts' headings are the titles)."""
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", title).strip().lower())
+
+
+def _uses(block: dict, apps: dict[str, str], exercises: dict[str, str], where: Path) -> str:
+    """The table's last cell: the app the block uses and the exercise, linked to its script."""
+    parts = []
+    if block.get("app"):
+        parts.append(f"app {block['app']} ({apps.get(block['app'], '?')})")
+    if block.get("exercise"):
+        title = exercises.get(block["exercise"], "?")
+        script = Path(os.path.relpath(GUIDE / "exercises.md", where)).as_posix()
+        parts.append(f"[exercise `{block['exercise']}` ({title})]({script}#{_slug(title)})")
+    return "; ".join(parts)
+
+
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
@@ -74,11 +98,13 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def agenda_tables(key: str) -> str:
-    """The Markdown for one meeting: every variant, its days, and what a short variant cuts."""
+def agenda_tables(key: str, where: Path = GUIDE / "journey") -> str:
+    """The Markdown for one meeting: every variant, its days, and what a short variant cuts.
+    ``where`` is the folder of the page the table goes in (for the links to the exercises)."""
     data = content.load("agendas")
     template = data["agendas"][key]
     kinds, roles, apps = data["block_kinds"], data["lead_roles"], app_names()
+    exercises = exercise_names()
     lines = [GENERATED.format("agendas.yaml")]
     if template.get("note"):
         lines += [f"*{_cell(template['note'])}*", ""]
@@ -96,15 +122,13 @@ def agenda_tables(key: str) -> str:
         ):
             if len(timetable) > 1:
                 lines += [f"*Day {number} ({_duration(day['minutes'])})*", ""]
-            lines.append("| time | minutes | block | kind | lead | app |")
+            lines.append("| time | minutes | block | kind | lead | app or exercise |")
             lines.append("|---|---|---|---|---|---|")
             for block in blocks:
-                app = block.get("app")
-                app_text = f"app {app} ({apps.get(app, '?')})" if app else ""
                 lines.append(
                     f"| {block['starts']} | {block['minutes']} "
                     f"| {_cell(block['title'])} | {kinds[block['kind']]} "
-                    f"| {roles[block['lead']]} | {app_text} |"
+                    f"| {roles[block['lead']]} | {_uses(block, apps, exercises, where)} |"
                 )
             lines.append(f"| {blocks[-1]['ends']} | | End | | | |")
             lines.append("")
@@ -140,7 +164,10 @@ def render() -> dict[Path, str]:
         text = pages.get(path, path.read_text(encoding="utf-8"))
         if MARKER.search(text):
             pages[path] = MARKER.sub(
-                lambda m: f"{m.group(1)}{agenda_tables(m.group('key'))}\n{m.group(4)}", text
+                lambda m, where=path.parent: (
+                    f"{m.group(1)}{agenda_tables(m.group('key'), where)}\n{m.group(4)}"
+                ),
+                text,
             )
     return pages
 

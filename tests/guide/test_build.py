@@ -39,6 +39,9 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     for page in [
         "index.html",
         "journey/learning-session-1/index.html",
+        "apps/dashboard/index.html",
+        "apps/assessment/index.html",
+        "apps/learning-sessions/index.html",
         "glossary/index.html",
         "troubleshooting/index.html",
         "handouts/participant-quick-start/index.html",

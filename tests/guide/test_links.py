@@ -65,7 +65,7 @@ def test_every_app_notebook_and_exercise_named_exists(page: Path) -> None:
     apps, names = app_ids(), generator().app_names()
     assert {n for n in APP.findall(text)} <= apps
     for number, name in APP_WITH_NAME.findall(text) + BOLD_APP.findall(text):
-        assert number in apps and names[number] == name.strip(), (number, name)
+        assert number in apps and names[number] == " ".join(name.split()), (number, name)
     for notebook in NOTEBOOK.findall(text):
         shown = notebook if notebook.startswith("notebooks/") else f"notebooks/{notebook}"
         assert shown in notebook_files(), notebook
@@ -78,14 +78,60 @@ def test_the_guide_names_every_app_that_exists() -> None:
 
 
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+WRITTEN = re.compile(r"screenshot_path\(\s*\"([^\"]+)\"")
+BROWSER_TESTS = GUIDE.parent / "tests" / "browser"
+#: Pictures whose browser walkthrough is being written in this wave by another engineer (the
+#: start page's and the set-up app's, issue 10). Until it lands they may be shown without a
+#: test that writes them; remove a name here once a test in tests/browser writes it.
+PENDING = {"00-start-here.png", "00-start.png", "01-setup.png"}
+
+
+def written_by_browser_tests(folder: Path = BROWSER_TESTS) -> set[str]:
+    """Every picture a browser test saves with ``screenshot_path("...")`` (refreshed into
+    facilitator-guide/images/ with KIT_UPDATE_SCREENSHOTS=1)."""
+    return {name for path in folder.rglob("*.py") for name in WRITTEN.findall(path.read_text())}
+
+
+def pictures_shown(texts: list[str]) -> set[str]:
+    """The file names of the local pictures the Markdown shows (web addresses are not ours)."""
+    return {
+        Path(target).name
+        for text in texts
+        for target in IMAGE.findall(prose(text))
+        if not re.match(r"[a-z]+:", target)
+    }
 
 
 def test_every_screenshot_comes_from_a_browser_test() -> None:
-    """Screenshots stay true because the browser walkthroughs write them
-    (``screenshot_path("...")`` in tests/browser, refreshed with KIT_UPDATE_SCREENSHOTS=1)."""
-    browser = "\n".join(
-        p.read_text(encoding="utf-8") for p in (GUIDE.parent / "tests" / "browser").glob("*.py")
+    """Screenshots stay true because the browser walkthroughs write them: every picture the
+    guide and the README show is one a browser test saves."""
+    texts = [p.read_text(encoding="utf-8") for p in pages()]
+    texts.append((GUIDE.parent / "README.md").read_text(encoding="utf-8"))
+    shown = pictures_shown(texts)
+    assert shown and shown - PENDING <= written_by_browser_tests(), (
+        shown - PENDING - written_by_browser_tests()
     )
-    written = set(re.findall(r"screenshot_path\(\s*\"([^\"]+)\"", browser))
-    shown = {Path(t).name for page in pages() for t in IMAGE.findall(prose(page.read_text()))}
-    assert shown and shown <= written, shown - written
+
+
+def test_no_picture_in_the_guide_is_left_without_its_browser_test() -> None:
+    """A picture file no browser test writes would go stale unnoticed: every image in
+    facilitator-guide/images/ is one a browser test saves."""
+    files = {p.name for p in (GUIDE / "images").iterdir() if p.is_file()}
+    assert files - PENDING <= written_by_browser_tests(), (
+        files - PENDING - written_by_browser_tests()
+    )
+
+
+def test_the_screenshot_check_notices_a_picture_no_test_writes(tmp_path: Path) -> None:
+    (tmp_path / "test_walk.py").write_text(
+        'SHOT = screenshot_path("02-aim.png")\ntall_screenshot(p, screenshot_path(\n    "05-charts.png"), ".x")\n'
+    )
+    written = written_by_browser_tests(tmp_path)
+    assert written == {"02-aim.png", "05-charts.png"}
+    shown = pictures_shown(
+        [
+            "![aim](images/02-aim.png) ![old](../images/07-old.png) `![code](images/x.png)`"
+            " ![web](https://example.org/y.png)"
+        ]
+    )
+    assert shown - written == {"07-old.png"}
