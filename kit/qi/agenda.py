@@ -114,6 +114,27 @@ def lead_roles() -> dict[str, str]:
     return dict(load("agendas")["lead_roles"])
 
 
+#: the block editor's value for an exercise (its one dropdown offers apps and exercises)
+EXERCISE_PREFIX = "exercise:"
+
+
+def block_uses(app: str, exercise: str) -> str:
+    """What a block uses, in words: "App 05 Charts", "Exercise: Red beads", or "".
+
+    Why names, not ids: the printed agenda, the calendar and the projector are read by people
+    who never see ``apps.yaml``; an id the list does not know is shown as it is."""
+    from kit.apps import apps, exercises
+
+    parts = []
+    if app:
+        short = {a.notebook[:2]: a.short for a in apps()}.get(app)
+        parts.append(f"App {app} {short}" if short else f"App {app}")
+    if exercise:
+        title = {e.id: e.title for e in exercises()}.get(exercise, exercise)
+        parts.append(f"Exercise: {title}")
+    return " · ".join(parts)
+
+
 def agenda_from_template(
     collaborative_id: str,
     meeting: str,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from kit.qi.agenda import Agenda, TimedBlock, block_kinds, day_date, timed_blocks
+from kit.qi.agenda import Agenda, TimedBlock, block_kinds, block_uses, day_date, timed_blocks
 
 PRODID = "-//Breakthrough Kit//Learning session agenda//EN"
 #: RFC 5545 section 3.1: "Lines of text SHOULD NOT be longer than 75 octets"
@@ -56,10 +56,8 @@ def _event(
     details = [f"{kinds.get(block.kind, block.kind)}, {block.minutes} minutes"]
     if block.lead:
         details.append(f"Lead: {block.lead}")
-    if block.app:
-        details.append(f"App: {block.app}")
-    if block.exercise:
-        details.append(f"Exercise: {block.exercise}")
+    if block.app or block.exercise:
+        details.append(block_uses(block.app, block.exercise))
     lines = [
         "BEGIN:VEVENT",
         f"UID:{agenda.id}-d{timed.day + 1}-b{timed.index + 1}@bts-kit",
@@ -119,7 +117,7 @@ def agenda_html(agenda: Agenda, *, collaborative: str = "") -> str:
             f"<tr class='{esc(t.block.kind)}'><td class='time'>{t.clock}</td>"
             f"<td>{esc(t.block.title)}</td><td>{esc(kinds.get(t.block.kind, t.block.kind))}</td>"
             f"<td>{esc(t.block.lead)}</td>"
-            f"<td>{esc(' · '.join(x for x in (t.block.app and 'App ' + t.block.app, t.block.exercise) if x))}</td>"
+            f"<td>{esc(block_uses(t.block.app, t.block.exercise))}</td>"
             f"<td class='min'>{t.block.minutes}</td></tr>"
             for t in blocks
             if t.day == d

@@ -275,3 +275,12 @@ def test_the_printable_page_escapes_what_was_typed_and_prints_on_a4():
     assert "A &amp; B" in page and "Falls &lt;Collab&gt;" in page
     assert "@media print" in page and "size:A4" in page
     assert "09:00-09:30" in page and "Wednesday 10 June 2026" in page
+
+
+def test_a_block_says_what_it_uses_by_name_not_by_id():
+    from kit.qi.agenda import block_uses
+
+    assert block_uses("05", "") == "App 05 Charts"
+    assert block_uses("", "red-beads") == "Exercise: The red beads"
+    assert block_uses("", "") == ""
+    assert block_uses("", "no-such-exercise") == "Exercise: no-such-exercise"

@@ -78,6 +78,18 @@ def test_add_move_remove_and_choose_an_app(store):
     assert len(view.rows) == count
 
 
+def test_a_block_can_use_an_exercise_and_the_page_names_it(store):
+    _shell, view = open_app(store)
+    view.rows[0].app.value = "exercise:red-beads"
+    saved = saved_agenda(store).days[0].blocks[0]
+    assert (saved.app, saved.exercise) == ("", "red-beads")
+    view.load()
+    assert view.rows[0].app.value == "exercise:red-beads"
+    view.rows[0].app.value = "05"
+    saved = saved_agenda(store).days[0].blocks[0]
+    assert (saved.app, saved.exercise) == ("05", "")
+
+
 def test_another_meeting_and_day(store):
     _shell, view = open_app(store)
     view.meeting.value = "prework"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from kit.qi.agenda import TimedBlock, block_kinds, presenter_state
+from kit.qi.agenda import TimedBlock, block_kinds, block_uses, presenter_state
 from kit.ui.poller import Poller
 from kit.ui.widgets import classed
 
@@ -121,7 +121,7 @@ class Presenter(w.VBox):
         def block_html(timed: TimedBlock, size: str) -> str:
             b = timed.block
             extra = " · ".join(
-                x for x in (kinds.get(b.kind, b.kind), b.lead, b.app and f"app {b.app}") if x
+                x for x in (kinds.get(b.kind, b.kind), b.lead, block_uses(b.app, b.exercise)) if x
             )
             return (
                 f"<div style='font-size:{size};font-weight:600'>{html.escape(b.title)}</div>"

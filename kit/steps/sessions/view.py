@@ -18,8 +18,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from kit.apps import apps
-from kit.qi.agenda import block_kinds, lead_roles, time_zones
+from kit.apps import apps, exercises
+from kit.qi.agenda import EXERCISE_PREFIX, block_kinds, lead_roles, time_zones
 from kit.steps.sessions.model import SessionsModel
 from kit.steps.sessions.presenter import Presenter, utc_now
 from kit.ui.app import AppContext, AppShell, run
@@ -95,8 +95,16 @@ class BlockRow(w.HBox):
             "title": self.title.value,
             "minutes": self.minutes.value,
             "lead": self.lead.value,
-            "app": self.app.value,
+            **uses_from_choice(self.app.value),
         }
+
+
+def uses_from_choice(choice: str | None) -> dict[str, str]:
+    """The block's ``app`` and ``exercise`` from the editor's one dropdown of both."""
+    choice = choice or ""
+    if choice.startswith(EXERCISE_PREFIX):
+        return {"app": "", "exercise": choice.removeprefix(EXERCISE_PREFIX)}
+    return {"app": choice, "exercise": ""}
 
 
 class SessionsView(StepView[SessionsModel]):
@@ -107,9 +115,11 @@ class SessionsView(StepView[SessionsModel]):
         self, context: AppContext, model: SessionsModel, clock: Callable[[], dt.datetime] = utc_now
     ) -> None:
         super().__init__(context, model)
-        self._app_options = [("(no app)", "")] + [
-            (f"{a.notebook[:2]} {a.short}", a.notebook[:2]) for a in apps()
-        ]
+        self._app_options = (
+            [("(no app or exercise)", "")]
+            + [(f"{a.notebook[:2]} {a.short}", a.notebook[:2]) for a in apps()]
+            + [(f"Exercise: {e.title}", EXERCISE_PREFIX + e.id) for e in exercises()]
+        )
         self.meeting = classed(
             w.Dropdown(description="Meeting:", options=model.meetings()), "kit-sessions-meeting"
         )
@@ -257,9 +267,8 @@ class SessionsView(StepView[SessionsModel]):
             row.title.value = block.title
             row.minutes.value = str(block.minutes)
             row.lead.value = block.lead
-            row.app.value = (
-                block.app if block.app in dict((v, k) for k, v in self._app_options) else ""
-            )
+            choice = EXERCISE_PREFIX + block.exercise if block.exercise else block.app
+            row.app.value = choice if choice in {v for _k, v in self._app_options} else ""
             for name in ("title", "minutes", "lead"):
                 getattr(row, name).observe(self._on_block_typing, names="value")
             for name in ("kind", "app"):
