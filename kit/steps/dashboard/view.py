@@ -486,8 +486,8 @@ class DashboardView(StepView[DashboardModel]):
 
     def refresh(self) -> bool:
         """Read the store again; redraw only when something changed (the Poller's tick)."""
-        self._show_feedback()  # comments are not in the model's fingerprint: read every tick
         if not self.model.refresh():
+            self._show_feedback()  # comments are not in the model's fingerprint: every tick
             return False
         self.load()
         return True
