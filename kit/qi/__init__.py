@@ -7,6 +7,7 @@ plain script and the apps stay thin.
 # registers the Agenda record with RECORD_TYPES (kept out of records.py for its size)
 from kit.qi.agenda import Agenda
 from kit.qi.chart_settings import ChartSettings, ExcludedPoint
+from kit.qi.feedback import FeedbackComment
 from kit.qi.records import (
     RECORD_TYPES,
     Aim,
@@ -39,6 +40,7 @@ __all__ = [
     "Agenda",
     "ChartSettings",
     "ExcludedPoint",
+    "FeedbackComment",
     "Aim",
     "Assessment",
     "ChangeIdea",

@@ -130,6 +130,12 @@ def check_write(
         raise PermissionDenied(
             "Only faculty can record or change a faculty assessment; rate your team as 'team'."
         )
+    if kind == "feedback_comment":
+        from kit.qi.feedback import write_refusal
+
+        refusal = write_refusal(actor.role, record)
+        if refusal:
+            raise PermissionDenied(refusal)
 
 
 def _same_collaborative(allowed: str | None, scope: Scope) -> None:

@@ -33,6 +33,7 @@ from kit.qi import (
 )
 from kit.qi.agenda import Agenda, AgendaBlock, AgendaDay
 from kit.qi.chart_settings import ChartSettings, ExcludedPoint
+from kit.qi.feedback import FeedbackComment
 from kit.store import Actor, Store
 
 from .conftest import SYSTEM, World
@@ -163,6 +164,15 @@ def full_records(world: World) -> list[Record]:
         ),
         MonthlyReport(
             team_id=north, month=dt.date(2026, 5, 1), accomplishments="Started", submitted=True
+        ),
+        FeedbackComment(
+            team_id=north,
+            about="report",
+            target="2026-05-01",
+            author="Dr Chair",
+            by_faculty=True,
+            text="<script>alert('x')</script>\n=SUM(A1) 🚑",
+            created_at=dt.datetime(2026, 5, 4, 9, 15, 30, 123456, tzinfo=dt.UTC),
         ),
     ]
 

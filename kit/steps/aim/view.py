@@ -17,6 +17,7 @@ from kit.content import aim_prompts
 from kit.qi.aims import ELEMENT_LABELS, ELEMENTS, AimReview
 from kit.steps.aim.model import FIELD_ELEMENTS, AimModel, Draft
 from kit.ui.app import AppContext, AppShell, run
+from kit.ui.comments import CommentsPanel
 from kit.ui.step import StepView, edit_handler, model_for_team
 from kit.ui.widgets import classed, field_error, guarded, set_field_error, wide
 
@@ -188,6 +189,8 @@ class AimView(StepView[AimModel]):
         )
         self.team_picker = classed(w.Dropdown(description="Team:", options=[]), "kit-aim-team")
 
+        self.comments = CommentsPanel(self, "aim")  # faculty feedback (kit/ui/comments.py)
+
         # --- layout -----------------------------------------------------------------
         self.children = self._layout(prompts)
 
@@ -308,6 +311,7 @@ class AimView(StepView[AimModel]):
         top += [
             self.conflict,
             w.HBox([aim_box, collab_box], layout=w.Layout(align_items="stretch")),
+            self.comments,
             builder,
             free_text,
             history,
@@ -319,6 +323,7 @@ class AimView(StepView[AimModel]):
     def show_model(self) -> None:
         """Fill every widget from the model (loaded from the store), then the feedback."""
         self._show_inputs()
+        self.comments.show(self.model.team_id)
         self._refresh()
         self._refresh_text_feedback()
         self._refresh_history()

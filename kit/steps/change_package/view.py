@@ -26,6 +26,7 @@ from kit.steps.change_package.model import (
     is_empty,
 )
 from kit.ui.app import AppContext, AppShell, run
+from kit.ui.comments import CommentsPanel
 from kit.ui.downloads import download_link
 from kit.ui.step import StepView, edit_handler
 from kit.ui.widgets import classed, guarded, message_for, wide
@@ -241,6 +242,7 @@ class ChangePackageView(StepView[ChangePackageModel]):
             "Each team adopts it into its own <b>driver diagram</b>, then adapts it: reword, "
             "relink, delete and add. Every change is saved as you make it.</p>"
         )
+        self.comments = CommentsPanel(self, "driver_diagram")  # faculty feedback on a team's
         return [
             intro,
             w.HBox([self.diagram_picker, self.readonly_note]),
@@ -250,6 +252,7 @@ class ChangePackageView(StepView[ChangePackageModel]):
             self.summary,
             self.warnings,
             self.chart_box,
+            self.comments,
             self.edit_area,
             export,
             history,
@@ -260,6 +263,7 @@ class ChangePackageView(StepView[ChangePackageModel]):
     def show_model(self) -> None:
         """Fill every widget and the drawing from the model."""
         self._show_controls()
+        self.comments.show(self.model.team_id or None)  # none for the change package
         self._refresh_drawing()
         self._refresh_history()
 

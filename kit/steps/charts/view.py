@@ -23,6 +23,7 @@ from kit.errors import KitInputError
 from kit.steps.charts.model import ChartsModel, Reading, describe_settings
 from kit.steps.charts.reading import RULE_SETS
 from kit.ui.app import AppContext, AppShell, run
+from kit.ui.comments import CommentsPanel
 from kit.ui.step import StepView, edit_handler
 from kit.ui.widgets import classed, field_error, guarded, message_for, set_field_error
 
@@ -225,7 +226,8 @@ class ChartsView(StepView[ChartsModel]):
                 self.family_box,
             ]
         )
-        return [intro, self.conflict, top, rules, chart_row, edit, export, family]
+        self.comments = CommentsPanel(self, "chart")  # faculty feedback on the shown chart
+        return [intro, self.conflict, top, rules, chart_row, self.comments, edit, export, family]
 
     # --- showing -------------------------------------------------------------------------
 
@@ -263,6 +265,7 @@ class ChartsView(StepView[ChartsModel]):
     def show_chart(self) -> None:
         """Read the picked measure and show it: the figure updated in place, the words new."""
         measure_id = self.measure.value
+        self.comments.show(self.model.team_id, measure_id)
         if not measure_id:
             self.explanation.value = "<p>This team has no measures yet.</p>"
             return

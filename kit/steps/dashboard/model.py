@@ -32,6 +32,7 @@ from kit.qi.dashboard import (
     sort_statuses,
     team_statuses,
 )
+from kit.qi.feedback import FeedbackBook, Thread, Unanswered, threads
 from kit.qi.presenters import Suggestion, suggest
 from kit.qi.records import Measure
 from kit.reports import SUMMARY_FILE, load_records, storyboard_file, write_records
@@ -207,6 +208,25 @@ class DashboardModel(StepModel):
 
     def suggestions(self) -> list[Suggestion]:
         return suggest(self.records, self.statuses)
+
+    # --- faculty feedback -------------------------------------------------------------------
+
+    def unanswered_feedback(self) -> list[Unanswered]:
+        """Threads waiting for their team's reply (``kit/qi/feedback.py``), oldest wait first.
+
+        Read from the store on every call, not kept with the fingerprinted reading: a reply
+        must leave the list at the next refresh even when nothing else changed.
+        """
+        teams = {t.id for t in self.records.teams}
+        waiting = FeedbackBook(self.store, self.actor).unanswered()
+        return [u for u in waiting if u.thread.team_id in teams]
+
+    def feedback_threads(self, team_id: str) -> list[Thread]:
+        """Every thread on one team's work, oldest first."""
+        return threads(FeedbackBook(self.store, self.actor).comments(team_id))
+
+    def measure_names(self) -> dict[str, str]:
+        return {m.id: m.name for m in self.records.measures}
 
     # --- downloads ------------------------------------------------------------------------
 

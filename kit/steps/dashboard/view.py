@@ -31,6 +31,7 @@ from kit.steps.dashboard.model import (
     DashboardModel,
 )
 from kit.ui.app import AppContext, AppShell, run
+from kit.ui.comments import team_threads_html, unanswered_html
 from kit.ui.downloads import download_link
 from kit.ui.poller import Poller
 from kit.ui.step import StepView, edit_handler
@@ -183,6 +184,8 @@ class DashboardView(StepView[DashboardModel]):
         self.refreshed = classed(w.HTML(), "kit-dashboard-refreshed")
         self.detail = classed(w.VBox(), "kit-dashboard-detail")
         self.detail_team: str | None = None
+        self.unanswered = classed(w.HTML(), "kit-dashboard-unanswered")
+        self.detail_feedback = classed(w.HTML(), "kit-dashboard-detail-feedback")
         self.measure = classed(
             w.Dropdown(description="Measure:", layout=w.Layout(width="auto")),
             "kit-dashboard-measure",
@@ -248,6 +251,8 @@ class DashboardView(StepView[DashboardModel]):
             header,
             self.grid,
             self.detail,
+            w.HTML("<h3>Faculty feedback waiting for the team's reply</h3>"),
+            self.unanswered,
             w.HTML("<h3>One measure across the teams</h3>"),
             w.HBox([self.measure, self.page]),
             self.multiples,
@@ -289,6 +294,7 @@ class DashboardView(StepView[DashboardModel]):
         self._show_collaborative()
         self._show_funnel()
         self._show_suggestions()
+        self._show_feedback()
         if self.detail_team is not None and self.detail.children:
             # a refresh updates the open team's statuses; its charts redraw when reopened
             self.detail.children[0].value = self._detail_head(self.model.status(self.detail_team))
@@ -459,14 +465,29 @@ class DashboardView(StepView[DashboardModel]):
         close = classed(w.Button(description="Close", icon="times"), "kit-dashboard-close")
         close.on_click(self._on_close)
         self.detail.children = [
-            head, w.HBox([button, close]), self.storyboard_link, *charts
+            head, w.HBox([button, close]), self.storyboard_link, self.detail_feedback, *charts
         ]  # fmt: skip
+        self._show_feedback()
+
+    def _show_feedback(self) -> None:
+        """The unanswered threads (and the open team's threads), read on every refresh."""
+        names = {s.team_id: s.name for s in self.model.statuses}
+        now = dt.datetime.now(dt.UTC)
+        measures = self.model.measure_names()
+        waiting = self.model.unanswered_feedback()
+        self.unanswered.value = unanswered_html(waiting, names, measures, now)
+        if self.detail_team is not None:
+            threads = self.model.feedback_threads(self.detail_team)
+            self.detail_feedback.value = "<h4>Faculty feedback</h4>" + team_threads_html(
+                threads, measures
+            )
 
     # --- refreshing -------------------------------------------------------------------
 
     def refresh(self) -> bool:
         """Read the store again; redraw only when something changed (the Poller's tick)."""
         if not self.model.refresh():
+            self._show_feedback()  # comments are not in the model's fingerprint: every tick
             return False
         self.load()
         return True

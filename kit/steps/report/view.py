@@ -19,6 +19,7 @@ import ipywidgets as w
 from kit.qi.reporting import REPORT_SECTIONS, PeriodStatus
 from kit.steps.report.model import ReportModel
 from kit.ui.app import AppContext, AppShell, run
+from kit.ui.comments import CommentsPanel
 from kit.ui.step import StepView, edit_handler, model_for_team
 from kit.ui.widgets import (
     after_this_cell,
@@ -132,6 +133,7 @@ class ReportView(StepView[ReportModel]):
         top: list[w.Widget] = []
         if self.model.is_facilitator:
             top.append(self.team_picker)
+        self.comments = CommentsPanel(self, "report")  # faculty feedback on the shown period
         return [
             *top,
             self.conflict,
@@ -145,6 +147,7 @@ class ReportView(StepView[ReportModel]):
             self.state_line,
             *parts,
             self.completeness,
+            self.comments,
             heading(
                 "Self-assessment",
                 "Rate your team's progress this month on the collaborative's assessment scale "
@@ -183,6 +186,7 @@ class ReportView(StepView[ReportModel]):
         for name, widget in self.sections.items():
             widget.value = getattr(report, name)
         self.score.value = model.self_score
+        self.comments.show(model.team_id, model.period)
         self._show_state()
         if (self.model.team_id, self.model.period) != self._charts_of:
             # drawn once the form is on the page: Bokeh's figures are the slow part
