@@ -55,7 +55,7 @@ PAYLOADS = [
     "<script>window.__kit_pwned=1</script>",
     '<img src=x onerror="window.__kit_pwned=2">',
     '"><svg onload="window.__kit_pwned=3">',
-    "<a href=\"javascript:window.__kit_pwned=4\">go</a>",
+    '<a href="javascript:window.__kit_pwned=4">go</a>',
     "{{7*7}} {% if 1 %}jinja{% endif %} ${7*7}",
     "[md](javascript:window.__kit_pwned=5) **b** <b>x</b>",
     "'); window.__kit_pwned=6; ('",
@@ -160,11 +160,14 @@ def _rewrite(store: Any, cls: type[Record], prefix: str, seeded: Seeded, payload
         store.save(record, SYSTEM, expected_version=saved.version)
 
 
-def fill_with_payloads(store: Any, *, today: dt.date | None = None) -> Seeded:
+def fill_with_payloads(
+    store: Any, *, today: dt.date | None = None, other_team: bool = False
+) -> Seeded:
     """Put a payload into every free-text field a team (``TEAM``) and the faculty see.
 
     The other teams keep their text except their names (the dashboard lists every team);
-    Northfield's aim gets payloads too, for the access tests' "another team" checks.
+    Northfield's aim gets payloads too (tags ``other...``); with ``other_team`` also its
+    driver diagram, cycles, reports and assessments, for the access tests' leak checks.
     """
     seeded = Seeded()
     payloads = itertools.cycle(PAYLOADS)
@@ -196,6 +199,14 @@ def fill_with_payloads(store: Any, *, today: dt.date | None = None) -> Seeded:
     ):
         _rewrite(store, cls, prefix, seeded, payloads, team_id=TEAM)
     _rewrite(store, Aim, "otheraim", seeded, payloads, team_id=OTHER_TEAM)
+    if other_team:
+        for cls, prefix in (
+            (DriverDiagram, "otherdiagram"),
+            (PDSACycle, "otherpdsa"),
+            (MonthlyReport, "otherreport"),
+            (Assessment, "otherassessment"),
+        ):
+            _rewrite(store, cls, prefix, seeded, payloads, team_id=OTHER_TEAM)
     _seed_agenda(store, seeded, payloads, today)
     _seed_room(store, seeded, payloads)
     return seeded
