@@ -25,12 +25,15 @@ from .conftest import (
     app_notebooks,
     check_no_page_errors,
     declared_audience,
-    open_app,
     start_server,
+    wait_for_kernel_pool,
 )
 from .waits import wait_for_database, wait_until_settled
 
 pytestmark = pytest.mark.browser
+
+#: a page's time to show its app on a machine shared by many test runs
+SLOW = 180_000
 
 #: every string the page shows or holds in a form: text, field values, options, chart data
 PAGE_TEXT = """() => {
@@ -129,6 +132,16 @@ def token(server, role: str) -> str:
             os.environ["KIT_SESSION_SECRET"] = previous
 
 
+def open_page(page, server, notebook: str, **query: str):
+    """``open_app`` with room for a busy machine: the notebook's preheated kernel is waited
+    for first (the log says when its pool is filled), then the page gets three minutes."""
+    wait_for_kernel_pool(server, notebook, 1)
+    page.goto(server.render_url(notebook, **query), wait_until="domcontentloaded", timeout=SLOW)
+    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=SLOW)
+    check_no_page_errors(page)
+    return page
+
+
 def page_text(page) -> str:
     return page.evaluate(PAGE_TEXT)
 
@@ -172,7 +185,7 @@ def test_every_app_shows_hostile_text_as_typed_and_runs_none(
 ):
     seeded = hostile_server.seeded
     where = f"{notebook} as {role}"
-    open_app(page, hostile_server, notebook, session=token(hostile_server, role))
+    open_page(page, hostile_server, notebook, session=token(hostile_server, role))
     expected = PARTICIPANT_EXPECTED.get(notebook, EXPECTED[notebook])
     shown = wait_for_fields(
         page, seeded, EXPECTED[notebook] if role == "facilitator" else expected, where
@@ -223,13 +236,13 @@ def test_payloads_typed_into_the_aim_and_a_change_idea_are_kept_and_shown_as_typ
     typed_aim = f"fewer falls {PAYLOADS[1]}"
     typed_idea = f"Socks {PAYLOADS[0]}"
     participant = token(hostile_server, "participant")
-    open_app(page, hostile_server, "02-aim.ipynb", session=participant)
+    open_page(page, hostile_server, "02-aim.ipynb", session=participant)
     page.wait_for_selector(".kit-aim-what input")
     page.fill(".kit-aim-what input", typed_aim)
     wait_until_settled(page)
     wait_for_database(lambda: _aim_what(hostile_server), lambda v: v == typed_aim)
 
-    open_app(page, hostile_server, "03-change-package.ipynb", session=participant)
+    open_page(page, hostile_server, "03-change-package.ipynb", session=participant)
     page.wait_for_selector(".kit-cp-idea-text input")
     page.fill(".kit-cp-idea-text input", typed_idea)
     page.click(".kit-cp-add-idea")
@@ -238,7 +251,7 @@ def test_payloads_typed_into_the_aim_and_a_change_idea_are_kept_and_shown_as_typ
     page.reload(wait_until="domcontentloaded")
     page.wait_for_function(f"(t) => ({PAGE_TEXT})().includes(t)", arg=typed_idea, timeout=60_000)
     assert_nothing_ran(page, watch, "the change package after typing")
-    open_app(page, hostile_server, "02-aim.ipynb", session=participant)
+    open_page(page, hostile_server, "02-aim.ipynb", session=participant)
     page.wait_for_function(f"(t) => ({PAGE_TEXT})().includes(t)", arg=typed_aim, timeout=60_000)
     assert_nothing_ran(page, watch, "the aim after typing")
 

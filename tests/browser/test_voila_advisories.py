@@ -27,10 +27,10 @@ from .conftest import (
     check_no_page_errors,
     join_codes,
     notebook_folder,
-    open_app,
     sign_in,
     start_server,
 )
+from .test_hostile_text import SLOW, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +79,7 @@ def code_sources() -> dict[str, list[str]]:
 def test_no_code_cell_source_reaches_the_page(page, served):
     """The facilitator's rendered page of an app holds the notebook's text, not its code."""
     notebook = "02-aim.ipynb"
-    open_app(page, served, notebook)
+    open_page(page, served, notebook)
     sign_in(page, FACILITATOR_PASSCODE)
     html = page.content()
     for line in code_sources()[notebook]:
@@ -91,7 +91,7 @@ def test_no_code_cell_source_reaches_the_page(page, served):
 
 
 def test_a_failing_cell_shows_no_traceback(page, served):
-    page.goto(served.render_url(FAILING), wait_until="load")
+    page.goto(served.render_url(FAILING), wait_until="load", timeout=SLOW)
     page.wait_for_function("() => document.body.innerText.includes('error')", timeout=120_000)
     text = page.content()
     assert TRACEBACK_MARKER not in text
@@ -105,7 +105,7 @@ def test_code_sent_from_the_page_to_its_kernel_does_not_run(page, served, tmp_pa
     channel works and the kernel, which handles shell messages in order, has seen (and would
     have run) anything before it."""
     proof = tmp_path / "executed.txt"
-    open_app(page, served, "00-start-here.ipynb")
+    open_page(page, served, "00-start-here.ipynb")
     code = f"open({str(proof)!r}, 'w').write('ran')"
     result = page.evaluate(
         """async (code) => {
@@ -201,7 +201,7 @@ def test_the_command_line_and_the_log_hold_no_passcode_code_or_token(page, serve
 
     codes = join_codes(served)
     code = next(iter(codes.values()))
-    open_app(page, served, "00-start-here.ipynb")
+    open_page(page, served, "00-start-here.ipynb")
     page.fill(".kit-signin-passcode input", "wrong-passcode-123")
     page.click(".kit-signin-button")
     page.wait_for_function(
@@ -209,13 +209,13 @@ def test_the_command_line_and_the_log_hold_no_passcode_code_or_token(page, serve
         timeout=60_000,
     )
     sign_in(page, FACILITATOR_PASSCODE)
-    open_app(page, served, "02-aim.ipynb", join=code)
+    open_page(page, served, "02-aim.ipynb", join=code)
     os.environ["KIT_SESSION_SECRET"] = served.secret
     try:
         token = issue_token(Identity("participant", "demo-falls", "team-riverside", "R"))
     finally:
         os.environ.pop("KIT_SESSION_SECRET", None)
-    open_app(page, served, "02-aim.ipynb", session=token)
+    open_page(page, served, "02-aim.ipynb", session=token)
     fetch(f"{served.url}voila/render/nothing-here.ipynb?join={code}&session={token}&token=t0k3n")
 
     secrets = {
