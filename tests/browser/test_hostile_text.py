@@ -74,7 +74,8 @@ EXPECTED = {
     "04-measures-and-data.ipynb": ["measure0.name"],
     "05-charts.ipynb": ["measure0.name"],
     "06-pdsa.ipynb": ["pdsa"],
-    "07-monthly-report.ipynb": ["report"],
+    # the page opens on the current period, which has no report yet: the team's name shows
+    "07-monthly-report.ipynb": ["team0.name", "collab0.name"],
     "08-dashboard.ipynb": ["teamname0"],
     "09-assessment.ipynb": ["team0.name"],
     "10-learning-sessions.ipynb": ["agenda.days.0.blocks.0.title"],
