@@ -2,7 +2,8 @@
 
 Voilà 0.5 with what the kit adds: gzip-compressed responses, BokehJS as a cached script file
 (``kit.server.bokeh_script``), the sign-in cookie's routes (``kit.server.session_cookie``), the kit's pool refill policy and a cell timeout that spares
-preheated kernels (``kit.server.kernels``).
+preheated kernels (``kit.server.kernels``), and a log that hides sign-in secrets
+(``kit.server.log_redaction``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         "ignore", message=r"--kernel_pools_config=.*deprecated", category=DeprecationWarning
     )
 
+    from kit.server import log_redaction
     from kit.server.bokeh_script import bokeh_handlers
     from kit.server.kernels import cell_timeout, install_refill_policy
     from kit.server.session_cookie import session_handlers
@@ -52,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
                 + super().init_handlers()
             )
 
+    log_redaction.install()  # before Voilà logs its first request (kit/server/log_redaction.py)
     KitVoila.launch_instance(argv)
 
 
