@@ -743,7 +743,7 @@ def test_the_furthest_aim_date_is_the_longest_collaborative_in_the_content() -> 
     from kit.qi.aim_parts import add_months
 
     longest = int(collaborative_length()["max"])
-    assert aim_review.MAX_MONTHS_AHEAD == longest
+    assert longest == aim_review.MAX_MONTHS_AHEAD
     assert (
         review_aim(make_aim(by_when=add_months(TODAY, longest)), today=TODAY)
         .finding("by_when")
