@@ -261,19 +261,37 @@ def write_demo_workbook(path: str) -> None:
     write_json(Path(path), workbook(build_demo()))
 
 
+#: the month the shipped workbook treats as the present. Its aims are due at the end of the
+#: last action period (February 2027) and are first saved when the demo is loaded, so "now"
+#: sits at least 3 months before that (the aim review's MIN_MONTHS_AHEAD), with the closing
+#: congress (March 2027) ahead too. ``load_demo`` moves every date so that today falls in this
+#: month of the story; tests pass ``today=PRESENT_MONTH`` for the shipped dates.
+PRESENT_MONTH = dt.date(2026, 11, 1)
+
+
+def shifted(day: dt.date, today: dt.date | None = None) -> dt.date:
+    """Where a date of the shipped demo lands once ``load_demo(store, today=today)`` moved it."""
+    from kit.datasets.shift import months_between, shift_date
+
+    return shift_date(day, months_between(PRESENT_MONTH, today or dt.date.today()))
+
+
 #: the committed workbook of ``build_demo()`` (absent from an installed wheel)
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "datasets" / "demo-collaborative.json"
 
 
-def load_demo(store, settings=None) -> str:
+def load_demo(store, settings=None, *, today: dt.date | None = None) -> str:
     """Load the demo collaborative (or, with ``settings``, a generated one) and return its id.
 
     Here rather than in the CLI because ``bts-kit demo`` and ``bts-kit serve`` (an empty
     database gets the demo, ``kit/server/command.py``) both load it. ``settings`` is a
     ``kit.datasets.Settings``; every collaborative loaded here signs its facilitator in with the
-    demo passcode.
+    demo passcode. The demo's dates are moved by whole months so that ``today`` (the real
+    today unless given) falls in its ``PRESENT_MONTH``: a demo loaded next year is as current
+    as one loaded now (``kit/datasets/shift.py``).
     """
     from kit.datasets.export import workbook
+    from kit.datasets.shift import months_between, shift_workbook
     from kit.store import Actor
     from kit.store.workbook import import_workbook, read_workbook
 
@@ -285,10 +303,10 @@ def load_demo(store, settings=None) -> str:
         import_workbook(store, actor, workbook(generated.records))
         store.set_facilitator_passcode(generated.collaborative.id, FACILITATOR_PASSCODE, actor)
         return generated.collaborative.id
-    if DEMO_WORKBOOK.exists():
-        import_workbook(store, actor, read_workbook(DEMO_WORKBOOK))
-    else:  # an installed wheel has no datasets/ folder: build the same records in memory
-        import_workbook(store, actor, workbook(build_demo()))
+    # an installed wheel has no datasets/ folder: it builds the same records in memory
+    data = read_workbook(DEMO_WORKBOOK) if DEMO_WORKBOOK.exists() else workbook(build_demo())
+    months = months_between(PRESENT_MONTH, today or dt.date.today())
+    import_workbook(store, actor, shift_workbook(data, months))
     store.set_facilitator_passcode(COLLABORATIVE_ID, FACILITATOR_PASSCODE, actor)
     for team_id, code in JOIN_CODES.items():
         store.issue_join_code(team_id, actor, code=code)

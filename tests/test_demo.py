@@ -152,3 +152,94 @@ def test_bts_kit_demo_loads_a_generated_collaborative_beside_the_demo(
         frame = store.observations(Actor.system(), collaborative_id="sepsis-7")
         assert len(frame) == 30 * 36 * 3
         assert store.sign_in_facilitator("sepsis-7", "demo-facilitator").role == "facilitator"
+
+
+# --- the demo is current whenever it is loaded (issue 10) ----------------------------------
+
+
+def _loaded(today):
+    from kit.qi import Aim, Collaborative
+
+    with Store.open("sqlite://") as store:
+        load_demo(store, today=today)
+        actor = Actor.system()
+        collab = store.find(Collaborative, actor)[0].record
+        aims = [s.record for s in store.find(Aim, actor)]
+    return collab, aims
+
+
+def test_loaded_for_its_present_month_the_demo_keeps_the_shipped_dates() -> None:
+    shipped = demo.build_demo()["collaborative"][0]
+    collab, aims = _loaded(demo.PRESENT_MONTH)
+    assert collab.timeline == shipped.timeline
+    assert collab.aim == shipped.aim
+    assert {a.by_when for a in aims} == {
+        m.end for m in shipped.timeline if m.kind == "action_period" and m.number == 3
+    }
+
+
+@pytest.mark.parametrize("months_later", [0, 1, 7, 14, 40])
+def test_the_demo_loaded_later_is_as_current_as_on_the_day_it_was_made(months_later) -> None:
+    """Issue 10: the demo's dates were fixed, so its aims' "by when" passed with real time and
+    were flagged as past. Loaded any day, its aims are due at least 3 months ahead and before
+    the collaborative closes, and the aim review judges every date as it did when shipped."""
+    import datetime as dt
+
+    from kit.datasets.shift import shift_date
+    from kit.qi.aim_review import review_aim
+
+    today = shift_date(dt.date(2026, 11, 20), months_later)
+    collab, aims = _loaded(today)
+    closes = max(m.end for m in collab.timeline)
+    assert closes > today
+    for aim in aims:
+        finding = review_aim(aim, today=today, ends_on=closes).finding("by_when")
+        assert finding.status == "ok", finding.message
+    shipped = demo.build_demo()["collaborative"][0].timeline
+    for moved, original in zip(collab.timeline, shipped, strict=True):
+        assert moved.start == shift_date(original.start, months_later)
+        assert moved.end == demo.shifted(original.end, today)
+        if moved.kind in {"learning_session", "closing_congress"}:
+            assert moved.end - moved.start == original.end - original.start
+    assert f"by {demo.shifted(dt.date(2027, 3, 1), today):%B %Y}" in collab.aim
+
+
+def test_moving_a_workbook_moves_dates_months_ids_and_dates_in_words() -> None:
+    import datetime as dt
+
+    from kit.datasets.shift import shift_date, shift_workbook
+
+    assert shift_date(dt.date(2026, 5, 31), 1) == dt.date(2026, 6, 30)  # a month-end stays one
+    assert shift_date(dt.date(2026, 1, 30), 1) == dt.date(2026, 2, 28)
+    assert shift_date(dt.date(2026, 2, 28), 1) == dt.date(2026, 3, 31)
+    assert shift_date(dt.date(2026, 3, 16), -15) == dt.date(2024, 12, 16)
+    book = {
+        "records": {
+            "assessment": [
+                {
+                    "id": "as-team-x-f-202612",
+                    "team_id": "team-x",
+                    "month": "2026-12-01",
+                    "rated_at": "2026-12-25T10:00:00Z",
+                }
+            ],
+            "pdsa_cycle": [{"plan_when": "1 day from 06 December 2026", "note": "by March 2027"}],
+        },
+        "observations": [{"id": "o-team-x-falls-2026-12", "period": "2026-12", "value": 2026}],
+    }
+    moved = shift_workbook(book, 2)
+    assert moved["records"]["assessment"] == [
+        {
+            "id": "as-team-x-f-202702",
+            "team_id": "team-x",
+            "month": "2027-02-01",
+            "rated_at": "2027-02-25T10:00:00Z",
+        }
+    ]
+    assert moved["records"]["pdsa_cycle"] == [
+        {"plan_when": "1 day from 06 February 2027", "note": "by May 2027"}
+    ]
+    assert moved["observations"] == [
+        {"id": "o-team-x-falls-2027-02", "period": "2027-02", "value": 2026}
+    ]
+    assert shift_workbook(book, 0) == book

@@ -21,6 +21,8 @@ from kit.qi.aim_compose import compose_aim, is_blank, parts_from_aim
 from kit.qi.aim_parse import describes_change, parse_free_text_aim
 from kit.qi.aim_parts import (
     ELEMENTS,
+    MAX_MONTHS_AHEAD,
+    MIN_MONTHS_AHEAD,
     AimFinding,
     AimParts,
     AimReview,
@@ -51,10 +53,9 @@ __all__ = [
 #: infections, bundle compliance) have their own rows in that file.
 TIMID_BELOW = stretch_rule().timid_below
 MODEST_BELOW = stretch_rule().modest_below
-#: an aim due sooner than this leaves no time for several PDSA ramps and months of data
-MIN_MONTHS_AHEAD = 3
-#: a collaborative runs up to about 18 months; an aim due later outlives it
-MAX_MONTHS_AHEAD = 18
+# MIN_MONTHS_AHEAD (3) and MAX_MONTHS_AHEAD come from kit/qi/aim_parts.py: the latter is the
+# longest collaborative in kit/content/collaborative.yaml (IHI 2003), so the aim
+# builder and the set-up app's timeline check agree on one published length.
 
 
 def _is_theme(what: str) -> bool:
@@ -363,7 +364,8 @@ def review_aim(
     the aim was set (pass the aim's first saved date), else from ``today`` (a parameter so
     tests are reproducible), else from the real today. A date sooner than ``min_months`` (3)
     is weak; so is one after ``ends_on`` (the collaborative's closing date) when given, or
-    else more than ``max_months`` (18) ahead.
+    else more than ``max_months`` (the longest collaborative in
+    ``kit/content/collaborative.yaml``) ahead.
     """
     as_of = set_on or today or dt.date.today()
     parts = parts_from_aim(aim)

@@ -184,6 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="+", metavar="NOTEBOOK", help="measure these apps only (and the floor)"
     )
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only the cold server: kernel memory and cold times, without the preheated pool "
+        "(two kernels per notebook), for a machine that cannot spare the pool's CPU and memory",
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -202,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
-            for mode, pool in (("cold", 0), ("preheated", SERVE_POOL_SIZE)):
+            modes = (
+                [("cold", 0)] if args.cold_only else [("cold", 0), ("preheated", SERVE_POOL_SIZE)]
+            )
+            for mode, pool in modes:
                 with start_server(tmp / mode, notebooks=folder, pool_size=pool) as server:
                     figures[mode] = measure(server, browser, notebooks, args.runs, pool)
             browser.close()
@@ -215,7 +224,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def report_cold(cold: dict, notebooks: list[str], runs: int) -> None:
+    """The cold server's figures only (``--cold-only``)."""
+    floor = cold[BARE]["seconds"]
+    print(f"\nCold server (a kernel started per view), median of {runs}; first-visit weight")
+    header = f"{'page':28} {'cold s':>7} {'x bare':>7} {'kernel MB':>9} {'sent MB':>8}  target"
+    print(header)
+    print("-" * len(header))
+    for notebook in notebooks:
+        c = cold[notebook]
+        kernel = c["rss_mb"]
+        verdict = "memory ok" if kernel <= TARGET_KERNEL_MB else "MEMORY OVER"
+        print(
+            f"{notebook:28} {c['seconds']:7.2f} {c['seconds'] / floor:7.2f} {kernel:9.0f} "
+            f"{c['transferred'] / 1e6:8.2f}  {verdict}"
+        )
+
+
 def report(figures: dict, notebooks: list[str], runs: int) -> None:
+    if "preheated" not in figures:
+        report_cold(figures["cold"], notebooks, runs)
+        return
     cold, hot = figures["cold"], figures["preheated"]
     floor_cold, floor_hot = cold[BARE]["seconds"], hot[BARE]["seconds"]
     print(f"\nPage load, request to widgets rendered (median of {runs}); weight of a first visit")

@@ -141,12 +141,13 @@ def free_port() -> int:
 
 
 def load_demo_database(database_url: str) -> None:
-    """A database holding the demo collaborative with its fixed join codes."""
-    from kit.demo import load_demo
+    """A database holding the demo collaborative with its fixed join codes and the shipped
+    dates (``kit.demo.PRESENT_MONTH``), which the walkthroughs name."""
+    from kit.demo import PRESENT_MONTH, load_demo
     from kit.store import Store
 
     with Store.open(database_url) as store:
-        load_demo(store)
+        load_demo(store, today=PRESENT_MONTH)
 
 
 def _wait_until_up(server: KitServer, timeout: float = SERVER_START_S) -> None:

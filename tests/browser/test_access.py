@@ -12,11 +12,16 @@ import urllib.request
 import pytest
 
 from .conftest import (
+    FACILITATOR_PASSCODE,
     TEAM_NAMES,
     app_notebooks,
+    check_no_page_errors,
     header_text,
     open_app,
+    screenshot_path,
+    tall_screenshot,
     team_rows,
+    wait_for_kernel_pool,
 )
 from .waits import wait_for_database
 
@@ -192,3 +197,58 @@ def test_the_cookie_route_refuses_forged_and_reused_tokens(kit_server, tokens, m
     handoff = issue_handoff(Identity("participant", "demo-falls", A, TEAM_NAMES[A]))
     assert _post_json(url, {"token": handoff}, xsrf)[0] == 200
     assert _post_json(url, {"token": handoff}, xsrf)[0] == 403, "a hand-off token works once"
+
+
+# --- the planning pages (00-03) as a new user sees them (issue 10) --------------------------
+
+START = "00-start-here.ipynb"
+#: each planning app, who opens it, and an element that is there once its body is built
+PLANNING = [
+    (START, "", ".kit-signin-code"),
+    (START, A_CODE, ".kit-journey"),
+    ("01-setup-and-topic.ipynb", FACILITATOR_PASSCODE, ".kit-setup-team-org input"),
+    ("02-aim.ipynb", A_CODE, ".kit-aim-builder"),
+    ("03-change-package.ipynb", A_CODE, ".kit-change-package"),
+]
+CUT_LABELS = """() => [...document.querySelectorAll('.kit-app button, .kit-app label')]
+    .filter(el => el.offsetParent && el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.innerText)"""
+#: arrows not in one flex item with the step they point to, or on another line than it
+STRAY_ARROWS = """() => [...document.querySelectorAll('.kit-journey-arrow')].filter(arrow => {
+    const step = arrow.nextElementSibling;
+    if (!arrow.parentElement.classList.contains('kit-journey-item')) return true;
+    if (!step || !step.classList.contains('kit-journey-step')) return true;
+    const a = arrow.getBoundingClientRect(), s = step.getBoundingClientRect();
+    return a.bottom < s.top || a.top > s.bottom;
+}).length"""
+LINES = """() => new Set([...document.querySelectorAll('.kit-journey-item')]
+    .map(el => Math.round(el.getBoundingClientRect().top))).size"""
+
+
+def test_the_planning_pages_show_every_label_whole_and_the_journey_keeps_its_arrows(
+    page, kit_server
+):
+    """Issue 10: "Organisati..." was cut in the set-up app's enrolment, and the start page's
+    journey map wrapped leaving an arrow alone at a line's end."""
+    page.set_default_timeout(150_000)  # five cold kernels on a busy machine
+    wait_for_kernel_pool(kit_server, START, 1)
+    for notebook, code, built in PLANNING:
+        page.context.clear_cookies()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        open_app(page, kit_server, notebook, **({"join": code} if code else {}))
+        page.wait_for_selector(built)
+        assert page.evaluate(CUT_LABELS) == [], notebook
+        check_no_page_errors(page)
+    # the start page of a signed-in team, in a window narrow enough for the journey to wrap
+    open_app(page, kit_server, START, join=A_CODE)
+    page.wait_for_selector(".kit-journey")
+    tall_screenshot(page, screenshot_path("00-start-here.png"), ".kit-app", height=1100)
+    for width in (1280, 900, 700, 420):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function(
+            "w => document.documentElement.clientWidth <= w", arg=width, timeout=10_000
+        )
+        assert page.evaluate(STRAY_ARROWS) == 0, width
+        if width <= 700:
+            assert page.evaluate(LINES) > 1, f"the journey did not wrap at {width} px"
+    check_no_page_errors(page)

@@ -9,10 +9,12 @@ import time
 import pytest
 
 from .conftest import (
+    bts_kit_serve_command,
     check_no_page_errors,
     header_text,
     open_app,
     screenshot_path,
+    start_server,
     tall_screenshot,
     wait_for_kernel_pool,
 )
@@ -24,15 +26,31 @@ SCREENSHOT = screenshot_path("02-aim.png")
 NOTEBOOK = "02-aim.ipynb"
 
 
+@pytest.fixture(scope="module")
+def kit_server(tmp_path_factory):
+    """The demo as ``bts-kit serve`` loads it, moved to today (``kit.demo.load_demo``): the aim
+    review judges "by when" against the real today, so the demo's dates must follow it."""
+    from kit.demo import load_demo
+    from kit.store import Store
+
+    tmp = tmp_path_factory.mktemp("kit-server")
+    database_url = f"sqlite:///{tmp / 'kit.sqlite3'}"
+    with Store.open(database_url) as store:
+        load_demo(store)
+    command = bts_kit_serve_command(pool_size=1)
+    with start_server(tmp, command, database_url=database_url, load_demo=False) as server:
+        yield server
+
+
 def _target_date() -> dt.date:
     """A date the aim review accepts: at least 3 months after the aim is set (today, when the
     demo's aims were first saved) and not after the demo collaborative closes."""
-    from kit.demo import load_demo  # noqa: F401  (the demo's timeline is fixed)
+    from kit.demo import load_demo
     from kit.qi import Collaborative
     from kit.store import Actor, Store
 
     with Store.open("sqlite://") as store:
-        load_demo(store)
+        load_demo(store)  # moved to today, as the server's (kit_server above)
         collab = store.find(Collaborative, Actor.system())[0].record
     closes = max(m.end for m in collab.timeline)
     return min(dt.date.today() + dt.timedelta(days=300), closes)

@@ -112,10 +112,10 @@ def test_room_records_stay_out_of_workbooks() -> None:
 @pytest.mark.postgres
 def test_room_mode_on_postgresql(postgres_url) -> None:  # noqa: F811
     """The room's records go through the same store on PostgreSQL."""
-    from kit.demo import load_demo
+    from kit.demo import PRESENT_MONTH, load_demo
 
     with Store.open(postgres_url) as store:
-        load_demo(store)
+        load_demo(store, today=PRESENT_MONTH)
         RoomModel(store, facilitator(), "measure-kind").open_room({})
         for n, team in enumerate(teams(store)[:3]):
             seat = RoomModel(store, participant(team), "measure-kind")

@@ -139,7 +139,8 @@ ELEMENT_CASES = [
     ("past date", {"by_when": dt.date(2026, 1, 31)}, "by_when", "weak", "already passed"),
     ("too near", {"by_when": dt.date(2026, 12, 31)}, "by_when", "weak", "only 5 weeks"),
     ("too far", {"by_when": dt.date(2028, 12, 31)}, "by_when", "weak", "beyond a typical"),
-    ("18 months is fine", {"by_when": dt.date(2028, 5, 26)}, "by_when", "ok", ""),
+    ("15 months is fine", {"by_when": dt.date(2028, 2, 26)}, "by_when", "ok", "15 months"),
+    ("16 months is too far", {"by_when": dt.date(2028, 3, 26)}, "by_when", "weak", "15 months"),
     ("no one", {"for_whom": ""}, "for_whom", "missing", "for whom"),
     ("everyone", {"for_whom": "everyone"}, "for_whom", "weak", "too broad"),
     ("nowhere", {"where": ""}, "where", "missing", "Say where"),
@@ -325,7 +326,7 @@ FREE_TEXT = [
     ),
     (
         "Increase the share of mothers breastfeeding at discharge from 45% to 70% at "
-        "Riverside maternity unit by 31 March 2028",
+        "Riverside maternity unit by 31 January 2028",
         set(ELEMENTS),
         set(),
         set(),
@@ -732,3 +733,25 @@ def test_a_theme_is_not_a_measurable_what(what: str) -> None:
 )
 def test_a_measurable_what_passes(what: str) -> None:
     assert review_aim(make_aim(what=what), today=TODAY).finding("what").status == "ok"
+
+
+def test_the_furthest_aim_date_is_the_longest_collaborative_in_the_content() -> None:
+    """Issue 10: the aim review had its own 18 months; it now takes the longest collaborative
+    from kit/content/collaborative.yaml (IHI 2003: 6 to 15 months), as the timeline does."""
+    from kit.content import collaborative_length
+    from kit.qi import aim_review
+    from kit.qi.aim_parts import add_months
+
+    longest = int(collaborative_length()["max"])
+    assert longest == aim_review.MAX_MONTHS_AHEAD
+    assert (
+        review_aim(make_aim(by_when=add_months(TODAY, longest)), today=TODAY)
+        .finding("by_when")
+        .status
+        == "ok"
+    )
+    late = review_aim(
+        make_aim(by_when=add_months(TODAY, longest) + dt.timedelta(days=1)), today=TODAY
+    )
+    assert late.finding("by_when").status == "weak"
+    assert f"more than {longest} months" in late.finding("by_when").message

@@ -540,3 +540,29 @@ def test_every_readiness_verdict_has_its_own_colour_class():
     ).read_text()
     for css in VERDICT_CLASSES.values():
         assert f".{css}" in style, css
+
+
+def test_the_ranking_shows_a_borderline_topic_in_its_own_colour():
+    """Issue 10: the results table used a copy of the verdict colours without "borderline",
+    so a borderline topic was drawn muted; it takes the one mapping in view/topics.py."""
+    from kit.qi.topics import CandidateResult, Readiness, TopicResult
+    from kit.steps.setup.view.results import ranking_html
+    from kit.steps.setup.view.topics import VERDICT_CLASSES
+
+    candidates = [
+        CandidateResult(
+            candidate_id=f"c-{verdict}",
+            title=f"Topic {verdict}",
+            score=3.0,
+            rank=n,
+            n_voters=2,
+            criteria=[],
+            readiness=Readiness(verdict, verdict.title(), "why"),
+        )
+        for n, verdict in enumerate(VERDICT_CLASSES, start=1)
+    ]
+    page = ranking_html(TopicResult(candidates=candidates, ratings=[], weights={}, n_ballots=2))
+    for verdict, css in VERDICT_CLASSES.items():
+        row = next(r for r in page.split("<tr")[1:] if f"Topic {verdict}" in r)
+        assert f"kit-setup-readiness {css}" in row, (verdict, row)
+    assert "kit-setup-readiness kit-borderline" in page

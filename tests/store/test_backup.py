@@ -122,13 +122,13 @@ def test_pg_dump_command_never_holds_a_password(url: str) -> None:
 
 
 def test_backup_of_a_quiet_database_is_the_same_collaborative(tmp_path) -> None:
-    from kit.demo import load_demo
+    from kit.demo import PRESENT_MONTH, load_demo
     from kit.store.backup import backup
     from kit.store.workbook import export_workbook
 
     url = f"sqlite:///{tmp_path / 'kit.sqlite3'}"
     with Store.open(url) as store:
-        collaborative = load_demo(store)
+        collaborative = load_demo(store, today=PRESENT_MONTH)
     result = backup(url, tmp_path / "copy.sqlite3")
     assert result.pages > 0 and result.target.exists()
     actor = Actor.system()

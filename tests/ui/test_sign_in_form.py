@@ -10,7 +10,7 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from kit.demo import load_demo
+from kit.demo import PRESENT_MONTH, load_demo
 from kit.store import Store
 from kit.store.sign_in_limit import SignInLimit
 from kit.ui.app import AppShell
@@ -23,7 +23,7 @@ PASSCODE = "demo-facilitator"
 def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sign-in-demo") / "demo.sqlite3"
     store = Store.open(f"sqlite:///{path}")
-    load_demo(store)
+    load_demo(store, today=PRESENT_MONTH)
     store.close()
     return path
 

@@ -11,7 +11,10 @@ from kit.ui import AppContext, AppShell, issue_token, run
 
 
 def _journey(token: str) -> w.HTML:
-    boxes = []
+    """The steps as boxes in a wrapping row. Each arrow sits in one flex item with the box it
+    points to, so a wrap moves arrow and box together and never leaves an arrow at a line's end
+    (issue 10)."""
+    items = []
     for i, (notebook, title, line) in enumerate(model.JOURNEY, start=1):
         inner = (
             f"<div style='font-weight:700;color:#1f3a5f'>{i}. {html.escape(title)}</div>"
@@ -22,15 +25,27 @@ def _journey(token: str) -> w.HTML:
             "background:#eef3f8;border:1px solid #c9d6e3;text-decoration:none;color:#1b2733"
         )
         if notebook:
-            boxes.append(
-                f"<a class='kit-journey-step' href='{notebook}?session={token}' style='{style}'>{inner}</a>"
+            box = (
+                f"<a class='kit-journey-step' href='{notebook}?session={token}' style='{style}'>"
+                f"{inner}</a>"
             )
         else:
-            boxes.append(
-                f"<div class='kit-journey-step' style='{style};opacity:0.7'>{inner}<i>coming soon</i></div>"
+            box = (
+                f"<div class='kit-journey-step' style='{style};opacity:0.7'>{inner}"
+                "<i>coming soon</i></div>"
             )
-    arrow = "<div style='align-self:center;font-size:20px;color:#2a7ab0'>→</div>"
-    return w.HTML(f"<div style='display:flex;gap:6px;flex-wrap:wrap'>{arrow.join(boxes)}</div>")
+        arrow = "" if i == 1 else _ARROW
+        items.append(f"<div class='kit-journey-item' style='{_ITEM_STYLE}'>{arrow}{box}</div>")
+    return w.HTML(
+        f"<div class='kit-journey' style='display:flex;gap:6px;flex-wrap:wrap'>{''.join(items)}</div>"
+    )
+
+
+#: one flex item of the journey: the arrow (from the second step on) and its box
+_ITEM_STYLE = "display:flex;align-items:center;gap:6px;flex:1;min-width:180px"
+_ARROW = (
+    "<div class='kit-journey-arrow' aria-hidden='true' style='font-size:20px;color:#2a7ab0'>→</div>"
+)
 
 
 def _codes_table(rows: list[model.TeamCode]) -> w.HTML:

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from kit.steps.setup.view import SetupView
 
 
+#: labels as wide as their words: the default width cut "Organisation" to "Organisati…"
+#: (issue 10)
+_LABEL = {"description_width": "initial"}
+
+
 def _role_options() -> list[tuple[str, str]]:
     return [(label, key) for key, label in TEAM_ROLES.items()]
 
@@ -43,7 +48,7 @@ class EnrolmentSection(Section):
         add.on_click(self._on_add_team)
         self.team_add_error = field_error(add)
         self.team_select = classed(
-            w.Dropdown(description="Edit team", layout=w.Layout(width="420px")),
+            w.Dropdown(description="Edit team", layout=w.Layout(width="420px"), style=_LABEL),
             "kit-setup-team-select",
         )
         self.team_select.observe(self._on_team_select, names="value")
@@ -62,10 +67,11 @@ class EnrolmentSection(Section):
 
     def _build_editor(self) -> w.Widget:
         self.team_name = classed(
-            w.Text(description="Name", layout=w.Layout(width="420px")), "kit-setup-team-name"
+            w.Text(description="Name", layout=w.Layout(width="420px"), style=_LABEL),
+            "kit-setup-team-name",
         )
         self.team_org = classed(
-            w.Text(description="Organisation", layout=w.Layout(width="420px")),
+            w.Text(description="Organisation", layout=w.Layout(width="420px"), style=_LABEL),
             "kit-setup-team-org",
         )
         self.team_error = field_error(self.team_name)
@@ -93,7 +99,12 @@ class EnrolmentSection(Section):
         )
         new_code.on_click(self._on_new_code)
         self.remove_team_button = classed(
-            w.Button(description="Remove this team", icon="trash", button_style="danger"),
+            w.Button(
+                description="Remove this team",
+                icon="trash",
+                button_style="danger",
+                layout=w.Layout(width="auto"),  # "Click again to remove <team>" shown whole
+            ),
             "kit-setup-team-remove",
         )
         self.remove_team_button.on_click(self._on_remove_team)

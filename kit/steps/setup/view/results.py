@@ -12,13 +12,11 @@ import ipywidgets as w
 from kit.charts.setup_charts import ratings_chart, update_ratings
 from kit.errors import KitInputError
 from kit.steps.setup.view.section import Section, heading, warning_html
+from kit.steps.setup.view.topics import VERDICT_CLASSES
 from kit.ui.widgets import classed, guarded
 
 if TYPE_CHECKING:
     from kit.steps.setup.view import SetupView
-
-#: the colour class of each readiness verdict (kit-style.html)
-_VERDICT_CLASSES = {"ready": "kit-good", "develop_first": "kit-weak", "no_votes": "kit-muted"}
 
 
 class ResultsSection(Section):
@@ -106,7 +104,7 @@ class ResultsSection(Section):
                 layout=w.Layout(width="560px"),
             )
             delete = classed(
-                w.Button(description="Delete", icon="trash", layout=w.Layout(width="130px")),
+                w.Button(description="Delete", icon="trash", layout=w.Layout(min_width="130px")),
                 "kit-setup-ballot-delete",
             )
             delete.on_click(
@@ -144,7 +142,7 @@ def ranking_html(result: Any, *, show_warnings: bool = True) -> str:
         return "<p><i>No candidate topics yet.</i></p>"
     rows = []
     for c in result.candidates:
-        verdict = _VERDICT_CLASSES.get(c.readiness.verdict, "kit-muted")
+        verdict = VERDICT_CLASSES.get(c.readiness.verdict, "kit-muted")
         score = "–" if c.score is None else f"{c.score:.2f}"
         rank = "–" if c.rank is None else str(c.rank)
         rows.append(
