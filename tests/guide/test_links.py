@@ -80,10 +80,6 @@ def test_the_guide_names_every_app_that_exists() -> None:
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 WRITTEN = re.compile(r"screenshot_path\(\s*\"([^\"]+)\"")
 BROWSER_TESTS = GUIDE.parent / "tests" / "browser"
-#: Pictures whose browser walkthrough is being written in this wave by another engineer (the
-#: start page's and the set-up app's, issue 10). Until it lands they may be shown without a
-#: test that writes them; remove a name here once a test in tests/browser writes it.
-PENDING = {"00-start-here.png", "00-start.png", "01-setup.png"}
 
 
 def written_by_browser_tests(folder: Path = BROWSER_TESTS) -> set[str]:
@@ -108,8 +104,8 @@ def test_every_screenshot_comes_from_a_browser_test() -> None:
     texts = [p.read_text(encoding="utf-8") for p in pages()]
     texts.append((GUIDE.parent / "README.md").read_text(encoding="utf-8"))
     shown = pictures_shown(texts)
-    assert shown and shown - PENDING <= written_by_browser_tests(), (
-        shown - PENDING - written_by_browser_tests()
+    assert shown and shown <= written_by_browser_tests(), (
+        shown - written_by_browser_tests()
     )
 
 
@@ -117,8 +113,8 @@ def test_no_picture_in_the_guide_is_left_without_its_browser_test() -> None:
     """A picture file no browser test writes would go stale unnoticed: every image in
     facilitator-guide/images/ is one a browser test saves."""
     files = {p.name for p in (GUIDE / "images").iterdir() if p.is_file()}
-    assert files - PENDING <= written_by_browser_tests(), (
-        files - PENDING - written_by_browser_tests()
+    assert files <= written_by_browser_tests(), (
+        files - written_by_browser_tests()
     )
 
 
