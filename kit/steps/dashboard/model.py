@@ -78,9 +78,16 @@ def fingerprint(records: CollaborativeRecords) -> str:
     obs = records.observations
     digest.update(f"obs:{len(obs)}:".encode())
     if len(obs):
-        hashed = pd.util.hash_pandas_object(obs.astype(str), index=False)
+        hashed = pd.util.hash_pandas_object(obs, index=False)
         digest.update(hashed.to_numpy().tobytes())
     return digest.hexdigest()
+
+
+def _months_of(observations: pd.DataFrame) -> list[dt.date]:
+    if observations.empty:
+        return []
+    months = pd.to_datetime(observations["period"]).dt.to_period("M").unique()
+    return [month.to_timestamp().date() for month in sorted(months)]
 
 
 class DashboardModel(StepModel):
@@ -97,6 +104,7 @@ class DashboardModel(StepModel):
         self.statuses: list[TeamStatus] = []
         self.digest = ""
         self._results: dict[str, Any] = {}
+        self._months: list[dt.date] = []
         self.reload()
 
     # --- reading --------------------------------------------------------------------------
@@ -111,6 +119,7 @@ class DashboardModel(StepModel):
         self.digest = digest
         self.statuses = team_statuses(records, self.today)
         self._results = {}
+        self._months = _months_of(records.observations)
 
     def reload(self) -> CollaborativeRecords:
         records = self._read()
@@ -195,12 +204,8 @@ class DashboardModel(StepModel):
         return [t.id for t in ordered if t.id in have]
 
     def months(self) -> list[dt.date]:
-        """Every month with data, oldest first."""
-        obs = self.records.observations
-        if obs.empty:
-            return []
-        stamps = pd.to_datetime(obs["period"]).dt.to_period("M").dt.to_timestamp()
-        return [s.date() for s in sorted(set(stamps))]
+        """Every month with data, oldest first (read once per change: the page asks often)."""
+        return list(self._months)
 
     def improving_counts(self) -> pd.DataFrame:
         return improvement_over_time(self.statuses, self.months())

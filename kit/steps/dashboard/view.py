@@ -21,6 +21,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from kit.errors import KitInputError
 from kit.qi.dashboard import SORT_KEYS, TeamStatus
 from kit.steps.dashboard.model import (
     ASSESSMENT_FILTERS,
@@ -183,6 +184,7 @@ class DashboardView(StepView[DashboardModel]):
         self.refreshed = classed(w.HTML(), "kit-dashboard-refreshed")
         self.detail = classed(w.VBox(), "kit-dashboard-detail")
         self.detail_team: str | None = None
+        self._detail_figures: dict[str, Any] = {}
         self.measure = classed(
             w.Dropdown(description="Measure:", layout=w.Layout(width="auto")),
             "kit-dashboard-measure",
@@ -191,6 +193,7 @@ class DashboardView(StepView[DashboardModel]):
             w.Dropdown(description="Teams:", layout=w.Layout(width="auto")), "kit-dashboard-page"
         )
         self.multiples = classed(w.VBox(), "kit-dashboard-multiples")
+        self.multiples_teams = classed(w.HTML(), "kit-dashboard-multiples-teams")
         self._multiples_keys: list[str] = []
         self._multiples_grid: Any = None
         self.pooled = classed(w.VBox(), "kit-dashboard-pooled")
@@ -250,6 +253,7 @@ class DashboardView(StepView[DashboardModel]):
             self.detail,
             w.HTML("<h3>One measure across the teams</h3>"),
             w.HBox([self.measure, self.page]),
+            self.multiples_teams,
             self.multiples,
             w.HTML("<h3>The collaborative</h3>"),
             self.pooled,
@@ -290,8 +294,7 @@ class DashboardView(StepView[DashboardModel]):
         self._show_funnel()
         self._show_suggestions()
         if self.detail_team is not None and self.detail.children:
-            # a refresh updates the open team's statuses; its charts redraw when reopened
-            self.detail.children[0].value = self._detail_head(self.model.status(self.detail_team))
+            self._refresh_detail(self.detail_team)
         self.refreshed.value = (
             f"<p class='kit-small kit-muted'>Read at {dt.datetime.now():%H:%M:%S}; "
             f"current period {html.escape(self.model.statuses[0].period_label)}.</p>"
@@ -337,10 +340,17 @@ class DashboardView(StepView[DashboardModel]):
         if many is None:
             self.multiples.children = [w.HTML("<p>No team has data for this measure yet.</p>")]
             self._multiples_keys, self._multiples_grid = [], None
+            self.multiples_teams.value = ""
             return
         teams = self.model.charted_teams(measure_id)
         start = (self.page.value or 0) * PAGE_SIZE
         keys = teams[start : start + PAGE_SIZE]
+        # the teams in words too: a chart's title is drawn on its canvas, out of a reader's reach
+        self.multiples_teams.value = (
+            f"<p class='kit-small'>Teams {start + 1}-{start + len(keys)}: "
+            + " · ".join(html.escape(self.model.team_name(k)) for k in keys)
+            + "</p>"
+        )
         from kit.charts.spc import update_chart
 
         if keys == self._multiples_keys and self._multiples_grid is not None:
@@ -430,6 +440,15 @@ class DashboardView(StepView[DashboardModel]):
             f"<div>{status_cells(status)}</div><ul>{signals}</ul>"
         )
 
+    def _detail_series(self, team_id: str) -> dict[str, tuple[Any, Any]]:
+        """The team's charted measures: measure id -> (measure, its series)."""
+        found = {}
+        for measure in self.model.records.family_of(team_id):
+            many = self.model.result(measure.id)
+            if many is not None and team_id in set(map(str, many.points[many.by])):
+                found[measure.id] = (measure, many.series(team_id))
+        return found
+
     def show_detail(self, team_id: str) -> None:
         """The team's statuses and its charts, under the grid."""
         status = self.model.status(team_id)
@@ -439,14 +458,13 @@ class DashboardView(StepView[DashboardModel]):
         from kit.charts.spc import spc_chart
 
         charts: list[w.Widget] = []
-        for measure in self.model.records.family_of(team_id):
-            many = self.model.result(measure.id)
-            if many is None or team_id not in set(map(str, many.points[many.by])):
-                continue
+        self._detail_figures = {}
+        for measure_id, (measure, series) in self._detail_series(team_id).items():
             fig = spc_chart(
-                many.series(team_id), title=f"{measure.name} ({measure.measure_kind})",
+                series, title=f"{measure.name} ({measure.measure_kind})",
                 target=measure.target, width=640, height=260,
             )  # fmt: skip
+            self._detail_figures[measure_id] = fig
             charts.append(classed(BokehModel(fig), "kit-chart"))
         head = classed(w.HTML(self._detail_head(status)), "kit-dashboard-detail-head")
         button = classed(
@@ -461,6 +479,25 @@ class DashboardView(StepView[DashboardModel]):
         self.detail.children = [
             head, w.HBox([button, close]), self.storyboard_link, *charts
         ]  # fmt: skip
+
+    def _refresh_detail(self, team_id: str) -> None:
+        """After a change: the open team's statuses anew, its charts updated in place (the same
+        figures, so the page does not flash), or drawn anew when its measures changed."""
+        if team_id not in {s.team_id for s in self.model.statuses}:
+            self.detail_team, self.detail.children = None, []
+            return
+        series = self._detail_series(team_id)
+        if series.keys() != self._detail_figures.keys():
+            self.show_detail(team_id)
+            return
+        from kit.charts.spc import update_chart
+
+        self.detail.children[0].value = self._detail_head(self.model.status(team_id))
+        try:
+            for measure_id, (measure, result) in series.items():
+                update_chart(self._detail_figures[measure_id], result, target=measure.target)
+        except KitInputError:  # periods of another kind than the charts' axes: draw anew
+            self.show_detail(team_id)
 
     # --- refreshing -------------------------------------------------------------------
 
