@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from kit.steps.dashboard.model import PAGE_SIZE
+
 from .conftest import (
     FACILITATOR_PASSCODE,
     check_no_page_errors,
@@ -23,7 +25,8 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = "08-dashboard.ipynb"
 TEAMS, MONTHS = 100, 36
-PAGE_SIZE = 12  # kit.steps.dashboard.model.PAGE_SIZE
+#: a page of 100 teams on a 2-core machine shared with other test runs
+LOADED_MACHINE_MS = 180_000
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +48,8 @@ def teams_on_page(page) -> str:
 
 
 def test_the_dashboard_renders_100_teams_and_pages_the_small_multiples(page, big_server):
-    from kit.steps.dashboard.model import PAGE_SIZE as MODEL_PAGE_SIZE
-
-    assert MODEL_PAGE_SIZE == PAGE_SIZE
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_default_timeout(LOADED_MACHINE_MS)
     wait_for_kernel_pool(big_server, NOTEBOOK, 1, timeout=300)
     open_app(page, big_server, NOTEBOOK)
     sign_in(page, FACILITATOR_PASSCODE)
@@ -64,7 +65,7 @@ def test_the_dashboard_renders_100_teams_and_pages_the_small_multiples(page, big
     assert len(labels) == pages
     assert labels[0].replace("\xa0", " ") == f"1-{PAGE_SIZE} of {TEAMS}"
     first = teams_on_page(page)
-    assert first.count("·") == PAGE_SIZE - 1  # twelve team names on the first page
+    assert first.count("·") == PAGE_SIZE - 1  # a page's team names
 
     page.select_option(".kit-dashboard-page select", index=1)
     page.wait_for_function(

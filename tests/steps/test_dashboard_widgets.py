@@ -110,7 +110,7 @@ def test_small_multiples_are_paged_and_collaborative_charts_drawn(store):
     assert "present" in text_of(view.suggestions.value)
 
 
-def test_paging_keeps_twelve_teams_a_page(store, monkeypatch):
+def test_paging_keeps_a_page_of_teams(store, monkeypatch):
     import kit.steps.dashboard.view as view_module
 
     monkeypatch.setattr(view_module, "PAGE_SIZE", 3)
