@@ -124,18 +124,30 @@ def status_cells(status: TeamStatus) -> str:
     return "".join(_cell(v, width) for v, (_h, width) in zip(values, COLUMNS, strict=True))
 
 
+class RowLooks:
+    """One set of layouts and styles for every row: a widget's own layout and style are models
+    of their own, so 100 rows would send the browser 700 models where 300 do (issue 14)."""
+
+    def __init__(self) -> None:
+        from ipywidgets.widgets.widget_string import HTMLStyle
+
+        self.row = w.Layout(align_items="flex-start", padding="2px 0")
+        self.open, self.cells = w.Layout(width="18%"), w.Layout(width="82%")
+        self.button, self.html = w.ButtonStyle(), HTMLStyle()
+
+
 class TeamRow(w.HBox):
     """One team's line of the grid: its name as the button that opens its detail."""
 
-    def __init__(self, team_id: str) -> None:
-        super().__init__(layout=w.Layout(align_items="flex-start", padding="2px 0"))
+    def __init__(self, team_id: str, looks: RowLooks) -> None:
+        super().__init__(layout=looks.row)
         self.team_id = team_id
         self.open = classed(
-            w.Button(layout=w.Layout(width="18%")),
+            w.Button(layout=looks.open, style=looks.button),
             "kit-dashboard-open",
             f"kit-dashboard-open-{team_id}",
         )
-        self.cells = classed(w.HTML(layout=w.Layout(width="82%")), "kit-dashboard-cells")
+        self.cells = classed(w.HTML(layout=looks.cells, style=looks.html), "kit-dashboard-cells")
         classed(self, "kit-row-divided", "kit-dashboard-row", f"kit-dashboard-row-{team_id}")
         self.children = [self.open, self.cells]
 
@@ -179,6 +191,7 @@ class DashboardView(StepView[DashboardModel]):
             "Data:", COMPLETENESS_FILTERS, "kit-dashboard-filter-completeness"
         )
         self.rows: dict[str, TeamRow] = {}
+        self._looks = RowLooks()
         self.grid = classed(w.VBox(), "kit-dashboard-grid")
         self.count = classed(w.HTML(), "kit-dashboard-count")
         self.refreshed = classed(w.HTML(), "kit-dashboard-refreshed")
@@ -316,7 +329,7 @@ class DashboardView(StepView[DashboardModel]):
         for status in shown:
             row = self.rows.get(status.team_id)
             if row is None:
-                row = TeamRow(status.team_id)
+                row = TeamRow(status.team_id, self._looks)
                 row.open.on_click(self._on_open)
                 self.rows[status.team_id] = row
             row.show(status)
