@@ -302,6 +302,7 @@ def browser_context(tmp_path_factory):
             args=CHROMIUM_ARGS,
         )
         context.set_default_timeout(APP_TIMEOUT_MS)
+        context.kit_playwright = playwright  # for a module that starts a second browser
         try:
             yield context
         finally:

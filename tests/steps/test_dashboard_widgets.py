@@ -110,7 +110,7 @@ def test_small_multiples_are_paged_and_collaborative_charts_drawn(store):
     assert "present" in text_of(view.suggestions.value)
 
 
-def test_paging_keeps_twelve_teams_a_page(store, monkeypatch):
+def test_paging_keeps_a_page_of_teams(store, monkeypatch):
     import kit.steps.dashboard.view as view_module
 
     monkeypatch.setattr(view_module, "PAGE_SIZE", 3)
@@ -192,3 +192,40 @@ def test_all_reports_show_progress_and_offer_the_summary(store):
     assert "download='summary.html'" in links and "download='reports.zip'" in links
     summary = decoded(links.split(" · ")[0])
     assert "Riverside General, Ward 7" in summary
+
+
+def test_the_open_teams_charts_update_in_place_on_a_refresh(store):
+    _shell, view = open_app(store)
+    view.rows["team-harbour"].open.click()
+    charts = [c for c in view.detail.children if "kit-chart" in c._dom_classes]
+    measure_id = view.measure.value
+    figure = view._detail_figures[measure_id]
+    points_before = len(figure.select({"name": "kit-points"})[0].data["x"])
+    month = dt.date(2027, 3, 1)
+    store.put_observations(
+        [
+            Observation(
+                measure_id=measure_id, team_id="team-harbour", period=month,
+                numerator=1, denominator=900, value=None,
+            )
+        ],
+        Actor.system("a ward"),
+    )  # fmt: skip
+    assert view.refresh() is True
+    assert view.detail_team == "team-harbour"
+    assert [c for c in view.detail.children if "kit-chart" in c._dom_classes] == charts
+    assert view._detail_figures[measure_id] is figure  # the same chart, its data replaced
+    points_after = len(figure.select({"name": "kit-points"})[0].data["x"])
+    assert points_after == points_before + 1
+    assert "Harbour View Hospital, Ward 3" in text_of(view.detail.children[0].value)
+
+
+def test_the_small_multiples_name_their_teams_in_words(store, monkeypatch):
+    import kit.steps.dashboard.view as view_module
+
+    monkeypatch.setattr(view_module, "PAGE_SIZE", 3)
+    _shell, view = open_app(store)
+    names = [view.model.team_name(k) for k in view._multiples_keys]
+    assert text_of(view.multiples_teams.value).strip() == "Teams 1-3: " + " · ".join(names)
+    view.page.value = 2
+    assert text_of(view.multiples_teams.value).strip().startswith("Teams 7-7: ")

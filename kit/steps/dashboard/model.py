@@ -63,7 +63,10 @@ COMPLETENESS_FILTERS: dict[str, tuple[str, dict[str, Any]]] = {
     "below_75": ("Data under 75% complete", {"below_completeness": 0.75}),
     "below_50": ("Data under 50% complete", {"below_completeness": 0.5}),
 }
-PAGE_SIZE = 12
+#: small multiples a page: two rows of four. Each chart costs the kernel about 0.12 s of CPU to
+#: build and send (tests/benchmarks/bench_dashboard.py, 100 teams: 2.05 s CPU with 12 a page,
+#: 1.57 s with 8), so a page of 8 keeps the dashboard's build under its 2 s (issue 14)
+PAGE_SIZE = 8
 
 Progress = Callable[[int, int, str], None]
 
@@ -79,9 +82,16 @@ def fingerprint(records: CollaborativeRecords) -> str:
     obs = records.observations
     digest.update(f"obs:{len(obs)}:".encode())
     if len(obs):
-        hashed = pd.util.hash_pandas_object(obs.astype(str), index=False)
+        hashed = pd.util.hash_pandas_object(obs, index=False)
         digest.update(hashed.to_numpy().tobytes())
     return digest.hexdigest()
+
+
+def _months_of(observations: pd.DataFrame) -> list[dt.date]:
+    if observations.empty:
+        return []
+    months = pd.to_datetime(observations["period"]).dt.to_period("M").unique()
+    return [month.to_timestamp().date() for month in sorted(months)]
 
 
 class DashboardModel(StepModel):
@@ -98,6 +108,7 @@ class DashboardModel(StepModel):
         self.statuses: list[TeamStatus] = []
         self.digest = ""
         self._results: dict[str, Any] = {}
+        self._months: list[dt.date] = []
         self.reload()
 
     # --- reading --------------------------------------------------------------------------
@@ -112,6 +123,7 @@ class DashboardModel(StepModel):
         self.digest = digest
         self.statuses = team_statuses(records, self.today)
         self._results = {}
+        self._months = _months_of(records.observations)
 
     def reload(self) -> CollaborativeRecords:
         records = self._read()
@@ -196,12 +208,8 @@ class DashboardModel(StepModel):
         return [t.id for t in ordered if t.id in have]
 
     def months(self) -> list[dt.date]:
-        """Every month with data, oldest first."""
-        obs = self.records.observations
-        if obs.empty:
-            return []
-        stamps = pd.to_datetime(obs["period"]).dt.to_period("M").dt.to_timestamp()
-        return [s.date() for s in sorted(set(stamps))]
+        """Every month with data, oldest first (read once per change: the page asks often)."""
+        return list(self._months)
 
     def improving_counts(self) -> pd.DataFrame:
         return improvement_over_time(self.statuses, self.months())

@@ -21,7 +21,9 @@ from typing import Any
 
 import ipywidgets as w
 
+from kit.errors import KitInputError
 from kit.qi.dashboard import SORT_KEYS, TeamStatus
+from kit.steps.dashboard.grid import COLUMNS, RowLooks, TeamRow, status_cells
 from kit.steps.dashboard.model import (
     ASSESSMENT_FILTERS,
     COMPLETENESS_FILTERS,
@@ -39,110 +41,6 @@ from kit.ui.widgets import classed, guarded
 
 #: seconds between two readings of the store (issue 14: new data shows within 10 s)
 REFRESH_SECONDS = 4.0
-REPORT_WORDS = {
-    "submitted": "submitted",
-    "draft": "draft",
-    "not_started": "not started",
-    "not_due": "not due yet",
-}
-
-
-def _yes(flag: bool) -> str:
-    return "✔" if flag else "<span class='kit-muted'>–</span>"
-
-
-def _cell(text: str, width: str) -> str:
-    return f"<div style='width:{width};display:inline-block;vertical-align:top'>{text}</div>"
-
-
-def _signal_words(status: TeamStatus) -> str:
-    if not status.signals:
-        return "<span class='kit-muted'>no chart yet</span>"
-    parts = []
-    if status.improving:
-        parts.append("<b style='color:#1a7f37'>improving</b>")
-    if status.concern:
-        parts.append("<b style='color:#b3261e'>concern</b>")
-    return " · ".join(parts) or "no signal"
-
-
-def _report_words(status: TeamStatus) -> str:
-    word = html.escape(REPORT_WORDS.get(status.report_status, status.report_status))
-    if status.overdue_reports:
-        word += (
-            f" · <b style='color:#b3261e'>{status.overdue_reports} overdue</b>"
-            f" ({status.days_overdue} d)"
-        )
-    return word
-
-
-def _assessment_words(status: TeamStatus) -> str:
-    pair = status.assessment
-    if pair is None:
-        return "<span class='kit-muted'>not rated</span>"
-
-    def score(value: float | None) -> str:
-        return f"{value:.1f}" if value is not None else "–"
-
-    gap = f" · gap {pair.gap:+.1f}" if pair.gap is not None else ""
-    return f"{pair.month:%b %Y}: faculty {score(pair.faculty)}, self {score(pair.team)}{gap}"
-
-
-def _cycle_words(status: TeamStatus) -> str:
-    cycle = status.latest_cycle
-    if cycle is None:
-        return "<span class='kit-muted'>none yet</span>"
-    return f"{html.escape(cycle.title)} <span class='kit-muted'>({html.escape(cycle.stage)})</span>"
-
-
-COLUMNS = (
-    ("Aim", "5%"),
-    ("Driver diagram", "7%"),
-    ("Measures", "7%"),
-    ("Data this period", "9%"),
-    ("Complete", "7%"),
-    ("Signals", "11%"),
-    ("Report", "14%"),
-    ("Latest PDSA", "18%"),
-    ("Latest assessment", "22%"),
-)
-
-
-def status_cells(status: TeamStatus) -> str:
-    """The grid's cells after the team's button, as one HTML line."""
-    values = (
-        _yes(status.aim_set),
-        _yes(status.driver_diagram),
-        str(status.measures_defined),
-        f"{status.measures_with_data} of {status.measures_defined}",
-        f"{status.completeness:.0%}",
-        _signal_words(status),
-        _report_words(status),
-        _cycle_words(status),
-        _assessment_words(status),
-    )
-    return "".join(_cell(v, width) for v, (_h, width) in zip(values, COLUMNS, strict=True))
-
-
-class TeamRow(w.HBox):
-    """One team's line of the grid: its name as the button that opens its detail."""
-
-    def __init__(self, team_id: str) -> None:
-        super().__init__(layout=w.Layout(align_items="flex-start", padding="2px 0"))
-        self.team_id = team_id
-        self.open = classed(
-            w.Button(layout=w.Layout(width="18%")),
-            "kit-dashboard-open",
-            f"kit-dashboard-open-{team_id}",
-        )
-        self.cells = classed(w.HTML(layout=w.Layout(width="82%")), "kit-dashboard-cells")
-        classed(self, "kit-row-divided", "kit-dashboard-row", f"kit-dashboard-row-{team_id}")
-        self.children = [self.open, self.cells]
-
-    def show(self, status: TeamStatus) -> None:
-        self.open.description = status.name
-        self.open.tooltip = f"Open the detail of {status.name}"  # a long name is cut short
-        self.cells.value = status_cells(status)
 
 
 def _dropdown(label: str, table: dict[str, tuple[str, dict]], css: str) -> w.Dropdown:
@@ -179,6 +77,7 @@ class DashboardView(StepView[DashboardModel]):
             "Data:", COMPLETENESS_FILTERS, "kit-dashboard-filter-completeness"
         )
         self.rows: dict[str, TeamRow] = {}
+        self._looks = RowLooks()
         self.grid = classed(w.VBox(), "kit-dashboard-grid")
         self.count = classed(w.HTML(), "kit-dashboard-count")
         self.refreshed = classed(w.HTML(), "kit-dashboard-refreshed")
@@ -186,6 +85,7 @@ class DashboardView(StepView[DashboardModel]):
         self.detail_team: str | None = None
         self.unanswered = classed(w.HTML(), "kit-dashboard-unanswered")
         self.detail_feedback = classed(w.HTML(), "kit-dashboard-detail-feedback")
+        self._detail_figures: dict[str, Any] = {}
         self.measure = classed(
             w.Dropdown(description="Measure:", layout=w.Layout(width="auto")),
             "kit-dashboard-measure",
@@ -194,6 +94,7 @@ class DashboardView(StepView[DashboardModel]):
             w.Dropdown(description="Teams:", layout=w.Layout(width="auto")), "kit-dashboard-page"
         )
         self.multiples = classed(w.VBox(), "kit-dashboard-multiples")
+        self.multiples_teams = classed(w.HTML(), "kit-dashboard-multiples-teams")
         self._multiples_keys: list[str] = []
         self._multiples_grid: Any = None
         self.pooled = classed(w.VBox(), "kit-dashboard-pooled")
@@ -255,6 +156,7 @@ class DashboardView(StepView[DashboardModel]):
             self.unanswered,
             w.HTML("<h3>One measure across the teams</h3>"),
             w.HBox([self.measure, self.page]),
+            self.multiples_teams,
             self.multiples,
             w.HTML("<h3>The collaborative</h3>"),
             self.pooled,
@@ -296,8 +198,7 @@ class DashboardView(StepView[DashboardModel]):
         self._show_suggestions()
         self._show_feedback()
         if self.detail_team is not None and self.detail.children:
-            # a refresh updates the open team's statuses; its charts redraw when reopened
-            self.detail.children[0].value = self._detail_head(self.model.status(self.detail_team))
+            self._refresh_detail(self.detail_team)
         self.refreshed.value = (
             f"<p class='kit-small kit-muted'>Read at {dt.datetime.now():%H:%M:%S}; "
             f"current period {html.escape(self.model.statuses[0].period_label)}.</p>"
@@ -319,7 +220,7 @@ class DashboardView(StepView[DashboardModel]):
         for status in shown:
             row = self.rows.get(status.team_id)
             if row is None:
-                row = TeamRow(status.team_id)
+                row = TeamRow(status.team_id, self._looks)
                 row.open.on_click(self._on_open)
                 self.rows[status.team_id] = row
             row.show(status)
@@ -343,10 +244,17 @@ class DashboardView(StepView[DashboardModel]):
         if many is None:
             self.multiples.children = [w.HTML("<p>No team has data for this measure yet.</p>")]
             self._multiples_keys, self._multiples_grid = [], None
+            self.multiples_teams.value = ""
             return
         teams = self.model.charted_teams(measure_id)
         start = (self.page.value or 0) * PAGE_SIZE
         keys = teams[start : start + PAGE_SIZE]
+        # the teams in words too: a chart's title is drawn on its canvas, out of a reader's reach
+        self.multiples_teams.value = (
+            f"<p class='kit-small'>Teams {start + 1}-{start + len(keys)}: "
+            + " · ".join(html.escape(self.model.team_name(k)) for k in keys)
+            + "</p>"
+        )
         from kit.charts.spc import update_chart
 
         if keys == self._multiples_keys and self._multiples_grid is not None:
@@ -436,6 +344,15 @@ class DashboardView(StepView[DashboardModel]):
             f"<div>{status_cells(status)}</div><ul>{signals}</ul>"
         )
 
+    def _detail_series(self, team_id: str) -> dict[str, tuple[Any, Any]]:
+        """The team's charted measures: measure id -> (measure, its series)."""
+        found = {}
+        for measure in self.model.records.family_of(team_id):
+            many = self.model.result(measure.id)
+            if many is not None and team_id in set(map(str, many.points[many.by])):
+                found[measure.id] = (measure, many.series(team_id))
+        return found
+
     def show_detail(self, team_id: str) -> None:
         """The team's statuses and its charts, under the grid."""
         status = self.model.status(team_id)
@@ -445,14 +362,13 @@ class DashboardView(StepView[DashboardModel]):
         from kit.charts.spc import spc_chart
 
         charts: list[w.Widget] = []
-        for measure in self.model.records.family_of(team_id):
-            many = self.model.result(measure.id)
-            if many is None or team_id not in set(map(str, many.points[many.by])):
-                continue
+        self._detail_figures = {}
+        for measure_id, (measure, series) in self._detail_series(team_id).items():
             fig = spc_chart(
-                many.series(team_id), title=f"{measure.name} ({measure.measure_kind})",
+                series, title=f"{measure.name} ({measure.measure_kind})",
                 target=measure.target, width=640, height=260,
             )  # fmt: skip
+            self._detail_figures[measure_id] = fig
             charts.append(classed(BokehModel(fig), "kit-chart"))
         head = classed(w.HTML(self._detail_head(status)), "kit-dashboard-detail-head")
         button = classed(
@@ -481,6 +397,25 @@ class DashboardView(StepView[DashboardModel]):
             self.detail_feedback.value = "<h4>Faculty feedback</h4>" + team_threads_html(
                 threads, measures
             )
+
+    def _refresh_detail(self, team_id: str) -> None:
+        """After a change: the open team's statuses anew, its charts updated in place (the same
+        figures, so the page does not flash), or drawn anew when its measures changed."""
+        if team_id not in {s.team_id for s in self.model.statuses}:
+            self.detail_team, self.detail.children = None, []
+            return
+        series = self._detail_series(team_id)
+        if series.keys() != self._detail_figures.keys():
+            self.show_detail(team_id)
+            return
+        from kit.charts.spc import update_chart
+
+        self.detail.children[0].value = self._detail_head(self.model.status(team_id))
+        try:
+            for measure_id, (measure, result) in series.items():
+                update_chart(self._detail_figures[measure_id], result, target=measure.target)
+        except KitInputError:  # periods of another kind than the charts' axes: draw anew
+            self.show_detail(team_id)
 
     # --- refreshing -------------------------------------------------------------------
 

@@ -1,0 +1,131 @@
+"""The status grid's rows: a team's statuses in words, one line per team with its name as the
+button that opens its detail (drawn by ``kit/steps/dashboard/view.py``)."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from kit.qi.dashboard import TeamStatus
+from kit.ui.widgets import classed
+
+REPORT_WORDS = {
+    "submitted": "submitted",
+    "draft": "draft",
+    "not_started": "not started",
+    "not_due": "not due yet",
+}
+
+
+def _yes(flag: bool) -> str:
+    return "✔" if flag else "<span class='kit-muted'>–</span>"
+
+
+def _cell(text: str, width: str) -> str:
+    return f"<div style='width:{width};display:inline-block;vertical-align:top'>{text}</div>"
+
+
+def _signal_words(status: TeamStatus) -> str:
+    if not status.signals:
+        return "<span class='kit-muted'>no chart yet</span>"
+    parts = []
+    if status.improving:
+        parts.append("<b style='color:#1a7f37'>improving</b>")
+    if status.concern:
+        parts.append("<b style='color:#b3261e'>concern</b>")
+    return " · ".join(parts) or "no signal"
+
+
+def _report_words(status: TeamStatus) -> str:
+    word = html.escape(REPORT_WORDS.get(status.report_status, status.report_status))
+    if status.overdue_reports:
+        word += (
+            f" · <b style='color:#b3261e'>{status.overdue_reports} overdue</b>"
+            f" ({status.days_overdue} d)"
+        )
+    return word
+
+
+def _assessment_words(status: TeamStatus) -> str:
+    pair = status.assessment
+    if pair is None:
+        return "<span class='kit-muted'>not rated</span>"
+
+    def score(value: float | None) -> str:
+        return f"{value:.1f}" if value is not None else "–"
+
+    gap = f" · gap {pair.gap:+.1f}" if pair.gap is not None else ""
+    return f"{pair.month:%b %Y}: faculty {score(pair.faculty)}, self {score(pair.team)}{gap}"
+
+
+def _cycle_words(status: TeamStatus) -> str:
+    cycle = status.latest_cycle
+    if cycle is None:
+        return "<span class='kit-muted'>none yet</span>"
+    return f"{html.escape(cycle.title)} <span class='kit-muted'>({html.escape(cycle.stage)})</span>"
+
+
+COLUMNS = (
+    ("Aim", "5%"),
+    ("Driver diagram", "7%"),
+    ("Measures", "7%"),
+    ("Data this period", "9%"),
+    ("Complete", "7%"),
+    ("Signals", "11%"),
+    ("Report", "14%"),
+    ("Latest PDSA", "18%"),
+    ("Latest assessment", "22%"),
+)
+
+
+def status_cells(status: TeamStatus) -> str:
+    """The grid's cells after the team's button, as one HTML line."""
+    values = (
+        _yes(status.aim_set),
+        _yes(status.driver_diagram),
+        str(status.measures_defined),
+        f"{status.measures_with_data} of {status.measures_defined}",
+        f"{status.completeness:.0%}",
+        _signal_words(status),
+        _report_words(status),
+        _cycle_words(status),
+        _assessment_words(status),
+    )
+    return "".join(_cell(v, width) for v, (_h, width) in zip(values, COLUMNS, strict=True))
+
+
+class RowLooks:
+    """One set of layouts and styles for every row: a widget's own layout and style are models
+    of their own, so 100 rows would send the browser 700 models where 300 do (issue 14)."""
+
+    def __init__(self) -> None:
+        from ipywidgets.widgets.widget_string import HTMLStyle
+
+        self.row = w.Layout(align_items="flex-start", padding="2px 0")
+        self.open, self.cells = w.Layout(width="18%"), w.Layout(width="82%")
+        self.button, self.html = w.ButtonStyle(), HTMLStyle()
+
+
+class TeamRow(w.HBox):
+    """One team's line of the grid: its name as the button that opens its detail."""
+
+    def __init__(self, team_id: str, looks: RowLooks) -> None:
+        super().__init__(layout=looks.row)
+        self.team_id = team_id
+        self.open = classed(
+            w.Button(layout=looks.open, style=looks.button),
+            "kit-dashboard-open",
+            f"kit-dashboard-open-{team_id}",
+        )
+        self.cells = classed(w.HTML(layout=looks.cells, style=looks.html), "kit-dashboard-cells")
+        classed(self, "kit-row-divided", "kit-dashboard-row", f"kit-dashboard-row-{team_id}")
+        self.children = [self.open, self.cells]
+
+    def show(self, status: TeamStatus) -> None:
+        self.open.description = status.name
+        self.open.tooltip = f"Open the detail of {status.name}"  # a long name is cut short
+        self.cells.value = status_cells(status)
+
+
+__all__ = ["COLUMNS", "RowLooks", "TeamRow", "status_cells"]
