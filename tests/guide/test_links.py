@@ -104,18 +104,14 @@ def test_every_screenshot_comes_from_a_browser_test() -> None:
     texts = [p.read_text(encoding="utf-8") for p in pages()]
     texts.append((GUIDE.parent / "README.md").read_text(encoding="utf-8"))
     shown = pictures_shown(texts)
-    assert shown and shown <= written_by_browser_tests(), (
-        shown - written_by_browser_tests()
-    )
+    assert shown and shown <= written_by_browser_tests(), shown - written_by_browser_tests()
 
 
 def test_no_picture_in_the_guide_is_left_without_its_browser_test() -> None:
     """A picture file no browser test writes would go stale unnoticed: every image in
     facilitator-guide/images/ is one a browser test saves."""
     files = {p.name for p in (GUIDE / "images").iterdir() if p.is_file()}
-    assert files <= written_by_browser_tests(), (
-        files - written_by_browser_tests()
-    )
+    assert files <= written_by_browser_tests(), files - written_by_browser_tests()
 
 
 def test_the_screenshot_check_notices_a_picture_no_test_writes(tmp_path: Path) -> None:
