@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 
+from tests.browser import conftest  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -99,6 +100,18 @@ def wait_for_kernels(
     raise TimeoutError(f"{len(kernels(server))} kernels, not {count}, after {timeout:.0f} s")
 
 
+def wait_for_pools(server, notebooks: list[str], timeout: float) -> float:
+    """Seconds until Voilà says every preheated notebook's pool is filled (its kernels have
+    run the app's imports and wait for a visitor), not merely started as processes."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        log = server.log()
+        if all(f"Kernel pool of {name} is filled" in log for name in notebooks):
+            return time.monotonic() - start
+        time.sleep(1)
+    raise TimeoutError(f"the pools were not filled within {timeout:.0f} s")
+
+
 async def open_room(
     urls: list[str], within: float, count_kernels
 ) -> tuple[list[float | None], int]:
@@ -147,18 +160,23 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args()
 
-    from kit.server.room import estimate
+    from kit.server.room import estimate, preheated_notebooks
     from tests.browser.conftest import NOTEBOOKS
 
     cost = estimate(args.room, 1, NOTEBOOKS)
     print(cost.message())
     apps = args.apps.split(",")
     command = [*bts_kit_serve_command(pool_size=1), "--room", str(args.room)]
+    # starting N kernels at once keeps a small server from answering for minutes: wait longer
+    # than the browser tests' 90 s for it to come up
+    wait_until_up = conftest._wait_until_up
+    conftest._wait_until_up = lambda server: wait_until_up(server, timeout=1200)
     with (
         tempfile.TemporaryDirectory(prefix="bench-room-") as tmp,
         start_server(Path(tmp), command) as server,
     ):
-        warm_s = wait_for_kernels(server, cost.kernels, timeout=1800, stable=10, at_least=True)
+        warm_s = wait_for_pools(server, preheated_notebooks(NOTEBOOKS), timeout=1800)
+        wait_for_kernels(server, cost.kernels, timeout=600, stable=10, at_least=True)
         before = len(kernels(server))
         print(f"{before} kernels warm after {warm_s:.0f} s (estimate {cost.kernels})")
         codes = list(join_codes(server).values())
