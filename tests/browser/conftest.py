@@ -370,11 +370,13 @@ def check_no_page_errors(page) -> None:
         pytest.fail("JavaScript error on the page:\n" + "\n".join(errors), pytrace=False)
 
 
-def open_app(page, server: KitServer, notebook: str, **query: str):
-    """Open an app and wait for its shell and header; returns the page."""
+def open_app(
+    page, server: KitServer, notebook: str, *, timeout_ms: float = APP_TIMEOUT_MS, **query: str
+):
+    """Open an app and wait for its shell and header (``timeout_ms`` each); returns the page."""
     page.goto(server.render_url(notebook, **query), wait_until="domcontentloaded")
-    page.wait_for_selector(".kit-app", timeout=APP_TIMEOUT_MS)
-    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=APP_TIMEOUT_MS)
+    page.wait_for_selector(".kit-app", timeout=timeout_ms)
+    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=timeout_ms)
     check_no_page_errors(page)
     return page
 

@@ -93,7 +93,7 @@ def open_both(server, pages, notebook: str, ready_css: str) -> None:
     """Both people open the app, so both hold the same saved version."""
     wait_for_kernel_pool(server, notebook, 1)  # both kernels warm
     for page in pages:
-        open_app(page, server, notebook, join=CODE)
+        open_app(page, server, notebook, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)
         page.wait_for_selector(ready_css)
 
 

@@ -126,7 +126,7 @@ def test_every_edit_the_page_showed_as_saved_survives_a_killed_server(
 
             # the aim: typed, autosaved when typing paused, and the header says so
             wait_for_kernel_pool(first, AIM, 1)
-            open_app(page, first, AIM, join=CODE)
+            open_app(page, first, AIM, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)
             page.fill(".kit-aim-where input", where)
             typed = time.monotonic()
             wait_until_settled(page, PAGE_TIMEOUT_MS)
@@ -136,7 +136,7 @@ def test_every_edit_the_page_showed_as_saved_survives_a_killed_server(
 
             # the driver diagram: a box reworded and saved with its button
             wait_for_kernel_pool(first, DIAGRAM, 1)
-            open_app(diagram_page, first, DIAGRAM, join=CODE)
+            open_app(diagram_page, first, DIAGRAM, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)
             diagram_page.wait_for_selector(".kit-cp-box select")
             diagram_page.select_option(
                 ".kit-cp-box select", label=box_label(diagram_page, box.text)
@@ -166,14 +166,14 @@ def test_every_edit_the_page_showed_as_saved_survives_a_killed_server(
             tmp_path / "after", database_url=database_url, load_demo=False, notebooks=notebooks
         ) as again:
             wait_for_kernel_pool(again, AIM, 1)
-            open_app(page, again, AIM, join=CODE)
+            open_app(page, again, AIM, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)
             page.wait_for_function(
                 "text => document.querySelector('.kit-aim-where input').value === text",
                 arg=where,
             )
             assert page.input_value(".kit-aim-what input") == aim.what
             wait_for_kernel_pool(again, DIAGRAM, 1)
-            open_app(diagram_page, again, DIAGRAM, join=CODE)
+            open_app(diagram_page, again, DIAGRAM, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)
             diagram_page.wait_for_selector(".kit-cp-box select")
             assert box_label(diagram_page, box_text)  # the reworded box is in the picker
             check_no_page_errors(page)

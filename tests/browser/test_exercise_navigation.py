@@ -40,7 +40,13 @@ def test_a_facilitator_goes_from_exercise_to_exercise_in_one_tab(page, kit_serve
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     kernels = []
     for notebook in TOUR:
-        open_app(page, kit_server, f"exercises/{notebook}", join=FACILITATOR_PASSCODE)
+        open_app(
+            page,
+            kit_server,
+            f"exercises/{notebook}",
+            join=FACILITATOR_PASSCODE,
+            timeout_ms=PAGE_TIMEOUT_MS,
+        )
         page.wait_for_selector(".kit-exercise", timeout=PAGE_TIMEOUT_MS)
         assert "Signed in as" in page.inner_text(".kit-header"), notebook
         if notebook == "red-beads.ipynb":
@@ -59,7 +65,9 @@ def test_a_participant_goes_back_and_forth_between_two_exercises(page, kit_serve
     """The page left behind shuts its own kernel down, never the next page's."""
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     for notebook in ["red-beads.ipynb", "spot-the-signal.ipynb", "red-beads.ipynb"]:
-        open_app(page, kit_server, f"exercises/{notebook}", join="KIN-2026")
+        open_app(
+            page, kit_server, f"exercises/{notebook}", join="KIN-2026", timeout_ms=PAGE_TIMEOUT_MS
+        )
         page.wait_for_selector(".kit-exercise", timeout=PAGE_TIMEOUT_MS)
     draw_a_day(page)
     page.wait_for_load_state("networkidle")  # the previous page's shutdown has been answered
