@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -134,6 +135,10 @@ async def open_room(
                 await page.wait_for_function(USABLE, timeout=PAGE_TIMEOUT_S * 1000, polling=100)
             except Exception as error:
                 print(f"page {index} never became usable: {error}".splitlines()[0])
+                shot = Path(tempfile.gettempdir()) / f"bench-room-page-{index}.png"
+                with contextlib.suppress(Exception):
+                    await page.screenshot(path=str(shot), full_page=True)
+                    print(f"  its screen: {shot}")
                 return None
             return time.monotonic() - start
 
