@@ -43,8 +43,10 @@ DIAGRAM = "03-change-package.ipynb"
 TEAM, CODE = "team-riverside", "RIV-2026"
 #: the issue's promise: an edit is saved within 2 s of the participant's last keystroke
 SAVED_WITHIN_S = 2.0
-#: what of those 2 s the save itself may take after the pause (store.save's p95 in
-#: bench_load.py is a few milliseconds on SQLite and PostgreSQL; a second is ample)
+#: what of those 2 s the save itself may take after the pause. bench_load.py measures it:
+#: store.save's p95 with 30 writers was 571 ms on SQLite and 1,657 ms on PostgreSQL on a
+#: 2-core machine at a load average of 60-90 (2 Dec 2026), 180 ms on SQLite with 3 writers;
+#: a loaded machine can break the promise, the autosave's own pause does not
 SAVE_ALLOWANCE_S = 1.0
 #: a cold page on a machine this busy can take minutes (the shared CI runner has 2 cores)
 PAGE_TIMEOUT_MS = 180_000
