@@ -453,9 +453,14 @@ class SameBoxEdited(ValueError):
     """Two people changed the same box (or one changed a box the other deleted) differently
     since the version they both loaded: only they can say which wording stands."""
 
-    def __init__(self, boxes: list[str]) -> None:
+    def __init__(self, boxes: list[str], theirs: list[str | None] | None = None) -> None:
         self.boxes = boxes
-        quoted = ", ".join(f"'{b}'" for b in boxes)
+        #: the other person's wording of each box (None: they deleted it), to show theirs too
+        self.theirs = list(theirs) if theirs is not None else [None] * len(boxes)
+        quoted = ", ".join(
+            f"'{mine}'" if their is None or their == mine else f"'{mine}' (theirs: '{their}')"
+            for mine, their in zip(boxes, self.theirs, strict=True)
+        )
         super().__init__(f"You and the other person both changed {quoted}.")
 
 
@@ -464,7 +469,7 @@ _LINKS = {"secondary_drivers": "primary_ids", "change_ideas": "secondary_ids"}
 
 
 def _merge_boxes(
-    base: list[Any], mine: list[Any], theirs: list[Any], clashes: list[str]
+    base: list[Any], mine: list[Any], theirs: list[Any], clashes: list[tuple[str, str | None]]
 ) -> list[Any]:
     """One column, box by box: a box only one side changed takes that side's version; a box
     added on either side is kept; a box deleted on one side and untouched on the other goes."""
@@ -481,7 +486,7 @@ def _merge_boxes(
             chosen = m  # only I changed it
         else:
             named = m if m is not None else t if t is not None else a
-            clashes.append(named.text if named is not None else box_id)
+            clashes.append((named.text if named is not None else box_id, t.text if t else None))
             chosen = t
         if chosen is not None:
             kept[box_id] = chosen
@@ -502,7 +507,7 @@ def merge(base: DriverDiagram, mine: DriverDiagram, theirs: DriverDiagram) -> Dr
     different edits of the same box, or an edit of a box the other side deleted, raise
     :class:`SameBoxEdited` naming the boxes.
     """
-    clashes: list[str] = []
+    clashes: list[tuple[str, str | None]] = []  # (my wording, theirs)
     columns = {
         name: _merge_boxes(getattr(base, name), getattr(mine, name), getattr(theirs, name), clashes)
         for name in _LISTS
@@ -510,10 +515,10 @@ def merge(base: DriverDiagram, mine: DriverDiagram, theirs: DriverDiagram) -> Dr
     aim_text = theirs.aim_text
     if mine.aim_text != base.aim_text:
         if theirs.aim_text not in (base.aim_text, mine.aim_text):
-            clashes.append("the aim")
+            clashes.append(("the aim", theirs.aim_text))
         aim_text = mine.aim_text
     if clashes:
-        raise SameBoxEdited(clashes)
+        raise SameBoxEdited([m for m, _ in clashes], [t for _, t in clashes])
     ids = {"primary_ids": {b.id for b in columns["primary_drivers"]}}
     ids["secondary_ids"] = {b.id for b in columns["secondary_drivers"]}
     for name, link in _LINKS.items():

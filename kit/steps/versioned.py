@@ -40,14 +40,24 @@ Merge = Callable[[R, R, R], R]
 class EditConflict(Conflict):
     """Someone saved a newer version while this person was editing; nothing was overwritten.
 
-    ``saved_by`` and ``changed`` (field titles, in the record's order) describe their save;
-    both are empty when the newer version could not be read back (it was deleted, say).
+    ``saved_by`` and ``changed`` (field titles, in the record's order) describe their save, and
+    ``theirs`` what their version holds in each changed field short enough to quote (the banner
+    shows the other version, issue 15); all are empty when the newer version could not be
+    read back (it was deleted, say).
     """
 
-    def __init__(self, message: str, *, saved_by: str = "", changed: list[str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        saved_by: str = "",
+        changed: list[str] | None = None,
+        theirs: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.saved_by = saved_by
         self.changed = list(changed or [])
+        self.theirs = dict(theirs or {})
 
 
 def field_title(record: BaseModel, name: str) -> str:
@@ -67,6 +77,29 @@ def changed_fields(before: BaseModel | None, after: BaseModel | None) -> list[st
         for name in type(before).model_fields
         if name != "id" and mine.get(name) != theirs.get(name)
     ]
+
+
+#: longest value the banner quotes from the other version
+_QUOTE = 80
+
+
+def their_values(before: BaseModel | None, after: BaseModel | None) -> dict[str, str]:
+    """The other version's value of each changed field that reads as one short value (text,
+    a number, a date); a list of boxes or rows is named by ``changed_fields``, not quoted."""
+    if before is None or after is None:
+        return {}
+    values = {}
+    for name in type(before).model_fields:
+        mine, theirs = getattr(before, name), getattr(after, name)
+        if name == "id" or mine == theirs:
+            continue
+        if isinstance(theirs, bool) or not isinstance(theirs, str | int | float | dt.date):
+            continue
+        text = theirs.isoformat() if isinstance(theirs, dt.date) else f"{theirs}"
+        if len(text) > _QUOTE:
+            text = text[: _QUOTE - 1] + "…"
+        values[field_title(before, name)] = text
+    return values
 
 
 def person(updated_by: str) -> str:
@@ -93,7 +126,12 @@ def explain_conflict(
     message = str(error).replace(current.updated_by, who, 1)
     if message and message[0].islower():
         message = message[0].upper() + message[1:]
-    return EditConflict(message, saved_by=who, changed=changed_fields(before, current.record))
+    return EditConflict(
+        message,
+        saved_by=who,
+        changed=changed_fields(before, current.record),
+        theirs=their_values(before, current.record),
+    )
 
 
 def save_versioned(store: Any, actor: Actor, record: R, loaded: Saved[R] | None) -> Saved[R]:
@@ -181,7 +219,10 @@ class VersionedRecord(Generic[R]):
                 merged = merge(base, record, current.record)
             except ValueError as clash:
                 raise EditConflict(
-                    f"{error} {clash}", saved_by=error.saved_by, changed=error.changed
+                    f"{error} {clash}",
+                    saved_by=error.saved_by,
+                    changed=error.changed,
+                    theirs=error.theirs,
                 ) from None
             try:
                 return save_versioned(self.store, self.actor, merged, current)

@@ -86,6 +86,12 @@ class CredentialStore(StoreCore):
             )
         return Actor.facilitator(name, collaborative_id=collaborative_id)
 
+    def check_sign_in_allowed(self, what: CodeKind, client: str | None) -> None:
+        """``TooManyAttempts`` when ``client`` is locked out: for a caller that tries one code
+        several ways (a join link's code may be the facilitator passcode) and must check the
+        lock once, before any of them, then count one failure at most."""
+        self._check_not_locked(what, client)
+
     def _check_not_locked(self, what: CodeKind, client: str | None) -> None:
         if client is None:
             return

@@ -281,20 +281,32 @@ def sign_in_with_passcode(store, passcode: str, *, client: str | None = None) ->
 
 def sign_in_with_code(store, code: str, *, client: str | None = None) -> Identity:
     """A participant's join code, or the facilitator passcode when it is not a join code
-    (join links and the command line; the app's form has a field for each)."""
+    (join links and the command line; the app's form has a field for each).
+
+    The client's lock is checked first and both are tried uncounted; only a code that is
+    neither counts, once, as a wrong join code. Trying the passcode as a counted join code
+    first made every facilitator join link a "wrong code", so a facilitator's sixth page in
+    ten minutes found the browser locked out (issue 15: a page showing a sign-in form instead
+    of the exercise, taken for a kernel shut down as it connected).
+    """
     from kit.store.sign_in_limit import TooManyAttempts
 
     code = (code or "").strip()
     if not code:
         raise KitInputError("Type your team's join code (or the facilitator passcode).")
+    store.check_sign_in_allowed("join code", client)
     try:
-        return sign_in_participant(store, code, client=client)
-    except TooManyAttempts:
-        raise
+        return sign_in_participant(store, code)
     except PermissionDenied:
         pass
     try:
         return sign_in_with_passcode(store, code)
+    except PermissionDenied:
+        pass
+    try:  # neither: one wrong join code against this client (locking it out when too many)
+        return sign_in_participant(store, code, client=client)
+    except TooManyAttempts:
+        raise
     except PermissionDenied:
         raise PermissionDenied(
             "That code is not right. Check the join code your facilitator gave you "

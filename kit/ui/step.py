@@ -89,6 +89,9 @@ class ConflictBanner(w.HBox):
         changed = getattr(error, "changed", [])
         if changed:
             text += f" They changed: {', '.join(changed)}."
+        theirs = getattr(error, "theirs", {})
+        if theirs:
+            text += " Their version: " + "; ".join(f"{k} {v}" for k, v in theirs.items()) + "."
         self.message.value = f"<div role='alert'>{html.escape(text)}</div>"
         self.layout.display = "flex"
 

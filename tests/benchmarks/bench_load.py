@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import tempfile
@@ -163,6 +165,7 @@ def run(url: str, participants: int, seconds: float) -> dict[str, Any]:
     ]
     for w in workers:
         w.start()
+    load_before = os.getloadavg()
     start.wait()  # every process has imported the kit and opened the store
     began = time.monotonic()
     results = [out.get(timeout=seconds + 600) for _ in workers]
@@ -183,6 +186,8 @@ def run(url: str, participants: int, seconds: float) -> dict[str, Any]:
         "saves_per_s": saves / elapsed,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+        "load_before": [round(x, 1) for x in load_before],
+        "load_after": [round(x, 1) for x in os.getloadavg()],
     }
 
 
@@ -211,6 +216,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--postgres", metavar="URL", help="also run against this PostgreSQL")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     rows = []
     if not args.skip_sqlite:
@@ -234,6 +240,15 @@ def main() -> int:
         )
         for sample in r["error_samples"]:
             print(f"  error ({name}): {sample}")
+    # the machine's load average (1, 5, 15 min) before and after: a shared machine's figures
+    # are not the store's alone
+    cpus = os.cpu_count()
+    for name, r in rows:
+        print(
+            f"{name}: load average {r['load_before']} before, {r['load_after']} after, {cpus} CPUs"
+        )
+    if args.json:
+        args.json.write_text(json.dumps({name: r for name, r in rows}, indent=2))
     return 1 if any(r["errors"] or r["lost"] for _, r in rows) else 0
 
 

@@ -45,7 +45,8 @@ Helpers (import them: ``from .conftest import open_app, join_codes``)
 ``header_text(page)``, ``check_no_page_errors(page)``
     The app header's text; fail now if the page had a JavaScript error.
 ``notebook_folder(tmp, {name: code}, copy_apps=False)``
-    A folder of one-cell notebooks (plus copies of the apps) for ``start_server(notebooks=...)``.
+    A folder of one-cell notebooks (plus copies of the apps, all or those named) for
+    ``start_server(notebooks=...)``.
 
 Constants: ``FACILITATOR_PASSCODE``, ``TEAM_NAMES`` (demo team ids to names), ``NOTEBOOKS``.
 Mark browser test modules with ``pytestmark = pytest.mark.browser``.
@@ -387,11 +388,13 @@ def check_no_page_errors(page) -> None:
         pytest.fail("JavaScript error on the page:\n" + "\n".join(errors), pytrace=False)
 
 
-def open_app(page, server: KitServer, notebook: str, **query: str):
-    """Open an app and wait for its shell and header; returns the page."""
+def open_app(
+    page, server: KitServer, notebook: str, *, timeout_ms: float = APP_TIMEOUT_MS, **query: str
+):
+    """Open an app and wait for its shell and header (``timeout_ms`` each); returns the page."""
     page.goto(server.render_url(notebook, **query), wait_until="domcontentloaded")
-    page.wait_for_selector(".kit-app", timeout=APP_TIMEOUT_MS)
-    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=APP_TIMEOUT_MS)
+    page.wait_for_selector(".kit-app", timeout=timeout_ms)
+    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=timeout_ms)
     check_no_page_errors(page)
     return page
 
@@ -469,13 +472,18 @@ def team_rows(database_url: str, team_id: str) -> list[tuple]:
     return sorted(rows)
 
 
-def notebook_folder(tmp: Path, notebooks: dict[str, str], *, copy_apps: bool = False) -> Path:
-    """A folder of notebooks for a server of one's own: ``{name: code of its one cell}``."""
+def notebook_folder(
+    tmp: Path, notebooks: dict[str, str], *, copy_apps: bool | tuple[str, ...] = False
+) -> Path:
+    """A folder of notebooks for a server of one's own: ``{name: code of its one cell}``, and
+    copies of the apps (``copy_apps``: True for all, or a tuple of notebook names; a server
+    warms a kernel per notebook, so a module that edits two apps serves only those two)."""
     folder = Path(tmp) / "notebooks"
     folder.mkdir(parents=True, exist_ok=True)
     if copy_apps:
         for path in NOTEBOOKS.glob("*.ipynb"):
-            shutil.copy(path, folder / path.name)
+            if copy_apps is True or path.name in copy_apps:
+                shutil.copy(path, folder / path.name)
     for name, code in notebooks.items():
         notebook = {
             "cells": [

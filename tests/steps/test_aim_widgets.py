@@ -153,6 +153,7 @@ def test_a_conflict_says_so_and_reload_brings_the_saved_aim(store):
     view.flush()
     assert "while you were editing" in view.conflict.text
     assert "They changed: Target." in view.conflict.text
+    assert "Their version: Target 1.5." in view.conflict.text  # the other version, shown
     assert shell.save_state.state == "error"
     assert view.conflict.visible
     assert stored(store).target == 1.5

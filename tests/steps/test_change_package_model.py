@@ -311,7 +311,9 @@ def test_two_edits_of_the_same_box_conflict_and_overwrite_nothing(store):
     first.update_box(box.id, text="Worded by the first tab")
     with pytest.raises(Conflict, match="while you were editing") as caught:
         second.update_box(box.id, text="Worded by the second tab")
-    assert "both changed 'Worded by the second tab'" in str(caught.value)
+    assert "both changed 'Worded by the second tab' (theirs: 'Worded by the first tab')" in str(
+        caught.value
+    )
     assert stored(store, "dd-team-riverside").primary_drivers[0].text == "Worded by the first tab"
     second.reload()
     second.update_box(box.id, text="Worded by the second tab")

@@ -115,3 +115,18 @@ def test_a_wrong_passcode_counts_once_and_locks_out_the_client(store):
     app = shell(store, guesser)
     app._passcode.value = PASSCODE
     assert app.identity is None
+
+
+def test_a_facilitators_join_links_are_never_counted_as_wrong_codes(store):
+    """Issue 15: the passcode in a join link was first tried as a join code and counted as a
+    wrong one, so a facilitator's sixth page in ten minutes showed the sign-in form."""
+    store.sign_in_limit = SignInLimit(max_failures=2)
+    facilitator = {"cookie_client": "facilitator's laptop", "join": PASSCODE}
+    for _page in range(5):
+        app = shell(store, facilitator)
+        assert app.identity is not None and app.identity.is_facilitator
+    guesser = {"cookie_client": "guesser"}
+    for guess in ("XXX-001", "XXX-002"):
+        assert shell(store, {**guesser, "join": guess}).identity is None
+    locked = shell(store, {**guesser, "join": PASSCODE})  # the lock holds for every code
+    assert locked.identity is None
