@@ -221,6 +221,10 @@ STRAY_ARROWS = """() => [...document.querySelectorAll('.kit-journey-arrow')].fil
     const a = arrow.getBoundingClientRect(), s = step.getBoundingClientRect();
     return a.bottom < s.top || a.top > s.bottom;
 }).length"""
+#: steps wider than the journey's box (clipped at its right edge)
+CLIPPED_STEPS = """() => { const box = document.querySelector('.kit-journey').getBoundingClientRect();
+    return [...document.querySelectorAll('.kit-journey-step')]
+        .filter(s => s.getBoundingClientRect().right > box.right + 1).map(s => s.innerText); }"""
 LINES = """() => new Set([...document.querySelectorAll('.kit-journey-item')]
     .map(el => Math.round(el.getBoundingClientRect().top))).size"""
 
@@ -249,6 +253,7 @@ def test_the_planning_pages_show_every_label_whole_and_the_journey_keeps_its_arr
             "w => document.documentElement.clientWidth <= w", arg=width, timeout=10_000
         )
         assert page.evaluate(STRAY_ARROWS) == 0, width
+        assert page.evaluate(CLIPPED_STEPS) == [], width
         if width <= 700:
             assert page.evaluate(LINES) > 1, f"the journey did not wrap at {width} px"
     check_no_page_errors(page)

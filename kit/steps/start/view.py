@@ -21,7 +21,8 @@ def _journey(token: str) -> w.HTML:
             f"<div style='font-size:90%'>{html.escape(line)}</div>"
         )
         style = (
-            "display:block;flex:1;min-width:150px;padding:10px;border-radius:6px;"
+            "display:block;flex:1;min-width:0;box-sizing:border-box;overflow-wrap:anywhere;"
+            "padding:10px;border-radius:6px;"
             "background:#eef3f8;border:1px solid #c9d6e3;text-decoration:none;color:#1b2733"
         )
         if notebook:
