@@ -172,11 +172,23 @@ class ChartsModel(StepModel):
             return held.record
         return rd.blank_settings(str(self.team_id), measure_id)
 
-    def _series(self, measure: Measure) -> tuple[list[dt.date], list[float], list[float] | None]:
-        """The measure's periods and values (numerators and denominators when it has them)."""
+    def _series(
+        self, measure: Measure, typed: dict[dt.date, rd.Typed] | None = None
+    ) -> tuple[list[dt.date], list[float], list[float] | None]:
+        """The measure's periods and values (numerators and denominators when it has them),
+        with ``typed`` (values in the data page's boxes, not saved yet) laid over them."""
+        series = self._stored_series(measure)
+        if typed:
+            return rd.with_typed(*series, typed)
+        return series
+
+    def _stored_series(
+        self, measure: Measure
+    ) -> tuple[list[dt.date], list[float], list[float] | None]:
         data = self._data
+        empty: list[float] | None = [] if measure.has_denominator else None
         if data is None or data.empty:
-            return [], [], None
+            return [], [], empty
         rows = data[data["measure_id"] == measure.id].sort_values("period")
         if measure.has_denominator:
             rows = rows[rows["numerator"].notna() & rows["denominator"].notna()]
@@ -195,12 +207,20 @@ class ChartsModel(StepModel):
     def periods(self, measure_id: str) -> list[dt.date]:
         return self._series(self.measure(measure_id))[0]
 
-    def read(self, measure_id: str, rules: str | None = None) -> Reading:
-        """The chart of one measure: which chart and why, the analysis, its lines and words."""
+    def read(
+        self,
+        measure_id: str,
+        rules: str | None = None,
+        *,
+        typed: dict[dt.date, rd.Typed] | None = None,
+    ) -> Reading:
+        """The chart of one measure: which chart and why, the analysis, its lines and words.
+
+        ``typed``: values being typed on the data page, read before they are saved."""
         from kit.spc import analyze
 
         measure = self.measure(measure_id)
-        periods, values, dens = self._series(measure)
+        periods, values, dens = self._series(measure, typed)
         settings = self.settings(measure_id)
         choice = rd.choose_chart(measure, len(periods))
         rules = rules or self.rules
