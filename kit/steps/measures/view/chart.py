@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 from typing import Any
 
 import ipywidgets as w
 
 from kit.errors import KitInputError
 from kit.steps.measures.view.part import Part, heading
-from kit.ui.widgets import classed, guarded, set_field_error
+from kit.ui.widgets import classed, guarded, message_for, set_field_error
+
+log = logging.getLogger("kit.ui")
 
 
 def reading_html(reading: Any) -> str:
@@ -94,7 +97,11 @@ class ChartPart(Part):
             set_field_error(self.problem, f"The chart waits: {error}")
             return
         set_field_error(self.problem, None)
-        self.draw()
+        try:
+            self.draw()
+        except Exception as error:  # the chart never stops the grid's save
+            log.exception("redrawing the chart beside the grid failed")
+            set_field_error(self.problem, message_for(error))
 
     def draw(self) -> None:
         measure_id = self.model.selected_id

@@ -176,9 +176,9 @@ class GridPart(Part):
     def typed(self, row: RowWidgets) -> None:
         if not self.model.can_edit_team:
             return
-        self.page.chart.follow(row.period, row.raw())
         measure_id, period = self.model.selected_id, row.period
         self.page.autosave(f"row-{measure_id}-{period}", lambda: self._save(row, measure_id))
+        self.page.chart.follow(row.period, row.raw())
 
     def _save(self, row: RowWidgets, measure_id: str | None) -> None:
         raw = row.raw()
