@@ -30,7 +30,7 @@ from kit.qi.family import library_entry
 from .conftest import check_no_page_errors, header_text, open_app, wait_for_kernel_pool
 from .test_measures_walkthrough import ADOPTED, BAD_CSV, NUMERATORS, PASTED, PERIODS, chosen
 from .test_measures_walkthrough import stored as stored_measures
-from .test_pdsa_report_walkthrough import IDEA, SECTIONS, cycles, period_options, reports, type_in
+from .test_pdsa_report_walkthrough import IDEA, SECTIONS, cycles, reports, type_in
 from .waits import (
     main_chart,
     wait_for_database,
@@ -63,6 +63,11 @@ _visits: dict[str, int] = {}
 _found: dict[str, str] = {}
 
 
+def until_stored(read, ok):
+    """``wait_for_database`` with this module's generous patience."""
+    return wait_for_database(read, ok, timeout=TIMEOUT_MS / 1000)
+
+
 def visit(page, server, notebook: str):
     """Open an app as Riverside once Voilà has a kernel ready for it."""
     _visits[notebook] = _visits.get(notebook, 0) + 1
@@ -79,6 +84,18 @@ def restraint(server):
     """The adopted measure and its data points by period, from the database."""
     own, data = stored_measures(server, TEAM)
     return own.get(KEY), data.get(KEY, {})
+
+
+def report_periods(page, containing: str) -> list[str]:
+    """The report's period picker, once an option holds ``containing`` (read from the
+    options' values: their visible text has non-breaking spaces)."""
+    options = "() => [...document.querySelectorAll('.kit-report-period-picker option')]"
+    page.wait_for_function(
+        f"text => ({options})().some(o => o.value.includes(text))",
+        arg=containing,
+        timeout=TIMEOUT_MS,
+    )
+    return page.evaluate(f"({options})().map(o => o.value)")
 
 
 def chart_settings(server, measure_id: str):
@@ -128,9 +145,7 @@ def test_1_a_participant_adopts_an_outcome_a_process_and_a_balancing_measure(pag
         wait_for_text(page, "kit-measures-library-detail", entry.name)
         page.click(".kit-measures-adopt")
         wait_for_text(page, "kit-alert", f"'{entry.name}' is in the family now")
-    own, _data = wait_for_database(
-        lambda: stored_measures(kit_server, TEAM), lambda s: len(s[0]) == 3
-    )
+    own, _data = until_stored(lambda: stored_measures(kit_server, TEAM), lambda s: len(s[0]) == 3)
     assert {m.measure_kind for m in own.values()} == {"outcome", "process", "balancing"}
     for measure in own.values():
         wait_for_text(page, "kit-measures-family", measure.name)
@@ -146,7 +161,7 @@ def test_2_they_paste_18_months_from_a_spreadsheet_with_a_shift_after_the_change
     assert restraint(kit_server)[1] == {}  # a preview saves nothing
     page.click(".kit-measures-paste-save")
     wait_for_text(page, "kit-alert", "Saved 18 periods")
-    _measure, data = wait_for_database(lambda: restraint(kit_server), lambda s: len(s[1]) == 18)
+    _measure, data = until_stored(lambda: restraint(kit_server), lambda s: len(s[1]) == 18)
     assert [data[p].numerator for p in PERIODS] == NUMERATORS
     wait_for_value(
         page, f".kit-measures-row-{CHANGE:%Y-%m-%d} .kit-measures-cell-numerator input", "3"
@@ -168,7 +183,7 @@ def test_3_they_see_the_shift_explained_and_start_a_new_phase_at_the_change(page
     wait_for_main_chart(page, "s.data.x.length === 1", "kit-phase-dividers")
     wait_for_text(page, "kit-charts-settings", "New phases from May 2026")
     wait_for_text(page, "kit-charts-explain", "phase 2")
-    saved = wait_for_database(lambda: chart_settings(kit_server, measure.id), bool)
+    saved = until_stored(lambda: chart_settings(kit_server, measure.id), bool)
     assert saved.phase_starts == [CHANGE]
     check_no_page_errors(page)
 
@@ -210,7 +225,7 @@ def test_4_they_log_two_pdsa_cycles_the_first_refused_at_do_and_see_both_on_the_
     page.click(".kit-pdsa-do")
     wait_for_text(page, "kit-pdsa-stage", "now at Study")
     wait_for_text(page, "kit-pdsa-ramps", SECOND)
-    stored = wait_for_database(
+    stored = until_stored(
         lambda: cycles(kit_server),
         lambda c: SECOND in c and bool(c[SECOND].do_notes) and c[SECOND].start is not None,
     )
@@ -254,7 +269,7 @@ def test_5_a_bad_csv_gets_the_row_report_and_nothing_is_saved(page, kit_server):
 def test_6_they_submit_a_monthly_report(page, kit_server):
     visit(page, kit_server, REPORT)
     wait_for_text(page, "kit-report-status-list", "Overdue by")
-    period = next(label for label in period_options(page, "overdue") if "overdue" in label)
+    period = next(label for label in report_periods(page, "overdue") if "overdue" in label)
     month = _found["report month"] = period.split(" (")[0]
     page.select_option(".kit-report-period-picker select", value=period)
     wait_for_text(page, "kit-report-state", f"{month}: Draft")
@@ -263,7 +278,7 @@ def test_6_they_submit_a_monthly_report(page, kit_server):
     page.click(".kit-report-score label:has-text('3.0')")
     page.click(".kit-report-submit")
     wait_for_text(page, "kit-report-state", "Submitted to the faculty")
-    wait_for_database(
+    until_stored(
         lambda: reports(kit_server),
         lambda rs: any(r.submitted and r.learned == SECTIONS["learned"] for r in rs),
     )
@@ -303,7 +318,7 @@ def test_7_after_a_reload_of_each_app_everything_is_still_there(page, kit_server
     # 07: the report, submitted and locked
     visit(page, kit_server, REPORT)
     month = _found["report month"]
-    option = next(o for o in period_options(page, month) if o.startswith(month))
+    option = next(o for o in report_periods(page, month) if o.startswith(month))
     assert "submitted" in option
     page.select_option(".kit-report-period-picker select", value=option)
     wait_for_text(page, "kit-report-state", "Submitted to the faculty")

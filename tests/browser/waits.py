@@ -56,7 +56,7 @@ def wait_for_database(read: Callable[[], T], ok: Callable[[T], bool], timeout: f
 
 
 def wait_for_text(
-    page, css: str, text: str, *, present: bool = True, timeout: float = 60_000
+    page, css: str, text: str, *, present: bool = True, timeout: float = 120_000
 ) -> None:
     """Until the first element of class ``css`` shows ``text`` (or, ``present=False``, no
     longer shows it)."""
@@ -68,7 +68,7 @@ def wait_for_text(
     )
 
 
-def wait_for_value(page, selector: str, value: str, timeout: float = 60_000) -> None:
+def wait_for_value(page, selector: str, value: str, timeout: float = 120_000) -> None:
     """Until the input at ``selector`` holds ``value`` (set by the kernel, say)."""
     page.wait_for_function(
         "([sel, value]) => { const el = document.querySelector(sel);"
@@ -78,9 +78,11 @@ def wait_for_value(page, selector: str, value: str, timeout: float = 60_000) -> 
     )
 
 
-#: JavaScript: the BokehJS source named ``name`` of the figure named ``kit-main-chart``
+#: JavaScript: the BokehJS source named ``name`` of the figure named ``kit-main-chart``, in the
+#: newest document that has one (a page that switched measures keeps the old chart's document)
 MAIN_CHART_SOURCE = """(name) => {
-    for (const doc of (window.Bokeh && window.Bokeh.documents) || []) {
+    const docs = Array.from((window.Bokeh && window.Bokeh.documents) || []).reverse();
+    for (const doc of docs) {
         const models = Array.from(doc.all_models);
         if (!models.some(m => m.name === 'kit-main-chart')) continue;
         const source = models.find(m => m.name === name);
@@ -98,7 +100,7 @@ def main_chart(page, expression: str, name: str):
     )
 
 
-def wait_for_main_chart(page, expression: str, name: str, timeout: float = 60_000) -> None:
+def wait_for_main_chart(page, expression: str, name: str, timeout: float = 120_000) -> None:
     """Until ``expression`` holds on the main chart's source ``name`` (as ``s``)."""
     page.wait_for_function(
         f"(name) => {{ const s = ({MAIN_CHART_SOURCE})(name); return s && ({expression}); }}",
