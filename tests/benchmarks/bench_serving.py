@@ -74,6 +74,9 @@ READY = {
     ),
 }
 TARGET_RATIO, TARGET_PAGE_MB, TARGET_KERNEL_MB = 1.5, 3.0, 150.0
+#: how long a view may take to render before the run gives up (a shared, loaded machine can
+#: take minutes for a cold kernel)
+RENDER_TIMEOUT_MS = 300_000
 #: the preheated server runs the pool ``bts-kit serve`` runs (kernels per notebook)
 SERVE_POOL_SIZE = inspect.signature(serve).parameters["pool_size"].default
 
@@ -138,7 +141,7 @@ def view(context, server, notebook: str) -> tuple[float, float, int, int]:
     start = time.perf_counter()
     page.goto(f"{server.url}voila/render/{notebook}{query}", wait_until="commit")
     page.wait_for_function(
-        READY[BARE if notebook == BARE else "app"], polling="raf", timeout=120_000
+        READY[BARE if notebook == BARE else "app"], polling="raf", timeout=RENDER_TIMEOUT_MS
     )
     elapsed = time.perf_counter() - start
     page.wait_for_load_state("networkidle")

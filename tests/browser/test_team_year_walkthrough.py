@@ -27,7 +27,7 @@ import pytest
 
 from kit.qi.family import library_entry
 
-from .conftest import check_no_page_errors, header_text, open_app, wait_for_kernel_pool
+from .conftest import check_no_page_errors, header_text, wait_for_kernel_pool
 from .test_measures_walkthrough import ADOPTED, BAD_CSV, NUMERATORS, PASTED, PERIODS, chosen
 from .test_measures_walkthrough import stored as stored_measures
 from .test_pdsa_report_walkthrough import IDEA, SECTIONS, cycles, reports, type_in
@@ -75,7 +75,10 @@ def visit(page, server, notebook: str):
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(TIMEOUT_MS)
     wait_for_kernel_pool(server, notebook, _visits[notebook])
-    open_app(page, server, notebook, join=JOIN)
+    # conftest's open_app, with this module's patience (a loaded machine can take minutes)
+    page.goto(server.render_url(notebook, join=JOIN), wait_until="domcontentloaded")
+    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=TIMEOUT_MS)
+    check_no_page_errors(page)
     assert "Riverside" in header_text(page)
     return page
 
