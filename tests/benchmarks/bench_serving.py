@@ -122,6 +122,7 @@ def wait_quiet(server, count: int | None = None, timeout: float = 120) -> None:
 def view(context, server, notebook: str) -> tuple[float, float, int, int]:
     """One page view: seconds to rendered, kernel RSS (MB), bytes transferred and decoded."""
     page = context.new_page()
+    page.set_default_navigation_timeout(RENDER_TIMEOUT_MS)
     sizes: list[tuple[int, int]] = []
 
     def on_response(response) -> None:
