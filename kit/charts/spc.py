@@ -9,6 +9,7 @@ Compute once, render many: the figure reads everything from a few named
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -376,11 +377,27 @@ def _set_labels(fig: Any, labels: dict[int, str], ticker_cls: Any) -> None:
     fig.xaxis.major_label_overrides = {i: t for i, t in labels.items()}
 
 
+#: each updated figure's named models, found once: walking a figure's whole model graph
+#: (``fig.select``) costs tens of milliseconds, several times per update, and a chart that
+#: follows typing (``kit/steps/measures/view/chart.py``) is updated on every keystroke
+_NAMED: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
+
+
+def named_models(fig: Any, cls: type, name: str | None = None) -> list[Any]:
+    """The models of type ``cls`` (and ``name``, if given) in a figure, by name.
+
+    Looked up once per figure, on its first update: an update replaces data and never adds
+    or removes models, so the figure's named models stay the same objects."""
+    found = _NAMED.get(fig)
+    if found is None:
+        found = _NAMED[fig] = [m for m in fig.references() if getattr(m, "name", None)]
+    return [m for m in found if isinstance(m, cls) and (name is None or m.name == name)]
+
+
 def _sources(fig: Any) -> dict[str, Any]:
     from bokeh.models import ColumnDataSource
 
-    found = {s.name: s for s in fig.select({"type": ColumnDataSource}) if s.name}
-    return found
+    return {s.name: s for s in named_models(fig, ColumnDataSource)}
 
 
 def update_chart(
@@ -413,10 +430,10 @@ def update_chart(
     sources[BASELINE].data = data["baseline"]
     if annotations is not None:
         sources[NOTES].data = data["notes"]
-    for sub in fig.select({"type": Title, "name": SUBTITLE}):
+    for sub in named_models(fig, Title, SUBTITLE):
         sub.text = chart_subtitle(result)
     if target is not None:
-        for span in fig.select({"type": Span, "name": TARGET}):
+        for span in named_models(fig, Span, TARGET):
             span.location = float(target)
     if data["labels"] is not None:
         _set_labels(fig, data["labels"], FixedTicker)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from kit.charts import theme
-from kit.charts.spc import POINTS, TARGET, chart_data, spc_chart, update_chart
+from kit.charts.spc import POINTS, TARGET, chart_data, named_models, spc_chart, update_chart
 from kit.errors import KitInputError
 
 EXCLUDED = "kit-excluded"
@@ -116,9 +116,9 @@ def update_teaching_chart(fig: Any, reading: Any) -> Any:
         annotations=None if small else _annotations(reading),
         target=reading.target,
     )
-    for span in fig.select({"type": Span, "name": TARGET}):
+    for span in named_models(fig, Span, TARGET):
         span.visible = reading.target is not None
-    for source in fig.select({"type": ColumnDataSource, "name": EXCLUDED}):
+    for source in named_models(fig, ColumnDataSource, EXCLUDED):
         source.data = _excluded_data(reading)
     fig.title.text = _title(reading)
     return fig

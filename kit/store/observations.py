@@ -10,13 +10,13 @@ writes all or nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from kit.errors import KitInputError, PermissionDenied
+from kit.errors import Conflict, KitInputError, PermissionDenied
 from kit.qi.records import Measure, Observation, new_id
 from kit.qi.validation import check
 from kit.store import changes
@@ -135,12 +135,24 @@ class ObservationStore(StoreCore):
 
     # --- observations --------------------------------------------------------------------
 
-    def put_observations(self, items: Sequence[Observation], actor: Actor) -> int:
+    def put_observations(
+        self,
+        items: Sequence[Observation],
+        actor: Actor,
+        *,
+        read_versions: Mapping[tuple[str, str, dt.date], int | None] | None = None,
+    ) -> int:
         """Add or replace data points by (measure, team, period), all or nothing.
 
         Returns how many were added or changed; a point identical to the stored one is left
         alone (no new version), so re-importing the same file is harmless. Replaced values
         stay in the revisions.
+
+        ``read_versions`` makes the put optimistic: for each (measure, team, period) key it
+        names the version the person saw (None: no value then). When any of those points was
+        saved, removed or added by someone else since, nothing is written and ``Conflict``
+        names the periods and who saved them, so two people pasting into one measure at once
+        cannot silently overwrite each other. Keys not named are not checked.
         """
         if not items:
             return 0
@@ -184,6 +196,8 @@ class ObservationStore(StoreCore):
                     sa.select(observations).where(observations.c.id.in_(ids[start : start + 500]))
                 ).mappings():
                     by_id[row["id"]] = self._row("observation", row)
+            if read_versions is not None:
+                self._check_read_versions(keys, by_key, read_versions)
             inserts: list[dict[str, Any]] = []
             new_revisions: list[dict[str, Any]] = []
             changed = 0
@@ -237,6 +251,30 @@ class ObservationStore(StoreCore):
         if changed:
             changes.announce(self, "observation", {str(o.team_id) for o in items})
         return changed
+
+    @staticmethod
+    def _check_read_versions(
+        keys: Mapping[tuple[str, str, dt.date], Observation],
+        live: Mapping[tuple[str, str, dt.date], _Row],
+        read_versions: Mapping[tuple[str, str, dt.date], int | None],
+    ) -> None:
+        """Refuse the put when a point it writes changed since the person read it."""
+        stale: list[tuple[dt.date, str]] = []
+        for key in sorted(keys, key=lambda k: k[2]):
+            if key not in read_versions:
+                continue
+            row = live.get(key)
+            if (row.version if row is not None else None) == read_versions[key]:
+                continue
+            stale.append((key[2], row.updated_by if row is not None else "someone"))
+        if not stale:
+            return
+        periods = ", ".join(_period(p) for p, _ in stale[:6]) + (" ..." if len(stale) > 6 else "")
+        who = ", ".join(sorted({name for _, name in stale}))
+        raise Conflict(
+            f"{who} changed the data for {periods} while you were pasting or uploading; "
+            "nothing was saved. Reload to see their values, or keep yours to save over them."
+        )
 
     def observations(
         self,

@@ -61,3 +61,57 @@ def wait_for_database(read: Callable[[], T], ok: Callable[[T], bool], timeout: f
         time.sleep(0.2)
         value = read()
     return value
+
+
+def wait_for_text(
+    page, css: str, text: str, *, present: bool = True, timeout: float = 120_000
+) -> None:
+    """Until the first element of class ``css`` shows ``text`` (or, ``present=False``, no
+    longer shows it)."""
+    page.wait_for_function(
+        "([css, text, present]) => { const el = document.querySelector('.' + css);"
+        " return el && el.innerText.includes(text) === present; }",
+        arg=[css, text, present],
+        timeout=timeout,
+    )
+
+
+def wait_for_value(page, selector: str, value: str, timeout: float = 120_000) -> None:
+    """Until the input at ``selector`` holds ``value`` (set by the kernel, say)."""
+    page.wait_for_function(
+        "([sel, value]) => { const el = document.querySelector(sel);"
+        " return el && el.value === value; }",
+        arg=[selector, value],
+        timeout=timeout,
+    )
+
+
+#: JavaScript: the BokehJS source named ``name`` of the figure named ``kit-main-chart``, in the
+#: newest document that has one (a page that switched measures keeps the old chart's document)
+MAIN_CHART_SOURCE = """(name) => {
+    const docs = Array.from((window.Bokeh && window.Bokeh.documents) || []).reverse();
+    for (const doc of docs) {
+        const models = Array.from(doc.all_models);
+        if (!models.some(m => m.name === 'kit-main-chart')) continue;
+        const source = models.find(m => m.name === name);
+        if (source) return source;
+    }
+    return null;
+}"""
+
+
+def main_chart(page, expression: str, name: str):
+    """``expression`` evaluated on the main chart's source ``name`` (as ``s``), or None."""
+    return page.evaluate(
+        f"(name) => {{ const s = ({MAIN_CHART_SOURCE})(name); return s ? ({expression}) : null; }}",
+        name,
+    )
+
+
+def wait_for_main_chart(page, expression: str, name: str, timeout: float = 120_000) -> None:
+    """Until ``expression`` holds on the main chart's source ``name`` (as ``s``)."""
+    page.wait_for_function(
+        f"(name) => {{ const s = ({MAIN_CHART_SOURCE})(name); return s && ({expression}); }}",
+        arg=name,
+        timeout=timeout,
+    )

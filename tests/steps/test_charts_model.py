@@ -161,3 +161,15 @@ def test_faculty_cannot_change_a_teams_chart_set_up(store) -> None:
     with pytest.raises(PermissionDenied):
         faculty.add_phase("m-falls", dt.date(2026, 4, 1))
     assert not store.find(ChartSettings, Actor.system())
+
+
+def test_values_being_typed_are_laid_over_the_stored_series():
+    from kit.steps.charts.reading import with_typed
+
+    jan, feb, mar = (dt.date(2026, m, 1) for m in (1, 2, 3))
+    periods, values, dens = with_typed(
+        [jan, feb], [3.0, 4.0], [20.0, 20.0], {feb: (9.0, 25.0), mar: (1.0, 20.0)}
+    )
+    assert (periods, values, dens) == ([jan, feb, mar], [3.0, 9.0, 1.0], [20.0, 25.0, 20.0])
+    # an emptied row leaves the series; a measure of single values has no denominators
+    assert with_typed([jan, feb], [3.0, 4.0], None, {jan: None}) == ([feb], [4.0], None)

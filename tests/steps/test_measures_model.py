@@ -333,3 +333,55 @@ def test_a_good_file_is_previewed_against_what_is_stored_then_imported(store):
 def test_periods_are_named_by_the_measures_frequency(frequency, label):
     day = dt.date(2026, 3, 2) if frequency == "weekly" else dt.date(2026, 3, 1)
     assert period_label(day, frequency) == label
+
+
+# --- two people saving one measure's data at once ---------------------------------------------
+
+
+def test_a_paste_over_a_period_someone_saved_since_the_preview_is_a_conflict(store):
+    from kit.errors import Conflict
+
+    ana, ben = model(store), model(store)
+    measure = ana.adopt("falls_restraint").record
+    ben.reload()
+    ben.select(measure.id)
+    ana.save_paste(ana.preview_paste(block(dt.date(2026, 1, 1), [(3, 20), (4, 20)])))
+    mine = ana.preview_paste(block(dt.date(2026, 1, 1), [(5, 20), (6, 20)]))
+    theirs = ben.preview_paste(block(dt.date(2026, 2, 1), [(9, 20), (1, 20)]))
+    assert ben.save_paste(theirs) == 2  # February changed, March added, while Ana previewed
+    with pytest.raises(Conflict, match=r"changed the data for Feb 2026 while you were pasting"):
+        ana.save_paste(mine)
+    stored = ana.stored()
+    assert [stored[dt.date(2026, m, 1)].record.numerator for m in (1, 2, 3)] == [3, 9, 1]
+    # a period nobody else touched is saved as usual; keeping mine saves over theirs
+    assert ana.save_paste(mine, over_theirs=True) == 2
+    assert ana.stored()[dt.date(2026, 2, 1)].record.numerator == 6
+
+
+def test_an_import_over_a_period_someone_saved_since_the_file_was_read_is_a_conflict(store):
+    from kit.errors import Conflict
+
+    ana, ben = model(store), model(store)
+    measure = ana.adopt("falls_restraint").record
+    ben.reload()
+    ben.select(measure.id)
+    preview = ana.preview_file(b"period,numerator,denominator\n2026-01,3,20\n", "a.csv")
+    ben.enter(dt.date(2026, 1, 1), {"numerator": "7", "denominator": "20"})
+    with pytest.raises(Conflict, match="Jan 2026"):
+        ana.import_file(preview)
+    assert ana.stored()[dt.date(2026, 1, 1)].record.numerator == 7
+    assert ana.import_file(preview, over_theirs=True) == 1
+    assert ana.stored()[dt.date(2026, 1, 1)].record.numerator == 3
+
+
+def test_a_typed_row_is_read_for_the_chart_without_saving(store):
+    m = model(store)
+    m.adopt("falls_restraint")
+    march = dt.date(2026, 3, 1)
+    assert m.typed_point(march, {"numerator": "2", "denominator": "20"}) == (2.0, 20.0)
+    assert m.typed_point(march, {"numerator": "", "denominator": ""}) is None
+    with pytest.raises(KitInputError, match="Type both the numerator and the denominator"):
+        m.typed_point(march, {"numerator": "2", "denominator": ""})
+    with pytest.raises(KitInputError, match="must be a number"):
+        m.typed_point(march, {"numerator": "two", "denominator": "20"})
+    assert m.stored() == {}

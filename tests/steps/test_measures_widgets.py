@@ -270,3 +270,54 @@ def test_no_traceback_reaches_the_page_when_the_store_fails(store, identity, mon
     view.family.library.value = "hand_hygiene"
     view.family.adopt_button.click()
     assert "Something went wrong on our side" in shell.alert.text
+
+
+def test_a_paste_over_data_someone_saved_meanwhile_shows_the_conflict_banner(store):
+    shell, ana = open_app(store)
+    measure = adopt(ana, "falls_restraint")
+    ana.paste.text.value = "2026-01\t3\t20\n2026-02\t4\t20\n"
+    ana.paste.preview_button.click()
+    _other, ben = open_app(store)
+    ben.family.selector.value = measure.id
+    ben.paste.text.value = "2026-02\t9\t20\n"
+    ben.paste.preview_button.click()
+    ben.paste.save_button.click()
+    ana.paste.save_button.click()
+    assert ana.conflict.visible
+    assert "changed the data for Feb 2026" in ana.conflict.message.value
+    assert "Saved" not in shell.alert.text
+    assert {p: o.numerator for p, o in data(store, measure.id).items()} == {dt.date(2026, 2, 1): 9}
+    ana.conflict.keep_button.click()  # keep mine: saved over theirs, as chosen
+    assert not ana.conflict.visible
+    assert {p: o.numerator for p, o in data(store, measure.id).items()} == {
+        dt.date(2026, 1, 1): 3,
+        dt.date(2026, 2, 1): 4,
+    }
+
+
+def test_the_chart_beside_the_grid_follows_each_typed_value_before_the_save(store):
+    from kit.charts.spc import POINTS
+
+    _shell, view = open_app(store)
+    view.family.selector.value = "m-falls"
+    assert view.chart.chart_box.children == ()  # drawn only when asked for
+    view.chart.show_button.click()
+    figure = view.chart.figure
+    points = next(iter(figure.select({"name": POINTS})))
+    assert len(points.data["y"]) == 24
+    rows = {row.period: row for row in view.grid.rows if row.inputs["numerator"].value}
+    period = max(rows)
+    row = rows[period]
+    denominator = float(row.inputs["denominator"].value)
+    row.inputs["numerator"].value = "60"
+    assert view.chart.figure is figure  # the same chart, updated in place
+    assert points.data["y"][-1] == pytest.approx(60 / denominator * 1000)
+    assert f"{period:%B %Y} is above the upper limit" in text_of(view.chart.words)
+    row.inputs["numerator"].value = "sixty"
+    assert "The chart waits" in text_of(view.chart.problem)
+    assert points.data["y"][-1] == pytest.approx(60 / denominator * 1000)
+    row.inputs["numerator"].value = "1"
+    assert f"{period:%B %Y} is above the upper limit" not in text_of(view.chart.words)
+    assert "The chart waits" not in text_of(view.chart.problem)
+    view.flush()
+    assert data(store, "m-falls")[period].numerator == 1  # and the grid saved it as before

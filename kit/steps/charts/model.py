@@ -65,6 +65,8 @@ class ChartsModel(StepModel):
         self.aim: Aim | None = None
         self.cycles: list[PDSACycle] = []
         self._data: Any = None
+        #: each measure's series and notes as read from ``_data`` (emptied when it is read again)
+        self._cache: dict[tuple[str, str], Any] = {}
         self._settings: dict[str, VersionedRecord[ChartSettings]] = {}
         self._load_collaborative()
         chosen = team_id or actor.team_id
@@ -122,6 +124,7 @@ class ChartsModel(StepModel):
         self.aim = aims[-1].record if aims else None
         self.cycles = [s.record for s in self.store.find(PDSACycle, self.actor, team_id=team_id)]
         self._data = self.store.observations(self.actor, team_id=team_id)
+        self._cache = {}
         self._settings = {}
         for saved in self.store.find(ChartSettings, self.actor, team_id=team_id):
             record = VersionedRecord(self.store, self.actor, ChartSettings, saved.record)
@@ -172,11 +175,33 @@ class ChartsModel(StepModel):
             return held.record
         return rd.blank_settings(str(self.team_id), measure_id)
 
-    def _series(self, measure: Measure) -> tuple[list[dt.date], list[float], list[float] | None]:
-        """The measure's periods and values (numerators and denominators when it has them)."""
+    def _series(
+        self, measure: Measure, typed: dict[dt.date, rd.Typed] | None = None
+    ) -> tuple[list[dt.date], list[float], list[float] | None]:
+        """The measure's periods and values (numerators and denominators when it has them),
+        with ``typed`` (values in the data page's boxes, not saved yet) laid over them."""
+        series = self._stored_series(measure)
+        if typed:
+            return rd.with_typed(*series, typed)
+        return series
+
+    def _stored_series(
+        self, measure: Measure
+    ) -> tuple[list[dt.date], list[float], list[float] | None]:
+        """Read from the loaded table once per measure (the data page reads it per keystroke)."""
+        cached = self._cache.get(("series", measure.id))
+        if cached is None:
+            cached = self._cache[("series", measure.id)] = self._series_from_table(measure)
+        periods, values, dens = cached
+        return list(periods), list(values), None if dens is None else list(dens)
+
+    def _series_from_table(
+        self, measure: Measure
+    ) -> tuple[list[dt.date], list[float], list[float] | None]:
         data = self._data
+        empty: list[float] | None = [] if measure.has_denominator else None
         if data is None or data.empty:
-            return [], [], None
+            return [], [], empty
         rows = data[data["measure_id"] == measure.id].sort_values("period")
         if measure.has_denominator:
             rows = rows[rows["numerator"].notna() & rows["denominator"].notna()]
@@ -186,21 +211,34 @@ class ChartsModel(StepModel):
         return [p.date() for p in rows["period"]], rows["value"].tolist(), None
 
     def notes(self, measure: Measure) -> list[tuple[dt.date, str]]:
+        cached = self._cache.get(("notes", measure.id))
+        if cached is not None:
+            return list(cached)
         data = self._data
         if data is None or data.empty:
             return []
         rows = data[(data["measure_id"] == measure.id) & (data["note"].fillna("") != "")]
-        return [(p.date(), str(n)) for p, n in zip(rows["period"], rows["note"], strict=True)]
+        found = [(p.date(), str(n)) for p, n in zip(rows["period"], rows["note"], strict=True)]
+        self._cache[("notes", measure.id)] = found
+        return list(found)
 
     def periods(self, measure_id: str) -> list[dt.date]:
         return self._series(self.measure(measure_id))[0]
 
-    def read(self, measure_id: str, rules: str | None = None) -> Reading:
-        """The chart of one measure: which chart and why, the analysis, its lines and words."""
+    def read(
+        self,
+        measure_id: str,
+        rules: str | None = None,
+        *,
+        typed: dict[dt.date, rd.Typed] | None = None,
+    ) -> Reading:
+        """The chart of one measure: which chart and why, the analysis, its lines and words.
+
+        ``typed``: values being typed on the data page, read before they are saved."""
         from kit.spc import analyze
 
         measure = self.measure(measure_id)
-        periods, values, dens = self._series(measure)
+        periods, values, dens = self._series(measure, typed)
         settings = self.settings(measure_id)
         choice = rd.choose_chart(measure, len(periods))
         rules = rules or self.rules

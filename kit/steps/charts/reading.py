@@ -242,3 +242,35 @@ def period_of_click(index: int | None, periods: Sequence[dt.date]) -> dt.date:
     if index is None or not 0 <= int(index) < len(periods):
         raise KitInputError("Click on one of the chart's points to pick its period.")
     return periods[int(index)]
+
+
+#: a period's numbers as typed and not yet saved: (value or numerator, denominator or None),
+#: or None when the row was emptied
+Typed = tuple[float, float | None] | None
+
+
+def with_typed(
+    periods: Sequence[dt.date],
+    values: Sequence[float],
+    denominators: Sequence[float] | None,
+    typed: dict[dt.date, Typed],
+) -> tuple[list[dt.date], list[float], list[float] | None]:
+    """The series with the values a person is typing laid over the stored ones.
+
+    The data page draws its chart from what the boxes hold before the save (which waits for
+    typing to pause), so the chart follows each keystroke; an emptied row leaves the series.
+    """
+    rows: dict[dt.date, tuple[float, float | None]] = {
+        p: (v, denominators[i] if denominators is not None else None)
+        for i, (p, v) in enumerate(zip(periods, values, strict=True))
+    }
+    for period, numbers in typed.items():
+        if numbers is None:
+            rows.pop(period, None)
+        else:
+            rows[period] = numbers
+    order = sorted(rows)
+    out_values = [rows[p][0] for p in order]
+    if denominators is None:
+        return order, out_values, None
+    return order, out_values, [float(rows[p][1] or 0.0) for p in order]

@@ -57,6 +57,14 @@ def number_fields(measure: Measure) -> tuple[str, ...]:
     return ("numerator", "denominator") if measure.has_denominator else ("value",)
 
 
+def _row_numbers(measure: Measure, label: str, raw: dict[str, Any]) -> dict[str, float | None]:
+    """The numbers typed in a grid row, each read or refused in words."""
+    return {
+        name: parse_number(f"The {name} for {label}", raw.get(name))
+        for name in number_fields(measure)
+    }
+
+
 @dataclass(frozen=True)
 class GridRow:
     """One expected period: what is stored for it, and whether it is flagged as missing."""
@@ -107,6 +115,8 @@ class FilePreview:
     problems: tuple[str, ...] = ()
     observations: tuple[Observation, ...] = ()
     summary: str = ""
+    #: the version of each period's stored value when the file was read (absent: none)
+    read_versions: tuple[tuple[dt.date, int], ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -174,9 +184,7 @@ class DataEdits(DefinitionEdits):
         key = (measure.id, period)
         shown = self._shown
         stored = shown[key] if key in shown else self.stored(measure.id).get(period)
-        numbers: dict[str, float | None] = {}
-        for name in number_fields(measure):
-            numbers[name] = parse_number(f"The {name} for {label}", raw.get(name))
+        numbers = _row_numbers(measure, label, raw)
         note = str(raw.get("note") or "").strip()
         if all(v is None for v in numbers.values()):
             if stored is not None:
@@ -204,6 +212,25 @@ class DataEdits(DefinitionEdits):
         saved = save_versioned(self.store, self.actor, observation, stored)
         shown[key] = saved
         return saved
+
+    def typed_point(
+        self, period: dt.date, raw: dict[str, Any], measure_id: str | None = None
+    ) -> tuple[float, float | None] | None:
+        """A grid row's boxes as the chart beside the grid draws them, before the save.
+
+        ``(value, None)`` or ``(numerator, denominator)``; None for an emptied row. A row the
+        save would refuse (a word, half a rate) raises ``KitInputError`` with the same words.
+        """
+        measure = self.measure(measure_id)
+        label = period_label(period, measure.definition.frequency)
+        numbers = _row_numbers(measure, label, raw)
+        if all(v is None for v in numbers.values()):
+            return None
+        if any(v is None for v in numbers.values()):
+            raise KitInputError(f"Type both the numerator and the denominator for {label}.")
+        if measure.has_denominator:
+            return float(numbers["numerator"] or 0.0), float(numbers["denominator"] or 0.0)
+        return float(numbers["value"] or 0.0), None
 
     def _versions(self, period: dt.date, measure_id: str | None) -> VersionedRecord[Observation]:
         saved = self.stored(measure_id).get(period)
@@ -237,7 +264,9 @@ class DataEdits(DefinitionEdits):
         """What saving a pasted block would do, row by row; nothing is saved here."""
         measure = self.measure(measure_id)
         team_id = self.team_id or ""
-        existing = {p: s.record for p, s in self.stored(measure.id).items()}
+        stored = self.stored(measure.id)
+        existing = {p: s.record for p, s in stored.items()}
+        self._paste_read = (measure.id, {p: s.version for p, s in stored.items()})
         return parse_paste(
             text,
             measure=measure,
@@ -247,8 +276,24 @@ class DataEdits(DefinitionEdits):
             decimal_comma=decimal_comma,
         )
 
-    def save_paste(self, preview: PastePreview) -> int:
-        """Save the rows of a preview the person confirmed, all or nothing; how many changed."""
+    def _read_versions(
+        self, observations: list[Observation], read: tuple[str, dict[dt.date, int]] | None
+    ) -> dict[tuple[str, str, dt.date], int | None]:
+        """What the person saw of each period they save: the store refuses a period that
+        someone else changed since (``Store.put_observations``)."""
+        measure_id, versions = read or ("", {})
+        return {
+            (o.measure_id, o.team_id, o.period): versions.get(o.period)
+            for o in observations
+            if o.measure_id == measure_id
+        }
+
+    def save_paste(self, preview: PastePreview, *, over_theirs: bool = False) -> int:
+        """Save the rows of a preview the person confirmed, all or nothing; how many changed.
+
+        A period that someone else saved since the preview raises ``Conflict`` and nothing is
+        saved; ``over_theirs`` (the person chose to keep theirs) saves without that check.
+        """
         self._require_team_edit()
         if preview.questions:
             raise KitInputError("Answer the question above the preview first.")
@@ -260,7 +305,9 @@ class DataEdits(DefinitionEdits):
                 if bad
                 else "Every pasted row is already stored; there is nothing new to save."
             )
-        return int(self.store.put_observations(preview.observations(), self.actor))
+        items = preview.observations()
+        read = None if over_theirs else self._read_versions(items, self._paste_read)
+        return int(self.store.put_observations(items, self.actor, read_versions=read))
 
     # --- uploading ----------------------------------------------------------------------
 
@@ -304,10 +351,15 @@ class DataEdits(DefinitionEdits):
             f"{filename}: {len(rows)} rows read; {new} new, {changed} changed, "
             f"{len(rows) - new - changed} already stored. Nothing is saved until you import."
         )
-        return FilePreview(filename, measure.id, tuple(rows), (), tuple(kept), summary)
+        versions = tuple(sorted((p, s.version) for p, s in stored.items()))
+        return FilePreview(filename, measure.id, tuple(rows), (), tuple(kept), summary, versions)
 
-    def import_file(self, preview: FilePreview) -> int:
-        """Save a previewed file's rows, all or nothing; how many were added or changed."""
+    def import_file(self, preview: FilePreview, *, over_theirs: bool = False) -> int:
+        """Save a previewed file's rows, all or nothing; how many were added or changed.
+
+        As with pasting, a period someone else saved since the file was read raises
+        ``Conflict`` unless ``over_theirs``.
+        """
         self._require_team_edit()
         if preview.problems:
             raise KitInputError(
@@ -315,4 +367,7 @@ class DataEdits(DefinitionEdits):
             )
         if not preview.ready:
             raise KitInputError("Every row of the file is already stored; there is nothing new.")
-        return int(self.store.put_observations(list(preview.observations), self.actor))
+        items = list(preview.observations)
+        read = (preview.measure_id, dict(preview.read_versions))
+        versions = None if over_theirs else self._read_versions(items, read)
+        return int(self.store.put_observations(items, self.actor, read_versions=versions))

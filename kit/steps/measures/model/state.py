@@ -40,6 +40,8 @@ class MeasuresState(StepModel):
         #: each grid row's data point as last shown, by (measure id, period): typing saves
         #: over that version (``kit/steps/measures/model/data.py``)
         self._shown: dict[tuple[str, dt.date], Saved[Observation] | None] = {}
+        #: the measure last previewed for pasting and the versions of its stored periods then
+        self._paste_read: tuple[str, dict[dt.date, int]] | None = None
         chosen = team_id or actor.team_id
         if chosen:
             self.select_team(chosen)

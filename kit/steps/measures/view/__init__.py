@@ -1,8 +1,9 @@
 """Measures and data: the family of measures, each operational definition, and the data.
 
-The page has five parts over one ``MeasuresModel`` (``kit/steps/measures/model/``), each its
+The page has six parts over one ``MeasuresModel`` (``kit/steps/measures/model/``), each its
 own class and module: the family (``family.py``), the definition form (``definition.py``),
-the grid (``grid.py``) and pasting and uploading (``bulk.py``). They save through this
+the chart that follows typing (``chart.py``), the grid (``grid.py``) and pasting and
+uploading (``bulk.py``). They save through this
 ``StepView`` (``kit/ui/step.py``): typed text when typing pauses, clicks at once, a bad value
 beside its field, a stale edit as the conflict banner. A participant edits their own team's
 measures and data; a facilitator picks a team to read its family and data, and edits the
@@ -28,6 +29,10 @@ Definition form
     has-denominator, frequency, direction, chart, unit, multiply, baseline, target);
     ``kit-measures-def-error-<field>`` (unreadable values), ``kit-measures-def-note-<field>``
     (advice beside a field), ``kit-measures-review`` (every finding), ``kit-measures-def-source``.
+Chart (drawn on request, then following the grid as it is typed)
+    ``kit-measures-chart-show`` (the button), ``kit-measures-chart`` (the chart's box; its
+    figure is named ``kit-main-chart``, its points source ``kit-points``),
+    ``kit-measures-chart-explain`` (the words), ``kit-measures-chart-problem``.
 Grid
     ``kit-measures-grid``; each row ``kit-measures-row`` and ``kit-measures-row-<YYYY-MM-DD>``
     (plus ``kit-measures-row-missing`` when flagged), with ``kit-measures-cell-value`` or
@@ -55,6 +60,7 @@ import ipywidgets as w
 
 from kit.steps.measures.model import MeasuresModel
 from kit.steps.measures.view.bulk import PastePart, UploadPart
+from kit.steps.measures.view.chart import ChartPart
 from kit.steps.measures.view.definition import DefinitionPart
 from kit.steps.measures.view.family import FamilyPart
 from kit.steps.measures.view.grid import GridPart
@@ -78,10 +84,13 @@ class MeasuresView(StepView[MeasuresModel]):
         self.readonly_note = classed(w.HTML(), "kit-measures-readonly")
         self.family = FamilyPart(self)
         self.definition = DefinitionPart(self)
+        self.chart = ChartPart(self)
         self.grid = GridPart(self)
         self.paste = PastePart(self)
         self.upload = UploadPart(self)
-        self.parts: list[Part] = [self.family, self.definition, self.grid, self.paste, self.upload]
+        self.parts: list[Part] = [
+            self.family, self.definition, self.chart, self.grid, self.paste, self.upload,
+        ]  # fmt: skip
         top: list[w.Widget] = []
         if model.is_facilitator:
             top.append(w.HBox([self.team_picker, self.readonly_note]))
@@ -136,4 +145,4 @@ def app(store: Any = None, params: dict[str, str] | None = None) -> AppShell:
     shell = AppShell("Measures and data", build, audience="team", store=store, css_name="measures")
     if params is not None:
         return shell.start(params)
-    return run(shell)
+    return run(shell, uses_bokeh=True)

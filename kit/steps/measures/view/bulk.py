@@ -4,6 +4,7 @@ by row before anything is saved."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -74,6 +75,20 @@ def file_table(preview: FilePreview) -> str:
         f"<p>{html.escape(preview.summary)}</p><table class='kit-table'><tr><th>Period</th>"
         f"<th>Data</th><th>Status</th><th>Message</th></tr>{rows}</table>"
     )
+
+
+def once_checked(save: Callable[..., int], preview: Any) -> Callable[[], int]:
+    """The save for the page's ``commit``: the first try is refused (the conflict banner) when
+    someone else changed a period since the preview; the banner's "Keep mine" runs it again,
+    and that second try saves over theirs, as the person chose."""
+    tries = 0
+
+    def attempt() -> int:
+        nonlocal tries
+        tries += 1
+        return save(preview, over_theirs=tries > 1)
+
+    return attempt
 
 
 class PastePart(Part):
@@ -181,7 +196,7 @@ class PastePart(Part):
             self.alert.show("Preview the pasted block first; nothing was saved.")
             return
         self.page.flush()
-        if self.page.commit(lambda: self.model.save_paste(preview), after=self.page.load):
+        if self.page.commit(once_checked(self.model.save_paste, preview), after=self.page.load):
             count = len(preview.observations())
             self.text.value = ""
             self.alert.show(
@@ -253,7 +268,7 @@ class UploadPart(Part):
             self.alert.show("Choose a file first; nothing was imported.")
             return
         self.page.flush()
-        if self.page.commit(lambda: self.model.import_file(preview), after=self.page.load):
+        if self.page.commit(once_checked(self.model.import_file, preview), after=self.page.load):
             count = len(preview.observations)
             self.alert.show(
                 f"Imported {count} period{'s' if count != 1 else ''} from {preview.filename}.",

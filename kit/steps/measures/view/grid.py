@@ -178,6 +178,7 @@ class GridPart(Part):
             return
         measure_id, period = self.model.selected_id, row.period
         self.page.autosave(f"row-{measure_id}-{period}", lambda: self._save(row, measure_id))
+        self.page.chart.follow(row.period, row.raw())
 
     def _save(self, row: RowWidgets, measure_id: str | None) -> None:
         raw = row.raw()
