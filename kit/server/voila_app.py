@@ -1,6 +1,6 @@
 """The Voilà application ``bts-kit serve`` runs: ``python -m kit.server.voila_app``.
 
-Voilà 0.5 with what the kit adds: gzip-compressed responses, BokehJS as a cached script file
+Voilà 0.5 with what the kit adds: gzip-compressed responses and websocket messages, BokehJS as a cached script file
 (``kit.server.bokeh_script``), the sign-in cookie's routes (``kit.server.session_cookie``), the kit's pool refill policy and a cell timeout that spares
 preheated kernels (``kit.server.kernels``), and a log that hides sign-in secrets
 (``kit.server.log_redaction``).
@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> None:
         def init_settings(self) -> dict:
             settings = super().init_settings()
             settings.setdefault("compress_response", True)
+            # the widgets' state travels as JSON over the kernel's websocket (a 100-team
+            # dashboard sends about 1.7 MB of it); permessage-deflate, which browsers offer,
+            # sends a fraction of that over the room's Wi-Fi
+            settings.setdefault("websocket_compression_options", {})
             if self.voila_configuration.preheat_kernel:
                 install_refill_policy(self.kernel_manager)
             return settings

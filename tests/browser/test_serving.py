@@ -127,6 +127,24 @@ def test_chart_pages_get_bokehjs_from_the_server_as_a_cached_file(page, kit_serv
     assert_no_error_text(page)
 
 
+def test_the_kernel_websocket_is_compressed(page, kit_server):
+    """Widget state travels as JSON over the kernel's websocket (1.7 MB for a 100-team
+    dashboard): the server agrees to the browser's permessage-deflate offer."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    extensions: list[str] = []
+    cdp.on(
+        "Network.webSocketHandshakeResponseReceived",
+        lambda e: extensions.append(
+            {k.lower(): v for k, v in e["response"].get("headers", {}).items()}.get(
+                "sec-websocket-extensions", ""
+            )
+        ),
+    )
+    open_app(page, kit_server, "02-aim.ipynb", join="RIV-2026")
+    assert extensions and all("permessage-deflate" in e for e in extensions), extensions
+
+
 def test_pages_without_charts_do_not_load_bokehjs(page, kit_server):
     open_app(page, kit_server, APPS[0], join="RIV-2026")
     assert page.locator("script[src*='voila/kit/bokeh/']").count() == 0
