@@ -17,7 +17,8 @@ The routes, below the base URL:
   token (a ``?session=`` link) becomes the cookie.
 - ``GET voila/kit/session``: who the cookie says is signed in, checked here (the landing
   page asks, since page script cannot read an HttpOnly cookie). It also gives the browser a
-  random ``kit_client`` id, the key the sign-in rate limit counts wrong codes by.
+  random ``kit_client`` id, the key the sign-in rate limit counts wrong codes by, and the
+  ``_xsrf`` cookie the page's POSTs echo (the page asks before it posts).
 - ``GET`` or ``POST voila/kit/signout``: clears the cookie (GET redirects to the landing page).
 """
 
@@ -84,6 +85,22 @@ class _KitCookieHandler(JupyterHandler):
                 **self._cookie_options(),
             )
 
+    def _ensure_xsrf_cookie(self) -> None:
+        """Give the page an ``_xsrf`` cookie whose value its script can echo in its POSTs.
+
+        Why here: behind JupyterHub (4.1 and later) the single-user server signs its XSRF
+        token and sets the cookie only on page navigations that read the token, which Voilà's
+        page does not; a token the page made up is refused. The page script asks this route
+        first, as a same-origin ``no-cors`` GET (which the hub lets through on its login
+        cookie), and reads the cookie set here. On a plain server Tornado's token is set the
+        same way; when the cookie already holds the server's token nothing is sent."""
+        token = self.xsrf_token
+        value = token.decode() if isinstance(token, bytes) else str(token)
+        if self.get_cookie("_xsrf") != value:
+            options = {"path": self.base_url or "/", **self.settings.get("xsrf_cookie_kwargs", {})}
+            options.pop("httponly", None)  # the page script must read it
+            self.set_cookie("_xsrf", value, **options)
+
     def _clear_session(self) -> None:
         self.clear_cookie(SESSION_COOKIE, **self._cookie_options())
 
@@ -99,6 +116,7 @@ class SessionHandler(_KitCookieHandler):
     @web.authenticated
     def get(self) -> None:
         self._ensure_client_id()
+        self._ensure_xsrf_cookie()
         self.set_header("Cache-Control", "no-store")
         identity = read_token(self.get_cookie(SESSION_COOKIE) or "")
         if identity is None:

@@ -360,20 +360,14 @@ def test_a_user_cannot_open_another_users_server(hub, sessions):
     assert response.status_code == 403
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10, found by this test: behind JupyterHub 6 the page's POST to "
-    "voila/kit/session is refused (403 'XSRF cookie does not match POST argument' in the "
-    "hub log) and its GET is redirected to the hub's OAuth again and again, so no session "
-    "cookie is set and a reload signs out; kit-script.html's XSRF handling (or this test's "
-    "copying of the login cookies into the browser) needs fixing",
-)
 def test_a_sign_in_sticks_across_a_reload_and_the_top_bar_behind_the_hubs_proxy(
     hub, sessions, browser
 ):
     """Issue 10: the kit's session cookie is set through the hub's proxy on the user's own
     server, so a participant signed in on the start page stays signed in after a reload (no
-    ``?join=`` or ``?session=`` in the address) and on the app the top bar opens."""
+    ``?join=`` or ``?session=`` in the address), on the app the top bar opens, in a new tab and
+    on the landing page. It failed while the page made up its own XSRF token, which the hub's
+    signed tokens refuse (``kit/server/session_cookie.py`` now hands the page the server's)."""
     url = hub["url"]
     context, page = browser_page(browser, sessions["bob"], url)
     try:
@@ -398,6 +392,13 @@ def test_a_sign_in_sticks_across_a_reload_and_the_top_bar_behind_the_hubs_proxy(
         page.wait_for_selector(".kit-app .kit-header .kit-who")
         assert "Signed in as Northfield Community Hospital" in page.inner_text(".kit-header")
         assert "Traceback" not in page.inner_text("body")
+        tab = context.new_page()  # a new tab: the app, then the landing page
+        open_app(tab, url, "bob", AIM)
+        assert "Signed in as Northfield Community Hospital" in tab.inner_text(".kit-header")
+        tab.goto(f"{url}/user/bob/voila/tree")
+        tab.wait_for_selector("#kit-identity[data-kit-checked]")
+        assert "Signed in as Ana Silva" in tab.inner_text("#kit-identity")
+        tab.close(run_before_unload=True)
     finally:
         with contextlib.suppress(Exception):
             page.close(run_before_unload=True)
