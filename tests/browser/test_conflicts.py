@@ -97,6 +97,13 @@ def open_both(server, pages, notebook: str, ready_css: str) -> None:
         page.wait_for_selector(ready_css)
 
 
+#: an element's box on the page, for layout checks
+BOX = (
+    "el => { const r = el.getBoundingClientRect();"
+    " return {top: r.top, bottom: r.bottom, height: r.height}; }"
+)
+
+
 def test_the_second_save_of_the_same_aim_field_gets_the_conflict_and_overwrites_nothing(
     kit_server, two_people
 ):
@@ -110,9 +117,14 @@ def test_the_second_save_of_the_same_aim_field_gets_the_conflict_and_overwrites_
     assert "Saved" in first.inner_text(".kit-save-state")
     wait_for_database(lambda: stored(kit_server, "aim").target, lambda v: v == float(theirs))
 
+    header_before = second.eval_on_selector(".kit-app .kit-header", BOX)
     second.fill(".kit-aim-target input", mine)
     text_shown(second, ".kit-aim-conflict", "while you were editing")
     banner = second.inner_text(".kit-aim-conflict")
+    # the banner sits below the header and leaves it as it was (issue 10: it squashed it)
+    header_after = second.eval_on_selector(".kit-app .kit-header", BOX)
+    assert header_after["height"] == header_before["height"], (header_before, header_after)
+    assert second.eval_on_selector(".kit-aim-conflict", BOX)["top"] >= header_after["bottom"]
     assert "your changes were not saved" in banner
     assert "They changed: Target." in banner
     assert f"Their version: Target {theirs}." in banner  # the other version, shown
