@@ -114,7 +114,7 @@ def test_every_edit_the_page_showed_as_saved_survives_a_killed_server(
     database_url = f"sqlite:///{tmp_path / 'kit.sqlite3'}"
     where = "Riverside General, Wards 7 and 8"
     box_text = "Every patient's falls risk is known on arrival"
-    pending_what = "falls with harm per 1,000 patient-days"
+    pending_what = "injurious falls per 1,000 occupied bed-days"
     notebooks = notebook_folder(tmp_path, {}, copy_apps=(AIM, DIAGRAM))
     diagram_page = browser_context.new_page()
     for each in (page, diagram_page):
@@ -124,6 +124,7 @@ def test_every_edit_the_page_showed_as_saved_survives_a_killed_server(
             tmp_path / "before", database_url=database_url, notebooks=notebooks
         ) as first:
             original_what = stored_aim(database_url).what
+            assert original_what != pending_what  # else the last edit changes nothing
             box = stored_diagram(database_url).primary_drivers[0]
 
             # the aim: typed, autosaved when typing paused, and the header says so
