@@ -210,11 +210,15 @@ def test_the_command_line_and_the_log_hold_no_passcode_code_or_token(page, serve
     )
     sign_in(page, FACILITATOR_PASSCODE)
     open_page(page, served, "02-aim.ipynb", join=code)
+    previous = os.environ.get("KIT_SESSION_SECRET")
     os.environ["KIT_SESSION_SECRET"] = served.secret
     try:
         token = issue_token(Identity("participant", "demo-falls", "team-riverside", "R"))
     finally:
-        os.environ.pop("KIT_SESSION_SECRET", None)
+        if previous is None:
+            os.environ.pop("KIT_SESSION_SECRET", None)
+        else:
+            os.environ["KIT_SESSION_SECRET"] = previous
     open_page(page, served, "02-aim.ipynb", session=token)
     fetch(f"{served.url}voila/render/nothing-here.ipynb?join={code}&session={token}&token=t0k3n")
 

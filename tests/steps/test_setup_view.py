@@ -19,11 +19,16 @@ from kit.ui.session import Identity, issue_token
 
 DEMO = "demo-falls"
 SYSTEM = Actor.system()
-FACILITATOR = {"session": issue_token(Identity("facilitator", DEMO, None, "Facilitator"))}
+
+
+def facilitator() -> dict[str, str]:
+    """The facilitator's page parameters, signed when the test runs (a token made at import
+    is signed with whatever secret the collecting session had, which a long run can outlive)."""
+    return {"session": issue_token(Identity("facilitator", DEMO, None, "Facilitator"))}
 
 
 def open_app(store, params=None):
-    shell = setup.app(store=store, params=params or FACILITATOR)
+    shell = setup.app(store=store, params=params or facilitator())
     assert isinstance(shell.content, SetupView), shell.alert.text
     return shell, shell.content
 
@@ -96,7 +101,7 @@ def test_a_bad_value_is_a_message_beside_its_field(store):
 
 def test_edits_wait_for_typing_to_pause(store):
     async def scenario():
-        shell = setup.app(store=store, params=FACILITATOR)
+        shell = setup.app(store=store, params=facilitator())
         # in a kernel (a running loop) the app's body is built once the page's cell has ended
         assert shell.content is None
         assert "Opening your work" in texts(shell.body)
