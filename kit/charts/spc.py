@@ -481,3 +481,23 @@ def small_multiples(
         fig.xaxis.ticker.desired_num_ticks = 3
         figs.append(fig)
     return gridplot(figs, ncols=ncols, merge_tools=True, toolbar_location="right")
+
+
+def warm_up() -> Any:
+    """Draw one small chart and serialise it as a page would; the caller throws it away.
+
+    Why: Bokeh computes each model class's property defaults, and jupyter_bokeh its
+    serialisation paths, the first time they are used. A preheated kernel does that while it
+    waits for its visitor (``kit.ui.app.preload``), so the visitor's first chart is drawn with
+    warm caches.
+    """
+    from jupyter_bokeh import BokehModel
+
+    from kit.spc import analyze, explain
+
+    months = pd.date_range("2025-01-01", periods=14, freq="MS")
+    result = analyze(
+        [4, 5, 3, 6, 4, 5, 4, 2, 2, 1, 2, 1, 2, 1], n=[40] * 14, chart="p", x=months, freeze=8
+    )
+    explain(result)
+    return BokehModel(spc_chart(result, target=0.03))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kit.envnames import BOKEH_FROM_PAGE
 from kit.server.room import estimate, pools_argument
-from kit.server.template import SHARE, TEMPLATE
+from kit.server.template import APP_KERNELS, SHARE, TEMPLATE
 
 log = logging.getLogger("kit.server")
 
@@ -90,7 +90,11 @@ def serve_environment(database: str | None) -> dict[str, str]:
     from kit.store import default_database_url
 
     env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE), env.get("JUPYTER_PATH", "")]))
+    # the app kernels' spec (kit/share/app-kernels: ipykernel without its debugger,
+    # kit.server.kernel_launcher) first, then the kit's template
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [str(APP_KERNELS), str(SHARE), env.get("JUPYTER_PATH", "")])
+    )
     env["KIT_DATABASE_URL"] = database or default_database_url()
     env.setdefault("KIT_SESSION_SECRET", secrets.token_hex(32))
     env.setdefault("PYTHONUNBUFFERED", "1")

@@ -10,6 +10,9 @@ import json
 from pathlib import Path
 
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
+#: a Jupyter data folder holding only the ``python3`` kernel spec ``bts-kit serve``'s app kernels
+#: start from (``kit.server.kernel_launcher``)
+APP_KERNELS = SHARE.parent / "app-kernels"
 TEMPLATE = "bts-kit"
 
 #: the template's copy of the app list, written from ``kit/content/apps.yaml``

@@ -11,9 +11,10 @@ reloads, the top bar and new tabs; the header's "Sign out" clears it.
 from __future__ import annotations
 
 import html
+import importlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from kit.ui.session import (
     request_parameters,
     sign_in_participant,
     sign_in_with_passcode,
+    waits_for_request,
 )
 from kit.ui.widgets import Alert, SaveState, after_this_cell, guarded, message_for
 
@@ -345,11 +347,38 @@ def load_bokeh() -> None:
     output_notebook(resources=Resources(mode="inline", components=["bokeh"]), hide_banner=True)
 
 
-def run(shell: AppShell, *, uses_bokeh: bool = False) -> AppShell:
-    """What a notebook's one call does: load chart resources if needed, start, return the app."""
+def preload(modules: Sequence[str]) -> None:
+    """Import the modules an app's charts come from, and run their ``warm_up()`` if they have
+    one, while a preheated kernel waits in the pool for its visitor.
+
+    Why: a page's kernel otherwise imports Bokeh's models, jupyter_bokeh and the chart code
+    (and fills Bokeh's per-class property caches) after the visitor has asked for the page:
+    0.3 to 0.7 s of the request's time on the chart apps
+    (``tests/benchmarks/bench_serving.py``). A cold kernel, or JupyterLab, gains nothing from
+    it, so it happens only under preheating.
+    """
+    if not waits_for_request():
+        return
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+            warm_up = getattr(module, "warm_up", None)
+            if callable(warm_up):
+                warm_up()
+        except Exception:  # the page still works, only its first chart is slower
+            log.exception("could not preload %s", name)
+
+
+def run(shell: AppShell, *, uses_bokeh: bool = False, charts: Sequence[str] = ()) -> AppShell:
+    """What a notebook's one call does: load chart resources if needed, start, return the app.
+
+    ``charts`` names the chart modules the app draws with (``preload``).
+    """
     if uses_bokeh:
         try:
             load_bokeh()
         except Exception:
             log.exception("could not load BokehJS")
+        if charts:  # an app whose charts are optional (04's) keeps its kernel small
+            preload(["jupyter_bokeh", *charts])
     return shell.start()

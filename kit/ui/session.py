@@ -194,6 +194,39 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(9)
 
 
+def waits_for_request() -> bool:
+    """True in a preheated Voilà kernel: its notebook runs before any page has claimed it."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
+def wait_for_page_request() -> dict[str, str]:
+    """Block until Voilà hands this preheated kernel its page request; return the request's
+    variables (``QUERY_STRING``, ``HTTP_COOKIE`` and the rest).
+
+    Why not ``voila.utils.wait_for_request``: importing ``voila.utils`` pulls in Jupyter
+    server, JupyterLab server and nbconvert, 42 MB in every kernel of the pool for one
+    websocket message (``tests/benchmarks/bench_serving.py`` measures kernel memory). The
+    protocol is Voilà 0.5's: the server's ``voila/query/<kernel id>`` websocket sends one JSON
+    object of variables once a page has claimed the kernel, and the kernel learns the
+    address from the ``VOILA_*`` variables the server started it with.
+    """
+    from websockets.sync.client import connect
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+    )
+    # no compression: the server's websocket options are for pages, and the message is small
+    with connect(url, open_timeout=5, compression=None, max_size=2**20) as socket:
+        message = socket.recv()
+    variables = json.loads(message)
+    if not isinstance(variables, dict):
+        raise ValueError("Voilà sent a request description that is not an object")
+    return {str(k): str(v) for k, v in variables.items()}
+
+
 def request_parameters() -> dict[str, str]:
     """Query parameters and the session cookie of the page request that owns this kernel.
 
@@ -201,11 +234,9 @@ def request_parameters() -> dict[str, str]:
     for the request first; in JupyterLab there is no request and the result is empty.
     """
     query = os.environ.get("QUERY_STRING")
-    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+    if waits_for_request():
         try:
-            from voila.utils import wait_for_request
-
-            wait_for_request()
+            os.environ.update(wait_for_page_request())
             query = os.environ.get("QUERY_STRING")
         except Exception:  # not fatal: the participant can still sign in by hand
             log.warning("could not read the page request", exc_info=True)

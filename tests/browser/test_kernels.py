@@ -64,7 +64,7 @@ def live_kernels(server) -> list[psutil.Process]:
     kernels = []
     for proc in psutil.Process(server.pid).children(recursive=True):
         try:
-            if any("ipykernel_launcher" in part for part in proc.cmdline()):
+            if any("kernel_launcher" in part for part in proc.cmdline()):
                 kernels.append(proc)
         except psutil.NoSuchProcess:
             continue

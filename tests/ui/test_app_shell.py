@@ -83,3 +83,38 @@ def test_one_failing_save_at_shutdown_does_not_stop_the_others():
 
     asyncio.run(typing())
     assert saved == ["kept"]
+
+
+def test_a_preheated_kernel_preloads_and_warms_its_chart_modules(monkeypatch, caplog):
+    import sys
+    import types
+
+    from kit.ui.app import preload
+
+    warmed: list[str] = []
+    module = types.ModuleType("kit_test_charts")
+    module.warm_up = lambda: warmed.append("drawn")  # type: ignore[attr-defined]
+    broken = types.ModuleType("kit_test_broken_charts")
+
+    def fail() -> None:
+        raise RuntimeError("no fonts")
+
+    broken.warm_up = fail  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kit_test_charts", module)
+    monkeypatch.setitem(sys.modules, "kit_test_broken_charts", broken)
+
+    monkeypatch.setenv("VOILA_PREHEAT", "False")  # a cold kernel, JupyterLab: nothing to gain
+    preload(["kit_test_charts"])
+    assert warmed == []
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    preload(["kit_test_broken_charts", "kit_test_charts"])  # one failure stops nothing
+    assert warmed == ["drawn"]
+    assert "could not preload kit_test_broken_charts" in caplog.text
+
+
+def test_the_chart_warm_up_draws_and_serialises_a_chart():
+    from kit.charts.spc import warm_up
+
+    widget = warm_up()
+    assert widget.render_bundle["docs_json"], "the chart was serialised as a page receives it"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 
 import pytest
@@ -182,3 +183,101 @@ def test_a_join_link_keeps_the_same_teams_existing_sign_in():
     assert kept == named
     fresh = identify(Store(), {"join": "RIV-2026", "cookie_session": issue_token(other)})
     assert fresh.team_id == "team-riverside" and fresh.person == "" and fresh.session_id
+
+
+# --- a preheated kernel learns its page request from Voilà's own handler ----------------------
+
+
+@pytest.fixture
+def voila_query_socket():
+    """Voilà's request-info websocket (``voila.request_info_handler``) served by Tornado on a
+    free port in a thread, as the Voilà server serves it to its preheated kernels."""
+    import asyncio
+    import socket
+
+    import tornado.web
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(r"/voila/query/(.*)", RequestInfoSocketHandler)])
+        app.listen(port, address="127.0.0.1")
+        loop.call_soon(started.set)
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(10)
+
+    def send(kernel_id: str, variables: dict[str, str]) -> None:
+        message = {"kernel_id": kernel_id, "payload": json.dumps(variables)}
+        loop.call_soon_threadsafe(RequestInfoSocketHandler.send_updates, message)
+
+    yield port, send
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+
+
+def test_a_preheated_kernel_waits_for_its_page_request(monkeypatch, voila_query_socket):
+    port, send = voila_query_socket
+    token = issue_token(TEAM)
+    for name, value in {
+        "VOILA_PREHEAT": "True",
+        "VOILA_APP_IP": "127.0.0.1",
+        "VOILA_APP_PORT": str(port),
+        "VOILA_SERVER_URL": "/",
+        "VOILA_KERNEL_ID": "kernel-abc",
+        "QUERY_STRING": "",
+        "HTTP_COOKIE": "",
+    }.items():
+        monkeypatch.setenv(name, value)
+    # the page claims the kernel a moment after the kernel began waiting
+    timer = threading.Timer(
+        0.3,
+        send,
+        args=(
+            "kernel-abc",
+            {"QUERY_STRING": "join=RIV-2026", "HTTP_COOKIE": f"kit_session={token}"},
+        ),
+    )
+    timer.start()
+    params = request_parameters()
+    timer.join()
+    assert params["join"] == "RIV-2026"
+    assert params["cookie_session"] == token
+
+
+def test_a_kernel_that_cannot_reach_voila_still_opens_its_sign_in(monkeypatch):
+    """No request arrives (the server is gone): the page falls back to the sign-in form."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nobody listens here
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.setenv("HTTP_COOKIE", "")
+    assert request_parameters() == {}
+
+
+def test_reading_the_request_does_not_load_voilas_server_code():
+    """``voila.utils`` brings Jupyter server and nbconvert (42 MB) into every pool kernel."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import kit.ui.session as s; import websockets.sync.client; "
+        "print(sorted(m for m in sys.modules if m.startswith(('voila', 'jupyter_server', "
+        "'nbconvert'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

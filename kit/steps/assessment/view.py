@@ -357,7 +357,7 @@ def app(store=None, params: dict[str, str] | None = None) -> AppShell:
     shell = AppShell("Assessment", build, store=store, css_name="assessment")
     if params is not None:
         return shell.start(params)
-    return run(shell, uses_bokeh=True)
+    return run(shell, uses_bokeh=True, charts=["kit.charts.assessment"])
 
 
 __all__ = ["AssessmentView", "app", "build"]

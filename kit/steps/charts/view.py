@@ -544,7 +544,7 @@ def app(store=None, params: dict[str, str] | None = None) -> AppShell:
     shell = AppShell("Charts that teach", build, audience="team", store=store, css_name="charts")
     if params is not None:
         return shell.start(params)
-    return run(shell, uses_bokeh=True)
+    return run(shell, uses_bokeh=True, charts=["kit.charts.spc", "kit.charts.teaching"])
 
 
 __all__ = ["ChartsView", "app", "build", "describe_settings"]

@@ -496,7 +496,11 @@ def app(store: Any = None, params: dict[str, str] | None = None) -> AppShell:
     shell = AppShell("Collaborative dashboard", build, store=store, css_name="dashboard")
     if params is not None:
         return shell.start(params)
-    return run(shell, uses_bokeh=True)
+    return run(
+        shell,
+        uses_bokeh=True,
+        charts=["kit.charts.spc", "kit.charts.storyboard", "kit.reports.summary"],
+    )
 
 
 __all__ = ["DashboardView", "app", "build"]

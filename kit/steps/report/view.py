@@ -326,7 +326,7 @@ def app(store: Any = None, params: dict[str, str] | None = None) -> AppShell:
     shell = AppShell("Monthly report", build, audience="team", store=store, css_name="report")
     if params is not None:
         return shell.start(params)
-    return run(shell, uses_bokeh=True)
+    return run(shell, uses_bokeh=True, charts=["kit.charts.spc"])
 
 
 __all__ = ["ReportView", "app", "build", "statuses_html"]
