@@ -368,7 +368,22 @@ def spc_chart(
         legend.label_text_font_size = "8pt"
         legend.border_line_alpha = 0
         fig.add_layout(legend, "below")  # below the plot: it never hides a point
+    _without_fading_copies(fig)
     return fig
+
+
+def _without_fading_copies(fig: Any) -> None:
+    """Drop the faded copies of each glyph that ``bokeh.plotting`` makes for selection and
+    muting: these charts have neither a selection tool nor a muting legend, so the copies are
+    never drawn, yet each is a model the kernel serialises and the page builds (a sixth of a
+    chart's models). A chart that adds a selection tool sets its own (``kit.charts.teaching``).
+    """
+    from bokeh.models import GlyphRenderer
+
+    for renderer in fig.renderers:
+        if isinstance(renderer, GlyphRenderer):
+            renderer.nonselection_glyph = None
+            renderer.muted_glyph = None
 
 
 def _set_labels(fig: Any, labels: dict[int, str], ticker_cls: Any) -> None:
