@@ -221,6 +221,7 @@ def spc_chart(
     x_range: Any = None,
     y_range: Any = None,
     show_legend: bool = True,
+    toolbar: bool = True,
 ) -> Figure:
     """A run or control chart for one measure, with the rule set named under the title.
 
@@ -229,6 +230,9 @@ def spc_chart(
     (PDSA cycles, notes) and the points: colour *and* marker shape say common cause,
     improvement, concern or special cause; hollow points are excluded. Hovering a point shows
     its numerator, denominator and the rule that fired.
+
+    ``toolbar=False`` is for a chart that is only read (a report's or a storyboard's): no
+    pan, zoom or save tools and no toolbar, which spares their models; hovering still works.
     """
     from bokeh.models import (
         ColumnDataSource,
@@ -246,8 +250,8 @@ def spc_chart(
         height=height,
         x_axis_type=data["axis"],
         title=title or result.chart_name,
-        toolbar_location="right",
-        tools="pan,wheel_zoom,box_zoom,reset,save",
+        toolbar_location="right" if toolbar else None,
+        tools="pan,wheel_zoom,box_zoom,reset,save" if toolbar else "",
     )
     if x_range is not None:
         kwargs["x_range"] = x_range

@@ -64,6 +64,7 @@ def teaching_chart(reading: Any, *, width: int = 720, height: int = 360, small: 
         height=height,
         show_legend=not small,
         y_axis_label=None if small else reading.measure.unit or None,
+        toolbar=not small,
     )
     fig.tags = [*fig.tags, READING_TAG, *(["kit-small"] if small else [])]
     if reading.target is None:  # a line to show when a target is set later

@@ -112,8 +112,8 @@ def _chart_blocks(
             y_axis_label=measure.unit or None,
             width=CHART_WIDTH,
             height=CHART_HEIGHT,
+            toolbar=False,
         )
-        fig.toolbar_location = None
         blocks.append(
             ChartBlock(
                 measure=measure,

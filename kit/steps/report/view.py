@@ -257,8 +257,8 @@ class ReportView(StepView[ReportModel]):
                     width=380,
                     height=220,
                     show_legend=False,
+                    toolbar=False,
                 )
-                fig.toolbar_location = None
                 widgets.append(classed(BokehModel(fig), "kit-chart", "kit-report-chart"))
             rows = [w.HBox(widgets[i : i + 2]) for i in range(0, len(widgets), 2)]
             self.charts.children = rows or [w.HTML("<p><i>No data entered yet.</i></p>")]
