@@ -492,14 +492,15 @@ def small_multiples(
             x_range=x_range,
             y_range=y_range,
             show_legend=False,
+            toolbar=False,
         )
-        fig.toolbar_location = None
         fig.title.text_font_size = "10pt"
         for sub in fig.select({"type": Title, "name": SUBTITLE}):
             sub.text_font_size = "7pt"
         fig.xaxis.ticker.desired_num_ticks = 3
         figs.append(fig)
-    return gridplot(figs, ncols=ncols, merge_tools=True, toolbar_location="right")
+    # read at a glance, not explored: hovering a point still names it
+    return gridplot(figs, ncols=ncols, toolbar_location=None)
 
 
 def warm_up() -> Any:
