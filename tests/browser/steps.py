@@ -88,12 +88,14 @@ PASTED = "Month\tRestrained\tAudited\r\n" + "".join(
 BAD_CSV = b"period,numerator,denominator\n2027-01,3,20\n2027-02,abc,20\n2027-03,30,20\n"
 
 
-def chosen(measure) -> str:
+def chosen(measure: Any) -> str:
     """How the measure picker names a measure (ipywidgets 8 makes the labels the <option> values)."""
     return f"{measure.measure_kind}: {measure.name}"
 
 
-def stored_measures(server, team_id: str = "team-riverside"):
+def stored_measures(
+    server, team_id: str = "team-riverside"
+) -> tuple[dict[str, Any], dict[str, dict[dt.date, Any]]]:
     """The team's own measures (by library key) and their data, read from the database."""
     from kit.qi import Measure, Observation
     from kit.store import Actor, Store
