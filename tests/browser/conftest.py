@@ -12,16 +12,19 @@ Fixtures
     ``.log_path`` (Voilà's stdout and stderr), ``.secret`` (its ``KIT_SESSION_SECRET``),
     ``.pid``, ``.tmp``. One server per module keeps the suite fast. Readiness is polled on
     ``/voila/api/contents`` (standalone Voilà has no ``/api/status``; this starts no kernel).
-``browser_context`` (module scope)
-    ``chromium.launch_persistent_context`` on ``/usr/bin/chromium`` (``KIT_CHROMIUM`` overrides)
-    with a fresh profile, headless, no sandbox. Without Playwright or Chromium the browser tests
-    are skipped, unless ``CI`` is set: then they fail and say what is missing.
+``browser_context``, ``chromium`` (module scope, one ``kit_playwright`` for both)
+    Debian's Chromium (``/usr/bin/chromium``, ``KIT_CHROMIUM`` overrides), headless, no sandbox:
+    a persistent context with a fresh profile, or the browser for contexts of one's own. Without
+    Playwright or Chromium the browser tests are skipped, unless ``CI`` is set: then they fail.
 ``page`` (function scope)
-    A new page in that context, with the context's cookies cleared (so signed out). A
-    JavaScript error on the page (``pageerror``) fails the test; console warnings and errors do
-    not (Voilà logs a dozen version warnings on every page). When
-    a test fails, a screenshot and a copy of the server log go to ``test-artifacts/``. The page
-    is closed with ``run_before_unload=True`` so its kernel is shut down.
+    A new page in ``browser_context``, its cookies cleared (so signed out). A JavaScript error on
+    the page (``pageerror``) fails the test; console warnings and errors do not (Voilà logs a
+    dozen version warnings on every page). When a test fails, a screenshot and a copy of the
+    server log go to ``test-artifacts/``. The page is closed with ``run_before_unload=True`` so
+    its kernel is shut down.
+``people`` (function scope)
+    ``people()`` opens one more person's page in a context of their own (``person_page``), closed
+    after the test; on failure each page's screenshot goes to ``test-artifacts/``.
 
 Helpers (import them: ``from .conftest import open_app, join_codes``)
 --------------------------------------------------------------------
@@ -49,6 +52,7 @@ Helpers (import them: ``from .conftest import open_app, join_codes``)
     ``start_server(notebooks=...)``.
 
 Constants: ``FACILITATOR_PASSCODE``, ``TEAM_NAMES`` (demo team ids to names), ``NOTEBOOKS``.
+Waits on the page are in ``waits.py``, steps two walkthroughs share in ``steps.py``.
 Mark browser test modules with ``pytestmark = pytest.mark.browser``.
 """
 
@@ -286,28 +290,83 @@ def kit_server(tmp_path_factory) -> Iterator[KitServer]:
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory):
-    """Debian's Chromium, headless, with a fresh profile for this module."""
+def kit_playwright():
+    """Playwright, shared by ``browser_context`` and ``chromium``: a thread runs only one."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing("Playwright is not installed (pip install -e '.[test]')")
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         missing(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        context.set_default_timeout(APP_TIMEOUT_MS)
-        context.kit_playwright = playwright  # for a module that starts a second browser
-        try:
-            yield context
-        finally:
-            context.close()
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser_context(kit_playwright, tmp_path_factory):
+    """Debian's Chromium, headless, with a fresh profile for this module."""
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    context = kit_playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    context.set_default_timeout(APP_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(kit_playwright):
+    """Debian's Chromium without a context of its own: each person opens theirs (``people``)."""
+    launched = kit_playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+#: a person's page: several cold kernels per test on a busy two-core machine
+PERSON_TIMEOUT_MS = 150_000
+
+
+def person_page(chromium, *, timeout_ms: float = PERSON_TIMEOUT_MS):
+    """A page in a new context of ``chromium`` (cookies and storage of its own, as a second
+    laptop has), 1280x900, its JavaScript errors in ``page.kit_page_errors``."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(timeout_ms)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.kit_page_errors = errors
+    return page
+
+
+@pytest.fixture
+def people(chromium, request):
+    """``people()``: one more person's page, in a context of their own. On failure each page's
+    screenshot is kept and its text printed (CI keeps only what a run prints); all closed after."""
+    opened: list[object] = []
+
+    def new_person(*, timeout_ms: float = PERSON_TIMEOUT_MS):
+        page = person_page(chromium, timeout_ms=timeout_ms)
+        opened.append(page)
+        return page
+
+    yield new_person
+    if _failed(request.node):
+        folder = ARTIFACTS / Path(request.node.fspath).stem
+        folder.mkdir(parents=True, exist_ok=True)
+        name = _artifact_name(request.node)
+        for n, page in enumerate(opened):
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(folder / f"{name}-person-{n}.png"), full_page=True)
+            print_diagnosis(page, None)
+        print_diagnosis(None, _module_server(request), log_lines=150)
+        print(f"browser artifacts kept in {folder}")
+    for page in opened:  # run_before_unload: Voila shuts the page's kernel down
+        with contextlib.suppress(Exception):
+            page.close(run_before_unload=True)
+        with contextlib.suppress(Exception):
+            page.context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -315,6 +374,19 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"kit_report_{report.when}", report)
+
+
+def _failed(item) -> bool:
+    """Whether the test's set-up or body failed (the reports the hook above keeps)."""
+    reports = (getattr(item, f"kit_report_{when}", None) for when in ("setup", "call"))
+    return any(getattr(report, "failed", False) for report in reports)
+
+
+def _module_server(request) -> KitServer | None:
+    """The server fixture the test uses (``kit_server`` or a module's own), for its log."""
+    names = [name for name in request.fixturenames if name.endswith("server")]
+    values = (request.getfixturevalue(name) for name in names)
+    return next((value for value in values if isinstance(value, KitServer)), None)
 
 
 def _artifact_name(item) -> str:
@@ -341,7 +413,7 @@ def print_diagnosis(page, server: KitServer | None, log_lines: int = 60) -> None
 
     CI keeps only what a run prints, not ``test-artifacts/``; a failure on a busy machine is
     read from this."""
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(Exception):  # no page (None): the server log only
         text = page.evaluate("() => document.body ? document.body.innerText : ''")
         print(f"--- page {page.url} shows ---\n{text[:3000]}")
     if server is not None:
@@ -360,18 +432,9 @@ def page(browser_context, request):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.kit_page_errors = errors  # open_app checks it too, so the failure points at the step
     yield page
-    failed = any(
-        getattr(getattr(request.node, f"kit_report_{when}", None), "failed", False)
-        for when in ("setup", "call")
-    )
+    failed = _failed(request.node)
     if failed or errors:
-        server = None
-        for name in request.fixturenames:
-            value = request.getfixturevalue(name) if name.endswith("server") else None
-            if isinstance(value, KitServer):
-                server = value
-                break
-        folder = save_artifacts(request.node, page, server)
+        folder = save_artifacts(request.node, page, _module_server(request))
         print(f"browser artifacts kept in {folder}")
     with contextlib.suppress(Exception):
         page.close(run_before_unload=True)

@@ -18,7 +18,8 @@ from .conftest import (
     tall_screenshot,
     wait_for_kernel_pool,
 )
-from .waits import wait_until_pending
+from .steps import type_in
+from .waits import text_in, wait_until_pending
 
 pytestmark = pytest.mark.browser
 
@@ -59,19 +60,6 @@ def _target_date() -> dt.date:
 TARGET_DATE = _target_date()
 
 
-def fill(page, css: str, value: str) -> None:
-    page.fill(f".{css} input, .{css} textarea", value)
-
-
-def wait_for_text(page, css: str, text: str, timeout: float = 20_000) -> None:
-    page.wait_for_function(
-        "([css, text]) => { const el = document.querySelector('.' + css);"
-        " return el && el.innerText.includes(text); }",
-        arg=[css, text],
-        timeout=timeout,
-    )
-
-
 def stored_aim(server, team_id: str):
     from kit.qi import Aim
     from kit.store import Actor, Store
@@ -86,39 +74,37 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
     assert "St Anne's Medical Unit" in header_text(page)
     page.wait_for_selector(".kit-aim-sentence")
-    wait_for_text(page, "kit-aim-collaborative", "Reduce falls with harm")
+    text_in(page, ".kit-aim-collaborative", "Reduce falls with harm")
 
     # a first draft with the usual gaps: no numbers, no date, a vague place
-    fill(page, "kit-aim-what", "falls with harm")
-    fill(page, "kit-aim-baseline", "some")
-    fill(page, "kit-aim-target", "")
-    fill(page, "kit-aim-where", "everywhere")
+    type_in(page, ".kit-aim-what", "falls with harm")
+    type_in(page, ".kit-aim-baseline", "some")
+    type_in(page, ".kit-aim-target", "")
+    type_in(page, ".kit-aim-where", "everywhere")
     page.fill(".kit-aim-by-when input", "")
-    wait_for_text(page, "kit-aim-error-baseline", "Baseline must be a number; 'some' is not.")
-    wait_for_text(page, "kit-aim-feedback-by-when", "Say by when")
-    wait_for_text(page, "kit-aim-feedback-where", "is not a place")
-    wait_for_text(page, "kit-aim-summary", "Still missing")
+    text_in(page, ".kit-aim-error-baseline", "Baseline must be a number; 'some' is not.")
+    text_in(page, ".kit-aim-feedback-by-when", "Say by when")
+    text_in(page, ".kit-aim-feedback-where", "is not a place")
+    text_in(page, ".kit-aim-summary", "Still missing")
     assert "[by when]" in page.inner_text(".kit-aim-sentence")
-    wait_for_text(page, "kit-save-state", "Not saved")
+    text_in(page, ".kit-save-state", "Not saved")
 
     # the pasted version of the same draft gets the same feedback
-    fill(page, "kit-aim-free-text", "Reduce falls with harm soon, by some amount")
+    type_in(page, ".kit-aim-free-text", "Reduce falls with harm soon, by some amount")
     page.click(".kit-aim-check-text")
-    wait_for_text(page, "kit-aim-text-feedback", "Soon is not a time")
+    text_in(page, ".kit-aim-text-feedback", "Soon is not a time")
 
     # the team fixes each element the feedback named
-    fill(page, "kit-aim-baseline", "3.9")
-    fill(page, "kit-aim-target", "2.5")
-    fill(page, "kit-aim-where", "St Anne's Medical Unit")
+    type_in(page, ".kit-aim-baseline", "3.9")
+    type_in(page, ".kit-aim-target", "2.5")
+    type_in(page, ".kit-aim-where", "St Anne's Medical Unit")
     page.fill(".kit-aim-by-when input", TARGET_DATE.isoformat())
-    wait_for_text(
-        page, "kit-aim-summary", "This aim says what, how much, by when, for whom and where."
-    )
-    wait_for_text(page, "kit-aim-stretch", "a stretch")
+    text_in(page, ".kit-aim-summary", "This aim says what, how much, by when, for whom and where.")
+    text_in(page, ".kit-aim-stretch", "a stretch")
     sentence = page.inner_text(".kit-aim-sentence")
     assert "Reduce falls with harm from 3.9 to 2.5" in sentence
     assert "[" not in sentence
-    wait_for_text(page, "kit-save-state", "Saved")
+    text_in(page, ".kit-save-state", "Saved")
     check_no_page_errors(page)
     tall_screenshot(page, SCREENSHOT, ".kit-header")
 
@@ -134,7 +120,7 @@ def test_a_participant_writes_an_aim_gets_feedback_and_finds_it_after_reload(pag
     wait_for_kernel_pool(kit_server, NOTEBOOK, 2)
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
     page.wait_for_selector(".kit-aim-sentence")
-    wait_for_text(page, "kit-aim-summary", "This aim says what, how much, by when")
+    text_in(page, ".kit-aim-summary", "This aim says what, how much, by when")
     assert page.input_value(".kit-aim-target input") == "2.5"
     assert page.input_value(".kit-aim-baseline input") == "3.9"
     assert page.input_value(".kit-aim-by-when input") == TARGET_DATE.isoformat()
@@ -151,7 +137,7 @@ def test_an_edit_typed_just_before_the_tab_closes_is_saved(page, kit_server):
     open_app(page, kit_server, NOTEBOOK, join="NOR-2026")
     page.wait_for_selector(".kit-aim-where input")
     words = f"Northfield wards A and B ({time.monotonic_ns() % 100000})"
-    fill(page, "kit-aim-where", words)
+    type_in(page, ".kit-aim-where", words)
     wait_until_pending(page)  # the value has reached the kernel; the autosave has not run
     assert "Saved" not in page.inner_text(".kit-save-state")
     page.close(run_before_unload=True)
@@ -174,8 +160,8 @@ def test_the_aim_page_fits_its_boxes_and_asks_for_nothing_missing(page, kit_serv
     wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
     page.wait_for_selector(".kit-aim-sentence")
-    fill(page, "kit-aim-where", "Ward" + "7" * 300)
-    wait_for_text(page, "kit-aim-sentence", "Ward777")
+    type_in(page, ".kit-aim-where", "Ward" + "7" * 300)
+    text_in(page, ".kit-aim-sentence", "Ward777")
     page.wait_for_load_state("networkidle")
     assert failed == []
     clipped = page.evaluate(

@@ -16,6 +16,7 @@ from .conftest import (
     tall_screenshot,
     wait_for_kernel_pool,
 )
+from .waits import text_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +53,6 @@ IDEAS = {
     "Five-minute post-fall huddle": (["Huddle after every fall"], "Use reminders"),
     "Monthly falls story at handover": (["Huddle after every fall"], None),
 }
-
-
-def wait_for_text(page, css: str, text: str, timeout: float = 30_000) -> None:
-    page.wait_for_function(
-        "([css, text]) => { const el = document.querySelector('.' + css);"
-        " return el && el.innerText.includes(text); }",
-        arg=[css, text],
-        timeout=timeout,
-    )
 
 
 def summary(primary: int, secondary: int, ideas: int) -> str:
@@ -112,30 +104,30 @@ def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, k
 
     # the demo gave this team a copy of the package: start again from an empty diagram
     page.click(".kit-cp-clear")
-    wait_for_text(page, "kit-cp-clear", "Click again")
+    text_in(page, ".kit-cp-clear", "Click again")
     page.click(".kit-cp-clear")
-    wait_for_text(page, "kit-cp-summary", summary(0, 0, 0))
-    wait_for_text(page, "kit-cp-warnings", "usually has 2 to 5 primary drivers")
+    text_in(page, ".kit-cp-summary", summary(0, 0, 0))
+    text_in(page, ".kit-cp-warnings", "usually has 2 to 5 primary drivers")
 
     for i, text in enumerate(PRIMARIES, start=1):
         page.fill(".kit-cp-primary-text input", text)
         page.click(".kit-cp-add-primary")
-        wait_for_text(page, "kit-cp-summary", summary(i, 0, 0))
+        text_in(page, ".kit-cp-summary", summary(i, 0, 0))
 
     for i, (text, primaries) in enumerate(SECONDARIES.items(), start=1):
         page.fill(".kit-cp-secondary-text input", text)
         page.select_option(".kit-cp-secondary-primaries select", label=primaries)
         page.click(".kit-cp-add-secondary")
-        wait_for_text(page, "kit-cp-summary", summary(3, i, 0))
+        text_in(page, ".kit-cp-summary", summary(3, i, 0))
 
     for i, (text, (secondaries, concept)) in enumerate(IDEAS.items(), start=1):
         page.fill(".kit-cp-idea-text input", text)
         page.select_option(".kit-cp-idea-secondaries select", label=secondaries)
         if concept:
             page.select_option(".kit-cp-idea-concept select", label=concept_label(page, concept))
-            wait_for_text(page, "kit-cp-concept-card", "The Improvement Guide")
+            text_in(page, ".kit-cp-concept-card", "The Improvement Guide")
         page.click(".kit-cp-add-idea")
-        wait_for_text(page, "kit-cp-summary", summary(3, 5, i))
+        text_in(page, ".kit-cp-summary", summary(3, 5, i))
 
     assert page.inner_text(".kit-cp-warnings").strip() == ""  # every box is linked
     page.wait_for_function(
@@ -143,7 +135,7 @@ def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, k
         " if (m.name === 'kit-driver-boxes') return m.data.id.length === 17; return false; }",
         timeout=30_000,
     )
-    wait_for_text(page, "kit-save-state", "Saved")
+    text_in(page, ".kit-save-state", "Saved")
     check_no_page_errors(page)
     tall_screenshot(page, SCREENSHOT, ".kit-cp-heading")
 
@@ -162,7 +154,7 @@ def test_a_participant_builds_a_driver_diagram_and_finds_it_after_reload(page, k
     # a new page is a new kernel: the diagram comes back from the store
     wait_for_kernel_pool(kit_server, NOTEBOOK, 2)
     open_app(page, kit_server, NOTEBOOK, join="ANN-2026")
-    wait_for_text(page, "kit-cp-summary", summary(3, 5, 8))
+    text_in(page, ".kit-cp-summary", summary(3, 5, 8))
     page.wait_for_selector(".kit-cp-chart canvas")
     assert bokeh_box_count(page) == 17  # aim + 3 + 5 + 8
     options = [
@@ -208,10 +200,10 @@ def test_two_browsers_add_different_primary_drivers_and_both_land(
 
         page.fill(".kit-cp-primary-text input", "Added in the first browser")
         page.click(".kit-cp-add-primary")
-        wait_for_text(page, "kit-save-state", "Saved")
+        text_in(page, ".kit-save-state", "Saved")
         other.fill(".kit-cp-primary-text input", "Added in the second browser")
         other.click(".kit-cp-add-primary")
-        wait_for_text(other, "kit-save-state", "Saved")
+        text_in(other, ".kit-save-state", "Saved")
 
         texts = [p.text for p in stored_diagram(kit_server, "team-northfield").primary_drivers]
         assert len(texts) == before + 2

@@ -14,7 +14,14 @@ from .conftest import (
     tall_screenshot,
     wait_for_kernel_pool,
 )
-from .waits import wait_for_database
+from .waits import (
+    MAIN_CHART_SOURCE,
+    main_chart,
+    text_in,
+    wait_for_database,
+    wait_for_main_chart,
+    wait_for_value,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,42 +30,6 @@ NOTEBOOK = "05-charts.ipynb"
 #: the page is built with its chart before Voilà sends it; on a loaded machine that can take
 #: longer than the default navigation timeout
 NAVIGATION_MS = 180_000
-
-#: JavaScript: the named source of the main chart (the figure named ``kit-main-chart``)
-MAIN_SOURCE = """(name) => {
-    for (const doc of (window.Bokeh && window.Bokeh.documents) || []) {
-        const models = Array.from(doc.all_models);
-        if (!models.some(m => m.name === 'kit-main-chart')) continue;
-        const source = models.find(m => m.name === name);
-        if (source) return source;
-    }
-    return null;
-}"""
-
-
-def main_chart(page, expression: str, name: str):
-    """Evaluate ``expression`` on the main chart's source ``name`` (``s``) in BokehJS."""
-    return page.evaluate(
-        f"(name) => {{ const s = ({MAIN_SOURCE})(name); return s ? ({expression}) : null; }}",
-        name,
-    )
-
-
-def wait_for_main_chart(page, expression: str, name: str, timeout: float = 30_000) -> None:
-    page.wait_for_function(
-        f"(name) => {{ const s = ({MAIN_SOURCE})(name); return s && ({expression}); }}",
-        arg=name,
-        timeout=timeout,
-    )
-
-
-def wait_for_text(page, css: str, text: str, *, present: bool = True, timeout=30_000) -> None:
-    page.wait_for_function(
-        "([css, text, present]) => { const el = document.querySelector('.' + css);"
-        " return el && el.innerText.includes(text) === present; }",
-        arg=[css, text, present],
-        timeout=timeout,
-    )
 
 
 def stored_settings(server):
@@ -76,7 +47,7 @@ def test_a_participant_reads_the_shift_and_starts_a_new_phase_at_the_change(page
     wait_for_kernel_pool(kit_server, NOTEBOOK, 1)
     open_app(page, kit_server, NOTEBOOK, join="RIV-2026")
     assert "Riverside" in header_text(page)
-    wait_for_text(page, "kit-charts-explain", "What this chart is telling you")
+    text_in(page, ".kit-charts-explain", "What this chart is telling you")
     words = page.inner_text(".kit-charts-explain")
     assert "moved down from April 2026" in words
     assert "lower is better" in words
@@ -87,20 +58,17 @@ def test_a_participant_reads_the_shift_and_starts_a_new_phase_at_the_change(page
 
     # the participant clicks the point of April 2026: BokehJS selects it, the kernel hears it
     page.evaluate(
-        f"() => {{ const s = ({MAIN_SOURCE})('kit-points'); s.selected.indices = [13]; }}"
+        f"() => {{ const s = ({MAIN_CHART_SOURCE})('kit-points'); s.selected.indices = [13]; }}"
     )
-    page.wait_for_function(
-        "() => { const el = document.querySelector('.kit-charts-period select');"
-        " return el && el.value === 'Apr 2026'; }",  # the label has a non-breaking space
-        timeout=30_000,
-    )
+    # the value, not the label: the label has a non-breaking space
+    wait_for_value(page, ".kit-charts-period select", "Apr 2026", timeout=30_000)
     page.click(".kit-charts-phase")
 
     # the same chart redraws: a phase divider, two centre lines, and new words
     wait_for_main_chart(page, "s.data.x.length === 1", "kit-phase-dividers")
     centre_lines = main_chart(page, "Array.from(new Set(Array.from(s.data.cl)))", "kit-lines")
     assert len(centre_lines) == 2
-    wait_for_text(page, "kit-charts-explain", "start a new phase from April 2026", present=False)
+    text_in(page, ".kit-charts-explain", "start a new phase from April 2026", present=False)
     assert "New phases from Apr 2026" in page.inner_text(".kit-charts-settings")
     saved = wait_for_database(lambda: stored_settings(kit_server), lambda found: bool(found))
     assert [str(p) for p in saved[0].phase_starts] == ["2026-04-01"]
@@ -116,10 +84,10 @@ def test_excluding_a_point_shows_its_reason_on_the_chart(page, kit_server):
     wait_for_main_chart(page, "s.data.x.length === 24", "kit-points")
     page.select_option(".kit-charts-period select", value="Nov 2025")
     page.click(".kit-charts-exclude")
-    wait_for_text(page, "kit-charts-error", "Say why this point is left out")
+    text_in(page, ".kit-charts-error", "Say why this point is left out")
     page.fill(".kit-charts-reason input", "Agency staff on most shifts")
     page.click(".kit-charts-exclude")
     wait_for_main_chart(page, "s.data.reason.length === 1", "kit-excluded")
     assert main_chart(page, "s.data.reason[0]", "kit-excluded") == "Agency staff on most shifts"
-    wait_for_text(page, "kit-charts-settings", "Nov 2025 left out")
+    text_in(page, ".kit-charts-settings", "Nov 2025 left out")
     check_no_page_errors(page)

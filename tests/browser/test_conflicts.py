@@ -16,16 +16,15 @@ from collections.abc import Iterator
 import pytest
 
 from .conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     check_no_page_errors,
-    missing,
     notebook_folder,
     open_app,
+    person_page,
     start_server,
     wait_for_kernel_pool,
 )
-from .waits import wait_for_database, wait_until_settled
+from .steps import reword_box
+from .waits import text_in, wait_for_database, wait_for_value, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -46,30 +45,16 @@ def kit_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def two_people(kit_server) -> Iterator[tuple[object, object]]:
-    """Two pages, each in a browser context of its own (two people at two laptops)."""
+def two_people(chromium) -> Iterator[tuple[object, object]]:
+    """Two pages, each in a browser context of its own (two people at two laptops), for the
+    whole module: both tests edit with the same two people."""
+    pages = [person_page(chromium, timeout_ms=PAGE_TIMEOUT_MS) for _person in range(2)]
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pages = []
-        for _person in range(2):
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(PAGE_TIMEOUT_MS)
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
-            page.kit_page_errors = errors
-            pages.append(page)
-        try:
-            yield pages[0], pages[1]
-        finally:
-            for page in pages:
-                page.close(run_before_unload=True)
-                page.context.close()
-            browser.close()
+        yield pages[0], pages[1]
+    finally:
+        for page in pages:
+            page.close(run_before_unload=True)
+            page.context.close()
 
 
 def stored(server, kind: str):
@@ -79,14 +64,6 @@ def stored(server, kind: str):
     record_type = {"aim": Aim, "diagram": DriverDiagram}[kind]
     with Store.open(server.database_url) as store:
         return store.find(record_type, Actor.system(), team_id=TEAM)[0].record
-
-
-def text_shown(page, css: str, text: str) -> None:
-    page.wait_for_function(
-        "([css, text]) => { const el = document.querySelector(css);"
-        " return el && el.offsetParent !== null && el.innerText.includes(text); }",
-        arg=[css, text],
-    )
 
 
 def open_both(server, pages, notebook: str, ready_css: str) -> None:
@@ -119,7 +96,7 @@ def test_the_second_save_of_the_same_aim_field_gets_the_conflict_and_overwrites_
 
     header_before = second.eval_on_selector(".kit-app .kit-header", BOX)
     second.fill(".kit-aim-target input", mine)
-    text_shown(second, ".kit-aim-conflict", "while you were editing")
+    text_in(second, ".kit-aim-conflict", "while you were editing", visible=True)
     banner = second.inner_text(".kit-aim-conflict")
     # the banner sits below the header and leaves it as it was (issue 10: it squashed it)
     header_after = second.eval_on_selector(".kit-app .kit-header", BOX)
@@ -134,30 +111,11 @@ def test_the_second_save_of_the_same_aim_field_gets_the_conflict_and_overwrites_
 
     # "Reload theirs" shows the other version
     second.click(".kit-aim-reload")
-    second.wait_for_function(
-        "value => document.querySelector('.kit-aim-target input').value === value", arg=theirs
-    )
+    wait_for_value(second, ".kit-aim-target input", theirs)
     assert not second.locator(".kit-aim-conflict").is_visible()
     assert stored(kit_server, "aim").target == float(theirs)
     check_no_page_errors(first)
     check_no_page_errors(second)
-
-
-def box_label(page, text: str) -> str:
-    """The box picker's label for the box with ``text`` (ipywidgets shows spaces as &nbsp;)."""
-    labels = page.eval_on_selector_all(
-        ".kit-cp-box select option", "options => options.map(o => o.label)"
-    )
-    return next(label for label in labels if text in label.replace("\xa0", " "))
-
-
-def reword(page, box_text: str, new_text: str) -> None:
-    page.select_option(".kit-cp-box select", label=box_label(page, box_text))
-    page.wait_for_function(
-        "text => document.querySelector('.kit-cp-box-text input').value === text", arg=box_text
-    )
-    page.fill(".kit-cp-box-text input", new_text)
-    page.click(".kit-cp-box-save")
 
 
 def test_the_second_save_of_the_same_driver_box_gets_the_conflict_and_overwrites_nothing(
@@ -168,14 +126,14 @@ def test_the_second_save_of_the_same_driver_box_gets_the_conflict_and_overwrites
     box = stored(kit_server, "diagram").primary_drivers[0]
     theirs, mine = f"{box.text}, on every shift", f"{box.text}, within an hour"
 
-    reword(first, box.text, theirs)
-    text_shown(first, ".kit-save-state", "Saved")
+    reword_box(first, box.text, theirs)
+    text_in(first, ".kit-save-state", "Saved", visible=True)
     wait_for_database(
         lambda: stored(kit_server, "diagram").primary_drivers[0].text, lambda v: v == theirs
     )
 
-    reword(second, box.text, mine)
-    text_shown(second, ".kit-cp-conflict", "while you were editing")
+    reword_box(second, box.text, mine)
+    text_in(second, ".kit-cp-conflict", "while you were editing", visible=True)
     banner = second.inner_text(".kit-cp-conflict")
     assert "your changes were not saved" in banner
     assert f"You and the other person both changed '{mine}' (theirs: '{theirs}')" in banner

@@ -17,8 +17,6 @@ import pytest
 
 from .conftest import (
     APP_TIMEOUT_MS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FACILITATOR_PASSCODE,
     check_no_page_errors,
     open_app,
@@ -44,18 +42,14 @@ DATA_COLUMN = 3  # kit.steps.dashboard.view.COLUMNS: aim, driver diagram, measur
 
 
 @pytest.fixture(scope="module")
-def participant_context(browser_context):
+def participant_context(chromium):
     """A second Chromium, as a participant's laptop beside the facilitator's."""
-    browser = browser_context.kit_playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(APP_TIMEOUT_MS)
     try:
         yield context
     finally:
         context.close()
-        browser.close()
 
 
 def falls_in(server, period: dt.date):

@@ -34,7 +34,13 @@ from .conftest import (
     start_server,
     wait_for_kernel_pool,
 )
-from .waits import wait_for_database, wait_until_pending, wait_until_settled
+from .steps import box_label, reword_box
+from .waits import (
+    wait_for_database,
+    wait_for_value,
+    wait_until_pending,
+    wait_until_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -79,14 +85,6 @@ def wait_for_saved(page, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
         " return el && /Saved/.test(el.textContent) && !/Not saved/.test(el.textContent); }",
         timeout=timeout_ms,
     )
-
-
-def box_label(page, text: str) -> str:
-    """The box picker's label for the box with ``text`` (ipywidgets shows spaces as &nbsp;)."""
-    labels = page.eval_on_selector_all(
-        ".kit-cp-box select option", "options => options.map(o => o.label)"
-    )
-    return next(label for label in labels if text in label.replace("\xa0", " "))
 
 
 def kill_server(server) -> None:
@@ -141,15 +139,7 @@ def test_every_edit_the_page_showed_as_saved_survives_a_killed_server(
             wait_for_kernel_pool(first, DIAGRAM, 1)
             open_app(diagram_page, first, DIAGRAM, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)
             diagram_page.wait_for_selector(".kit-cp-box select")
-            diagram_page.select_option(
-                ".kit-cp-box select", label=box_label(diagram_page, box.text)
-            )
-            diagram_page.wait_for_function(
-                "text => document.querySelector('.kit-cp-box-text input').value === text",
-                arg=box.text,
-            )
-            diagram_page.fill(".kit-cp-box-text input", box_text)
-            diagram_page.click(".kit-cp-box-save")
+            reword_box(diagram_page, box.text, box_text)
             wait_for_saved(diagram_page)
             check_no_page_errors(diagram_page)
 
@@ -170,10 +160,7 @@ def test_every_edit_the_page_showed_as_saved_survives_a_killed_server(
         ) as again:
             wait_for_kernel_pool(again, AIM, 1)
             open_app(page, again, AIM, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)
-            page.wait_for_function(
-                "text => document.querySelector('.kit-aim-where input').value === text",
-                arg=where,
-            )
+            wait_for_value(page, ".kit-aim-where input", where)
             assert page.input_value(".kit-aim-what input") == aim.what
             wait_for_kernel_pool(again, DIAGRAM, 1)
             open_app(diagram_page, again, DIAGRAM, join=CODE, timeout_ms=PAGE_TIMEOUT_MS)

@@ -5,24 +5,19 @@ facilitator's page updates without a reload (the kernel's timer polls the store)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from kit import apps as app_list
 
 from .conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FACILITATOR_PASSCODE,
     check_no_page_errors,
     join_codes,
-    missing,
     open_app,
-    print_diagnosis,
     screenshot_path,
     tall_screenshot,
 )
+from .waits import text_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,95 +26,48 @@ SIGNALS = "exercises/spot-the-signal.ipynb"
 PAGE_TIMEOUT_MS = 150_000
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium itself, so each person gets a context (cookies, storage) of their own."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.kit_page_errors = errors
-    return context, page
-
-
-def text_in(page, css: str, text: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-    page.wait_for_function(
-        "([css, text]) => [...document.querySelectorAll(css)]"
-        ".some(el => el.innerText.replace(/\\s+/g, ' ').includes(text))",
-        arg=[css, text],
-        timeout=timeout,
-    )
-
-
-def test_every_exercise_notebook_renders(browser, kit_server) -> None:
+def test_every_exercise_notebook_renders(people, kit_server) -> None:
     # exercises are not preheated (kit/server/command.py): each page starts its own kernel
     for exercise in app_list.exercises():
-        context, page = new_page(browser)
-        try:
-            open_app(page, kit_server, f"exercises/{exercise.notebook}", join=FACILITATOR_PASSCODE)
-            page.wait_for_selector(f".kit-app-{exercise.id} .kit-exercise", timeout=PAGE_TIMEOUT_MS)
-            assert exercise.title in page.inner_text(".kit-header")
-            check_no_page_errors(page)
-        finally:
-            context.close()
+        page = people(timeout_ms=PAGE_TIMEOUT_MS)
+        open_app(page, kit_server, f"exercises/{exercise.notebook}", join=FACILITATOR_PASSCODE)
+        page.wait_for_selector(f".kit-app-{exercise.id} .kit-exercise", timeout=PAGE_TIMEOUT_MS)
+        assert exercise.title in page.inner_text(".kit-header")
+        check_no_page_errors(page)
+        page.context.close()  # one page at a time; a failed one stays open for its screenshot
 
 
 def test_room_mode_tally_updates_live_for_a_facilitator_and_three_participants(
-    browser, kit_server
+    people, kit_server
 ) -> None:
     codes = join_codes(kit_server)
-    contexts = []
-    try:
-        context, faculty = new_page(browser)
-        contexts.append(context)
-        open_app(faculty, kit_server, SIGNALS, join=FACILITATOR_PASSCODE)
-        faculty.wait_for_selector(".kit-room-open", timeout=PAGE_TIMEOUT_MS)
-        faculty.click(".kit-room-open")
-        text_in(faculty, ".kit-room-count", "0 answers so far")
+    faculty = people(timeout_ms=PAGE_TIMEOUT_MS)
+    open_app(faculty, kit_server, SIGNALS, join=FACILITATOR_PASSCODE)
+    faculty.wait_for_selector(".kit-room-open", timeout=PAGE_TIMEOUT_MS)
+    faculty.click(".kit-room-open")
+    text_in(faculty, ".kit-room-count", "0 answers so far")
 
-        seats = []
-        for team_id in sorted(codes)[:3]:
-            context, seat = new_page(browser)
-            contexts.append(context)
-            open_app(seat, kit_server, SIGNALS, join=codes[team_id])
-            text_in(seat, ".kit-room-open-note", "opened this exercise for the room")
-            seats.append(seat)
+    seats = []
+    for team_id in sorted(codes)[:3]:
+        seat = people(timeout_ms=PAGE_TIMEOUT_MS)
+        open_app(seat, kit_server, SIGNALS, join=codes[team_id])
+        text_in(seat, ".kit-room-open-note", "opened this exercise for the room")
+        seats.append(seat)
 
-        for n, seat in enumerate(seats, start=1):
-            seat.click(".kit-signal-month-21")
-            if n == 1:
-                seat.click(".kit-signal-month-4")
-            seat.fill(".kit-room-name input", f"Person {n}")
-            seat.click(".kit-room-send")
-            text_in(seat, ".kit-room-sent", f"as Person {n}")
-            # the facilitator's page follows each answer, never reloaded
-            text_in(faculty, ".kit-room-count", f"{n} answer")
-            check_no_page_errors(seat)
+    for n, seat in enumerate(seats, start=1):
+        seat.click(".kit-signal-month-21")
+        if n == 1:
+            seat.click(".kit-signal-month-4")
+        seat.fill(".kit-room-name input", f"Person {n}")
+        seat.click(".kit-room-send")
+        text_in(seat, ".kit-room-sent", f"as Person {n}")
+        # the facilitator's page follows each answer, never reloaded
+        text_in(faculty, ".kit-room-count", f"{n} answer")
+        check_no_page_errors(seat)
 
-        text_in(faculty, ".kit-room-count", "3 answers so far")
-        text_in(faculty, ".kit-tally-month-21", "3")
-        text_in(faculty, ".kit-tally-month-4", "1")
-        assert faculty.evaluate("performance.getEntriesByType('navigation').length") == 1
-        check_no_page_errors(faculty)
-        tall_screenshot(faculty, screenshot_path("spot-the-signal.png"), ".kit-app")
-    except Exception:
-        for context in contexts[1:]:
-            for seat in context.pages:
-                print_diagnosis(seat, None)
-        print_diagnosis(faculty, kit_server, log_lines=150)
-        raise
-    finally:
-        for context in contexts:
-            context.close()
+    text_in(faculty, ".kit-room-count", "3 answers so far")
+    text_in(faculty, ".kit-tally-month-21", "3")
+    text_in(faculty, ".kit-tally-month-4", "1")
+    assert faculty.evaluate("performance.getEntriesByType('navigation').length") == 1
+    check_no_page_errors(faculty)
+    tall_screenshot(faculty, screenshot_path("spot-the-signal.png"), ".kit-app")

@@ -16,21 +16,13 @@ from .conftest import (
     tall_screenshot,
     wait_for_kernel_pool,
 )
+from .waits import text_in
 
 pytestmark = pytest.mark.browser
 
 ASSESSMENT = "09-assessment.ipynb"
 SESSIONS = "10-learning-sessions.ipynb"
 PREWORK_MONTH = dt.date(2025, 12, 1)  # the demo's first month: no scores yet
-
-
-def wait_for_text(page, css: str, text: str, timeout: float = 20_000) -> None:
-    page.wait_for_function(
-        "([css, text]) => { const el = document.querySelector(css);"
-        " return el && el.innerText.includes(text); }",
-        arg=[css, text],
-        timeout=timeout,
-    )
 
 
 def faculty_score(server, team_id: str, month: dt.date) -> float | None:
@@ -51,16 +43,16 @@ def test_the_facilitator_rates_two_teams(page, kit_server):
     sign_in(page, FACILITATOR_PASSCODE)
     page.wait_for_selector(".kit-assessment-row-team-riverside", timeout=60_000)
     page.select_option(".kit-assessment-month select", label=f"{PREWORK_MONTH:%B %Y}")
-    wait_for_text(page, ".kit-assessment-summary", "0 of 7 teams rated")
+    text_in(page, ".kit-assessment-summary", "0 of 7 teams rated")
 
     page.select_option(".kit-assessment-score-team-riverside select", label="3.5 · Improvement")
-    wait_for_text(page, ".kit-assessment-row-team-riverside .kit-assessment-mine", "by ")
+    text_in(page, ".kit-assessment-row-team-riverside .kit-assessment-mine", "by ")
     page.select_option(
         ".kit-assessment-score-team-harbour select", label="2.0 · Activity, no changes yet"
     )
-    wait_for_text(page, ".kit-assessment-row-team-harbour .kit-assessment-mine", "by ")
-    wait_for_text(page, ".kit-assessment-summary", "2 of 7 teams rated")
-    wait_for_text(page, ".kit-save-state", "Saved")
+    text_in(page, ".kit-assessment-row-team-harbour .kit-assessment-mine", "by ")
+    text_in(page, ".kit-assessment-summary", "2 of 7 teams rated")
+    text_in(page, ".kit-save-state", "Saved")
     assert "UTC" in page.inner_text(".kit-assessment-row-team-riverside .kit-assessment-mine")
     canvas = page.locator(".kit-assessment-chart canvas").first
     canvas.wait_for()
@@ -81,7 +73,7 @@ def test_the_presenter_views_clock_advances(page, kit_server):
     page.wait_for_selector(".kit-sessions-presenter", timeout=60_000)
     page.select_option(".kit-sessions-rehearse select", label="day 1 from its start, now")
     page.click(".kit-sessions-start")
-    wait_for_text(page, ".kit-sessions-current", "Now")
+    text_in(page, ".kit-sessions-current", "Now")
     first = page.inner_text(".kit-sessions-clock-text")
     # the kernel redraws the clock each second: wait for a different time, not for a fixed sleep
     page.wait_for_function(
@@ -91,6 +83,6 @@ def test_the_presenter_views_clock_advances(page, kit_server):
         timeout=15_000,
     )
     assert page.inner_text(".kit-sessions-left") != ""
-    wait_for_text(page, ".kit-sessions-next", "Next")
+    text_in(page, ".kit-sessions-next", "Next")
     check_no_page_errors(page)
     tall_screenshot(page, screenshot_path("10-learning-sessions.png"), ".kit-header")

@@ -7,20 +7,10 @@ Every wait is on what the page or the database shows, never on a pause."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from .conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    FACILITATOR_PASSCODE,
-    check_no_page_errors,
-    missing,
-    open_app,
-    wait_for_kernel_pool,
-)
-from .waits import wait_for_database
+from .conftest import FACILITATOR_PASSCODE, check_no_page_errors, open_app, wait_for_kernel_pool
+from .waits import text_in, wait_for_database
 
 pytestmark = pytest.mark.browser
 
@@ -33,47 +23,6 @@ COMMENT = "Which <b>wards</b> does 'the hospital' mean? Name them & we can compa
 REPLY = "Wards 5 and 6; we will say so in the aim."
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium itself, so the facilitator and the participant each get their own context."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.kit_page_errors = errors
-    return context, page
-
-
-def text_in(page, css: str, text: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-    page.wait_for_function(
-        "([css, text]) => [...document.querySelectorAll(css)]"
-        ".some(el => el.innerText.replace(/\\s+/g, ' ').includes(text))",
-        arg=[css, text],
-        timeout=timeout,
-    )
-
-
-def text_gone(page, css: str, text: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-    page.wait_for_function(
-        "([css, text]) => { const el = document.querySelector(css);"
-        " return el && !el.innerText.includes(text); }",
-        arg=[css, text],
-        timeout=timeout,
-    )
-
-
 def stored_comments(server):
     from kit.qi import FeedbackComment
     from kit.store import Actor, Store
@@ -82,50 +31,52 @@ def stored_comments(server):
         return [s.record for s in store.find(FeedbackComment, Actor.system(), team_id=TEAM)]
 
 
-def test_faculty_comment_the_team_replies_and_the_dashboard_follows(browser, kit_server):
-    faculty_context, faculty = new_page(browser)
-    team_context, team = new_page(browser)
-    try:
-        # the facilitator comments on Kingsway's aim
-        wait_for_kernel_pool(kit_server, AIM, 1)
-        open_app(faculty, kit_server, AIM, join=FACILITATOR_PASSCODE, team=TEAM)
-        box = ".kit-comments-aim .kit-comments-text textarea"
-        faculty.wait_for_selector(box)
-        faculty.fill(box, COMMENT)
-        faculty.click(".kit-comments-aim .kit-comments-send")
-        text_in(faculty, ".kit-comments-aim .kit-comments-threads", COMMENT)
-        text_in(faculty, ".kit-comments-aim .kit-comments-threads", "Waiting for the team's reply")
-        # the markup typed is shown as text, never made an element
-        assert faculty.locator(".kit-comments-threads b", has_text="wards").count() == 0
-        [first] = wait_for_database(lambda: stored_comments(kit_server), lambda c: len(c) == 1)
-        assert (first.text, first.by_faculty, first.about) == (COMMENT, True, "aim")
-        check_no_page_errors(faculty)
+def test_faculty_comment_the_team_replies_and_the_dashboard_follows(people, kit_server):
+    faculty = people(timeout_ms=PAGE_TIMEOUT_MS)
+    team = people(timeout_ms=PAGE_TIMEOUT_MS)
 
-        # the dashboard lists the thread as waiting for Kingsway
-        wait_for_kernel_pool(kit_server, DASHBOARD, 1)
-        open_app(faculty, kit_server, DASHBOARD, join=FACILITATOR_PASSCODE)
-        text_in(faculty, ".kit-dashboard-unanswered", f"{TEAM_NAME}")
-        text_in(faculty, ".kit-dashboard-unanswered", "the aim, waiting")
-        faculty.evaluate("window.kitNotReloaded = true")
+    # the facilitator comments on Kingsway's aim
+    wait_for_kernel_pool(kit_server, AIM, 1)
+    open_app(faculty, kit_server, AIM, join=FACILITATOR_PASSCODE, team=TEAM)
+    box = ".kit-comments-aim .kit-comments-text textarea"
+    faculty.wait_for_selector(box)
+    faculty.fill(box, COMMENT)
+    faculty.click(".kit-comments-aim .kit-comments-send")
+    text_in(faculty, ".kit-comments-aim .kit-comments-threads", COMMENT)
+    text_in(faculty, ".kit-comments-aim .kit-comments-threads", "Waiting for the team's reply")
+    # the markup typed is shown as text, never made an element
+    assert faculty.locator(".kit-comments-threads b", has_text="wards").count() == 0
+    [first] = wait_for_database(lambda: stored_comments(kit_server), lambda c: len(c) == 1)
+    assert (first.text, first.by_faculty, first.about) == (COMMENT, True, "aim")
+    check_no_page_errors(faculty)
 
-        # the participant, in a browser of their own, finds the comment on the aim and replies
-        wait_for_kernel_pool(kit_server, AIM, 2)
-        open_app(team, kit_server, AIM, join=JOIN)
-        text_in(team, ".kit-comments-aim .kit-comments-threads", COMMENT)
-        team.fill(box, REPLY)
-        team.click(".kit-comments-aim .kit-comments-send")
-        text_in(team, ".kit-comments-aim .kit-comments-threads", REPLY)
-        text_gone(team, ".kit-comments-aim .kit-comments-threads", "Waiting for the team's reply")
-        replies = wait_for_database(
-            lambda: [c for c in stored_comments(kit_server) if not c.by_faculty], bool
-        )
-        assert (replies[0].text, replies[0].parent_id) == (REPLY, first.id)
-        check_no_page_errors(team)
+    # the dashboard lists the thread as waiting for Kingsway
+    wait_for_kernel_pool(kit_server, DASHBOARD, 1)
+    open_app(faculty, kit_server, DASHBOARD, join=FACILITATOR_PASSCODE)
+    text_in(faculty, ".kit-dashboard-unanswered", f"{TEAM_NAME}")
+    text_in(faculty, ".kit-dashboard-unanswered", "the aim, waiting")
+    faculty.evaluate("window.kitNotReloaded = true")
 
-        # the dashboard drops the thread at its next refresh, without a reload
-        text_in(faculty, ".kit-dashboard-unanswered", "Every faculty comment has a reply")
-        assert faculty.evaluate("window.kitNotReloaded === true")
-        check_no_page_errors(faculty)
-    finally:
-        team_context.close()
-        faculty_context.close()
+    # the participant, in a browser of their own, finds the comment on the aim and replies
+    wait_for_kernel_pool(kit_server, AIM, 2)
+    open_app(team, kit_server, AIM, join=JOIN)
+    text_in(team, ".kit-comments-aim .kit-comments-threads", COMMENT)
+    team.fill(box, REPLY)
+    team.click(".kit-comments-aim .kit-comments-send")
+    text_in(team, ".kit-comments-aim .kit-comments-threads", REPLY)
+    text_in(
+        team,
+        ".kit-comments-aim .kit-comments-threads",
+        "Waiting for the team's reply",
+        present=False,
+    )
+    replies = wait_for_database(
+        lambda: [c for c in stored_comments(kit_server) if not c.by_faculty], bool
+    )
+    assert (replies[0].text, replies[0].parent_id) == (REPLY, first.id)
+    check_no_page_errors(team)
+
+    # the dashboard drops the thread at its next refresh, without a reload
+    text_in(faculty, ".kit-dashboard-unanswered", "Every faculty comment has a reply")
+    assert faculty.evaluate("window.kitNotReloaded === true")
+    check_no_page_errors(faculty)

@@ -14,7 +14,14 @@ from .conftest import (
     tall_screenshot,
     wait_for_kernel_pool,
 )
-from .waits import wait_for_database, wait_until_saved, wait_until_settled
+from .steps import report_periods, type_in
+from .waits import (
+    text_in,
+    wait_for_database,
+    wait_for_value,
+    wait_until_saved,
+    wait_until_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,38 +38,6 @@ SECTIONS = {
     "asks": "None",
     "next-steps": "Test the cupboard on a second ward",
 }
-
-
-def wait_for_text(page, css: str, text: str, timeout: float = 30_000) -> None:
-    page.wait_for_function(
-        "([css, text]) => { const el = document.querySelector('.' + css);"
-        " return el && el.innerText.includes(text); }",
-        arg=[css, text],
-        timeout=timeout,
-    )
-
-
-def wait_for_value(page, selector: str, value: str, timeout: float = 30_000) -> None:
-    page.wait_for_function(
-        "([sel, value]) => { const el = document.querySelector(sel);"
-        " return el && el.value === value; }",
-        arg=[selector, value],
-        timeout=timeout,
-    )
-
-
-def period_options(page, containing: str) -> list[str]:
-    """The period picker's labels, once one of them contains ``containing``.
-
-    Read from each option's ``value``: ipywidgets writes the visible text with non-breaking
-    spaces."""
-    script = "() => [...document.querySelectorAll('.kit-report-period-picker option')]"
-    page.wait_for_function(
-        f"text => ({script})().some(o => o.value.includes(text))",
-        arg=containing,
-        timeout=30_000,
-    )
-    return page.evaluate(f"({script})().map(o => o.value)")
 
 
 def cycles(server) -> dict[str, object]:
@@ -92,53 +67,49 @@ def self_scores(server) -> list[float]:
     return [s.record.score for s in found if s.record.rated_by == "team"]
 
 
-def type_in(page, css: str, text: str) -> None:
-    page.fill(f".{css} textarea, .{css} input", text)
-
-
 def test_a_participant_logs_two_cycles_the_first_refused_at_do(page, kit_server):
     page.set_viewport_size({"width": 1280, "height": 900})
     wait_for_kernel_pool(kit_server, PDSA, 1)
     open_app(page, kit_server, PDSA, join=JOIN)
     assert "Riverside" in header_text(page)
-    wait_for_text(page, "kit-pdsa-ramps", "Pharmacist review of sedatives")
+    text_in(page, ".kit-pdsa-ramps", "Pharmacist review of sedatives")
 
     page.select_option(".kit-pdsa-new-idea select", label=IDEA)
     page.click(".kit-pdsa-new")
     wait_for_value(page, ".kit-pdsa-title input", IDEA)
 
     # Do without a prediction is refused, in words, and nothing is recorded
-    type_in(page, "kit-pdsa-do-notes", "Socks put out at every bed in bay 2")
+    type_in(page, ".kit-pdsa-do-notes", "Socks put out at every bed in bay 2")
     page.click(".kit-pdsa-do")
-    wait_for_text(page, "kit-pdsa-do-error", "Write a prediction in the plan")
+    text_in(page, ".kit-pdsa-do-error", "Write a prediction in the plan")
     assert cycles(kit_server)[IDEA].do_notes == ""
 
-    type_in(page, "kit-pdsa-prediction", "8 of 10 beds will have socks at 06:00")
-    type_in(page, "kit-pdsa-plan-who", "Night nurse in charge")
+    type_in(page, ".kit-pdsa-prediction", "8 of 10 beds will have socks at 06:00")
+    type_in(page, ".kit-pdsa-plan-who", "Night nurse in charge")
     page.select_option(".kit-pdsa-scale select", label="One shift")
     wait_until_settled(page)
     page.click(".kit-pdsa-do")
-    wait_for_text(page, "kit-pdsa-stage", "now at Study")
+    text_in(page, ".kit-pdsa-stage", "now at Study")
 
-    type_in(page, "kit-pdsa-study-notes", "Only 5 of 10: the socks ran out at 02:00")
+    type_in(page, ".kit-pdsa-study-notes", "Only 5 of 10: the socks ran out at 02:00")
     page.click(".kit-pdsa-held button:has-text('No')")
     page.click(".kit-pdsa-study")
-    wait_for_text(page, "kit-pdsa-stage", "now at Act")
+    text_in(page, ".kit-pdsa-stage", "now at Act")
     page.click(".kit-pdsa-decision label:has-text('Adapt')")
-    type_in(page, "kit-pdsa-act-notes", "Stock socks in the bay cupboard")
+    type_in(page, ".kit-pdsa-act-notes", "Stock socks in the bay cupboard")
     page.click(".kit-pdsa-act")
     second = f"{IDEA} (cycle 2)"
-    wait_for_text(page, "kit-alert", "Next cycle of the ramp planned")
+    text_in(page, ".kit-alert", "Next cycle of the ramp planned")
     wait_for_value(page, ".kit-pdsa-title input", second)
     assert page.input_value(".kit-pdsa-plan-what textarea") == "Stock socks in the bay cupboard"
 
     # the second cycle gets its own prediction and is run
-    type_in(page, "kit-pdsa-prediction", "10 of 10 beds will have socks at 06:00")
+    type_in(page, ".kit-pdsa-prediction", "10 of 10 beds will have socks at 06:00")
     wait_until_settled(page)
-    type_in(page, "kit-pdsa-do-notes", "Cupboard stocked; all beds had socks")
+    type_in(page, ".kit-pdsa-do-notes", "Cupboard stocked; all beds had socks")
     page.click(".kit-pdsa-do")
-    wait_for_text(page, "kit-pdsa-stage", "now at Study")
-    wait_for_text(page, "kit-pdsa-ramps", second)
+    text_in(page, ".kit-pdsa-stage", "now at Study")
+    text_in(page, ".kit-pdsa-ramps", second)
     check_no_page_errors(page)
     tall_screenshot(page, screenshot_path("06-pdsa.png"), ".kit-header")
 
@@ -152,12 +123,12 @@ def test_a_participant_logs_two_cycles_the_first_refused_at_do(page, kit_server)
     # a new page is a new kernel: both cycles come back from the store
     wait_for_kernel_pool(kit_server, PDSA, 2)
     open_app(page, kit_server, PDSA, join=JOIN)
-    wait_for_text(page, "kit-pdsa-ramps", second)
-    wait_for_text(page, "kit-pdsa-ramps", "One shift")
+    text_in(page, ".kit-pdsa-ramps", second)
+    text_in(page, ".kit-pdsa-ramps", "One shift")
     assert page.input_value(".kit-pdsa-title input") == second
     page.select_option(".kit-pdsa-cycle-picker select", label=f"{IDEA} (Done, adapt)")
     wait_for_value(page, ".kit-pdsa-title input", IDEA)
-    wait_for_text(page, "kit-pdsa-stage", "now at Done")
+    text_in(page, ".kit-pdsa-stage", "now at Done")
     assert "5 of 10" in page.input_value(".kit-pdsa-study-notes textarea")
     check_no_page_errors(page)
 
@@ -166,21 +137,21 @@ def test_a_participant_submits_a_monthly_report_and_finds_it_after_reload(page, 
     page.set_viewport_size({"width": 1280, "height": 900})
     wait_for_kernel_pool(kit_server, REPORT, 1)
     open_app(page, kit_server, REPORT, join=JOIN)
-    wait_for_text(page, "kit-report-status-list", "Overdue by")
-    labels = period_options(page, "overdue")
+    text_in(page, ".kit-report-status-list", "Overdue by")
+    labels = report_periods(page, "overdue")
     period = next(label for label in labels if "overdue" in label)
     month = period.split(" (")[0]
     page.select_option(".kit-report-period-picker select", value=period)
-    wait_for_text(page, "kit-report-state", f"{month}: Draft")
+    text_in(page, ".kit-report-state", f"{month}: Draft")
 
-    type_in(page, "kit-report-learned", SECTIONS["learned"])
+    type_in(page, ".kit-report-learned", SECTIONS["learned"])
     wait_until_settled(page)
     page.click(".kit-report-submit")
-    wait_for_text(page, "kit-report-submit-error", "not complete yet")
+    text_in(page, ".kit-report-submit-error", "not complete yet")
     assert "next steps" in page.inner_text(".kit-report-submit-error")
 
     for css, text in SECTIONS.items():
-        type_in(page, f"kit-report-{css}", text)
+        type_in(page, f".kit-report-{css}", text)
     page.click(".kit-report-score label:has-text('3.0')")
     # the score saves at once and takes the typed sections with it: its "pending" state can
     # pass unseen on a busy machine, so wait on the database, then on the save line
@@ -193,7 +164,7 @@ def test_a_participant_submits_a_monthly_report_and_finds_it_after_reload(page, 
     )
     wait_until_saved(page)
     page.click(".kit-report-submit")
-    wait_for_text(page, "kit-report-state", "Submitted to the faculty")
+    text_in(page, ".kit-report-state", "Submitted to the faculty")
     assert page.locator(".kit-report-learned textarea").is_disabled()
     check_no_page_errors(page)
     tall_screenshot(page, screenshot_path("07-monthly-report.png"), ".kit-header")
@@ -206,10 +177,10 @@ def test_a_participant_submits_a_monthly_report_and_finds_it_after_reload(page, 
 
     wait_for_kernel_pool(kit_server, REPORT, 2)
     open_app(page, kit_server, REPORT, join=JOIN)
-    option = next(label for label in period_options(page, month) if label.startswith(month))
+    option = next(label for label in report_periods(page, month) if label.startswith(month))
     assert "submitted" in option
     page.select_option(".kit-report-period-picker select", value=option)
-    wait_for_text(page, "kit-report-state", "Submitted to the faculty")
+    text_in(page, ".kit-report-state", "Submitted to the faculty")
     assert page.input_value(".kit-report-learned textarea") == SECTIONS["learned"]
     assert page.locator(".kit-report-learned textarea").is_disabled()
     check_no_page_errors(page)

@@ -6,8 +6,6 @@ Chromium against a real ``bts-kit serve``; the demo is loaded with its shipped d
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +13,14 @@ import pytest
 from kit import demo
 
 from .conftest import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FACILITATOR_PASSCODE,
     check_no_page_errors,
     header_text,
-    missing,
     open_app,
     screenshot_path,
     sign_in,
 )
-from .waits import wait_for_database
+from .waits import text_in, wait_for_database, wait_for_value
 
 pytestmark = pytest.mark.browser
 
@@ -43,70 +37,6 @@ MEMBERS = [
     ("Kim Day", "Day-to-day leader"),
 ]
 DEMO_BALLOTS = 7  # the faculty's ballots in the demo (kit/demo.py)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium itself, so each person gets a context (cookies, storage) of their own."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright is not installed (pip install -e '.[test]')")
-    if not Path(CHROMIUM).exists():
-        missing(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def people(browser, request):
-    """``new_person()`` opens a browser context of one's own; on failure each page's
-    screenshot is kept in test-artifacts/, and every context is closed afterwards."""
-    opened: list[tuple[object, object]] = []
-
-    def new_person():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(PAGE_TIMEOUT_MS)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.kit_page_errors = errors
-        opened.append((context, page))
-        return page
-
-    yield new_person
-    report = getattr(request.node, "kit_report_call", None)
-    if report is not None and report.failed:
-        folder = ARTIFACTS / Path(__file__).stem
-        folder.mkdir(parents=True, exist_ok=True)
-        for n, (_context, page) in enumerate(opened):
-            with contextlib.suppress(Exception):
-                page.screenshot(path=str(folder / f"person-{n}.png"), full_page=True)
-    for context, page in opened:
-        with contextlib.suppress(Exception):
-            page.close(run_before_unload=True)
-        with contextlib.suppress(Exception):
-            context.close()
-
-
-def wait_for_text(page, css: str, text: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-    page.wait_for_function(
-        "([css, text]) => [...document.querySelectorAll('.' + css)]"
-        ".some(el => el.innerText.replace(/\\s+/g, ' ').includes(text))",
-        arg=[css, text],
-        timeout=timeout,
-    )
-
-
-def wait_for_value(page, selector: str, value: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-    page.wait_for_function(
-        "([selector, value]) => { const el = document.querySelector(selector);"
-        " return el && el.value === value; }",
-        arg=[selector, value],
-        timeout=timeout,
-    )
 
 
 def stored(server):
@@ -184,7 +114,7 @@ def take_screenshot(page, path: Path) -> None:
 
 def member_votes(new_person, server, code: str, name: str, scores: dict[str, int]):
     """A member of the new team signs in with the code and their name, and votes."""
-    page = new_person()
+    page = new_person(timeout_ms=PAGE_TIMEOUT_MS)
     open_app(page, server, NOTEBOOK)
     sign_in(page, code, name=name)
     assert NEW_TEAM in header_text(page)
@@ -200,23 +130,23 @@ def member_votes(new_person, server, code: str, name: str, scores: dict[str, int
 def set_up_charter_timeline_and_team(page) -> str:
     """The facilitator's set-up; returns the new team's join code."""
     page.fill(".kit-setup-topic input", TOPIC)
-    wait_for_text(page, "kit-save-state", "Saved")
+    text_in(page, ".kit-save-state", "Saved")
     page.fill(".kit-setup-end-learning_session-1 input", "2026-01-30")  # before its start
-    wait_for_text(page, "kit-setup-timeline-error", "ends (2026-01-30) before it starts")
-    wait_for_text(page, "kit-save-state", "Not saved")
+    text_in(page, ".kit-setup-timeline-error", "ends (2026-01-30) before it starts")
+    text_in(page, ".kit-save-state", "Not saved")
     page.fill(".kit-setup-end-learning_session-1 input", "2026-02-05")
     page.wait_for_function(
         "() => !document.querySelector('.kit-setup-timeline-error').innerText.trim()"
     )
-    wait_for_text(page, "kit-save-state", "Saved")
+    text_in(page, ".kit-save-state", "Saved")
     assert page.locator(".kit-setup-timeline-chart canvas").count() >= 1
 
     # enrolment: a team more, its three BTS roles filled one by one
     page.fill(".kit-setup-team-new-name input", NEW_TEAM)
     page.fill(".kit-setup-team-new-org input", "Hilltop Hospital")
     page.click(".kit-setup-team-add")
-    wait_for_text(page, "kit-setup-teams", f"{len(demo.JOIN_CODES) + 1} teams enrolled")
-    wait_for_text(page, "kit-setup-team-warning", "has no members yet")
+    text_in(page, ".kit-setup-teams", f"{len(demo.JOIN_CODES) + 1} teams enrolled")
+    text_in(page, ".kit-setup-team-warning", "has no members yet")
     for name, role in MEMBERS:
         page.fill(".kit-setup-member-new-name input", name)
         page.locator(".kit-setup-member-new-role select").select_option(label=role)
@@ -238,7 +168,7 @@ def set_up_charter_timeline_and_team(page) -> str:
 
 
 def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(kit_server, people):
-    faculty = people()
+    faculty = people(timeout_ms=PAGE_TIMEOUT_MS)
     open_app(faculty, kit_server, NOTEBOOK, join=FACILITATOR_PASSCODE)
     faculty.wait_for_selector(".kit-setup-charter")
     assert "Facilitator" in header_text(faculty)
@@ -251,7 +181,7 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(kit_server,
     faculty.fill(".kit-setup-voter input", "Dr Amina Patel")
     score_topic(faculty, kit_server, "Dr Amina Patel", "Hand hygiene", dict.fromkeys(CRITERIA, 5))
     score_topic(faculty, kit_server, "Dr Amina Patel", "Delirium prevention", {"belief": 1})
-    wait_for_text(faculty, "kit-setup-ranking", f"{DEMO_BALLOTS + 1} ballots cast")
+    text_in(faculty, ".kit-setup-ranking", f"{DEMO_BALLOTS + 1} ballots cast")
     assert faculty.is_disabled(".kit-setup-voter input")  # the first score fixed the name
     check_no_page_errors(faculty)
 
@@ -264,18 +194,18 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(kit_server,
     assert NEW_TEAM in header_text(kim)
     wait_for_value(kim, ".kit-setup-voter input", "Kim Day")
     wait_for_score(kim, "Hand hygiene", "buildable", "4")
-    wait_for_text(kim, "kit-setup-ranking", f"{DEMO_BALLOTS + 3} ballots cast")
+    text_in(kim, ".kit-setup-ranking", f"{DEMO_BALLOTS + 3} ballots cast")
     check_no_page_errors(kim)
 
     # the facilitator's results: the team's ballots, listed with who cast them
     faculty.click(".kit-setup-results-refresh")
-    wait_for_text(faculty, "kit-setup-ranking", f"{DEMO_BALLOTS + 3} ballots cast")
+    text_in(faculty, ".kit-setup-ranking", f"{DEMO_BALLOTS + 3} ballots cast")
     first = faculty.locator(".kit-setup-rank-row").first
     assert "Hand hygiene" in first.inner_text()
     assert "Ready for a collaborative" in first.inner_text()
     delirium = faculty.locator(".kit-setup-rank-row", has_text="Delirium prevention")
     assert "Develop and test changes first" in delirium.inner_text()
-    wait_for_text(faculty, "kit-setup-ballot-item", f"Kim Day ({NEW_TEAM})")
+    text_in(faculty, ".kit-setup-ballot-item", f"Kim Day ({NEW_TEAM})")
     listed = faculty.inner_text(".kit-setup-ballot-list")
     assert f"Ade Obi ({NEW_TEAM})" in listed
     assert "Dr Amina Patel (Faculty)" in listed
@@ -291,9 +221,9 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(kit_server,
     # deleting one ballot: the first click asks, the second deletes
     ade = faculty.locator(".kit-setup-ballot-item", has_text="Ade Obi")
     ade.locator(".kit-setup-ballot-delete button, button.kit-setup-ballot-delete").click()
-    wait_for_text(faculty, "kit-setup-ballot-item", "Really delete?")
+    text_in(faculty, ".kit-setup-ballot-item", "Really delete?")
     ade.locator(".kit-setup-ballot-delete button, button.kit-setup-ballot-delete").click()
-    wait_for_text(faculty, "kit-setup-ranking", f"{DEMO_BALLOTS + 2} ballots cast")
+    text_in(faculty, ".kit-setup-ranking", f"{DEMO_BALLOTS + 2} ballots cast")
     faculty.wait_for_function(
         "() => !document.querySelector('.kit-setup-ballot-list').innerText.includes('Ade Obi')"
     )
@@ -311,10 +241,10 @@ def test_a_facilitator_sets_up_a_collaborative_and_runs_a_topic_vote(kit_server,
     assert "Facilitator" in header_text(faculty)
     wait_for_value(faculty, ".kit-setup-topic input", TOPIC)
     assert faculty.input_value(".kit-setup-end-learning_session-1 input") == "2026-02-05"
-    wait_for_text(faculty, "kit-setup-teams", f"{len(demo.JOIN_CODES) + 1} teams enrolled")
+    text_in(faculty, ".kit-setup-teams", f"{len(demo.JOIN_CODES) + 1} teams enrolled")
     row = faculty.locator(".kit-setup-team-row", has_text=NEW_TEAM)
     assert "all three roles" in row.inner_text()
-    wait_for_text(faculty, "kit-setup-ranking", f"{DEMO_BALLOTS + 2} ballots cast")
+    text_in(faculty, ".kit-setup-ranking", f"{DEMO_BALLOTS + 2} ballots cast")
     assert "Hand hygiene" in faculty.locator(".kit-setup-rank-row").first.inner_text()
     # the facilitator's own ballot comes back with the sign-in, its name fixed
     wait_for_value(faculty, ".kit-setup-voter input", "Dr Amina Patel")

@@ -16,7 +16,8 @@ Each step is a test, in this order, sharing the module's server, database and br
 (``tests/browser/conftest.py``); each waits on what the page or the database shows, never on
 a passing "pending" state or a fixed sleep (a click on Do, Study, Act or Submit
 first saves what typing left waiting, in the order the browser sent it). The helpers of the apps' own walkthroughs are
-reused (their data and database reads) or live in ``tests/browser/waits.py``.
+reused (their data and database reads) or live in ``tests/browser/steps.py`` and
+``tests/browser/waits.py``.
 """
 
 from __future__ import annotations
@@ -27,17 +28,20 @@ import pytest
 
 from kit.qi.family import library_entry
 
-from .conftest import check_no_page_errors, header_text, wait_for_kernel_pool
-from .test_measures_walkthrough import ADOPTED, BAD_CSV, NUMERATORS, PASTED, PERIODS, chosen
-from .test_measures_walkthrough import stored as stored_measures
-from .test_pdsa_report_walkthrough import IDEA, SECTIONS, cycles, reports, type_in
-from .waits import (
-    main_chart,
-    wait_for_database,
-    wait_for_main_chart,
-    wait_for_text,
-    wait_for_value,
+from .conftest import check_no_page_errors, header_text, open_app, wait_for_kernel_pool
+from .steps import (
+    ADOPTED,
+    PERIODS,
+    adopt_family,
+    chosen,
+    paste_18_months,
+    report_periods,
+    stored_measures,
+    type_in,
+    upload_bad_csv,
 )
+from .test_pdsa_report_walkthrough import IDEA, SECTIONS, cycles, reports
+from .waits import main_chart, text_in, wait_for_database, wait_for_main_chart, wait_for_value
 
 pytestmark = pytest.mark.browser
 
@@ -75,10 +79,8 @@ def visit(page, server, notebook: str):
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(TIMEOUT_MS)
     wait_for_kernel_pool(server, notebook, _visits[notebook])
-    # conftest's open_app, with this module's patience (a loaded machine can take minutes)
-    page.goto(server.render_url(notebook, join=JOIN), wait_until="domcontentloaded")
-    page.wait_for_selector(".kit-app .kit-header .kit-who", timeout=TIMEOUT_MS)
-    check_no_page_errors(page)
+    # with this module's patience (a loaded machine can take minutes)
+    open_app(page, server, notebook, timeout_ms=TIMEOUT_MS, join=JOIN)
     assert "Riverside" in header_text(page)
     return page
 
@@ -87,18 +89,6 @@ def restraint(server):
     """The adopted measure and its data points by period, from the database."""
     own, data = stored_measures(server, TEAM)
     return own.get(KEY), data.get(KEY, {})
-
-
-def report_periods(page, containing: str) -> list[str]:
-    """The report's period picker, once an option holds ``containing`` (read from the
-    options' values: their visible text has non-breaking spaces)."""
-    options = "() => [...document.querySelectorAll('.kit-report-period-picker option')]"
-    page.wait_for_function(
-        f"text => ({options})().some(o => o.value.includes(text))",
-        arg=containing,
-        timeout=TIMEOUT_MS,
-    )
-    return page.evaluate(f"({options})().map(o => o.value)")
 
 
 def chart_settings(server, measure_id: str):
@@ -113,10 +103,10 @@ def chart_settings(server, measure_id: str):
 def open_measure_in_04(page, server):
     visit(page, server, MEASURES)
     page.wait_for_selector(".kit-measures-select select")
-    wait_for_text(page, "kit-measures-family", NAME)
+    text_in(page, ".kit-measures-family", NAME)
     measure, _data = restraint(server)
     page.select_option(".kit-measures-select select", value=chosen(measure))
-    wait_for_text(page, "kit-measures-definition", NAME)
+    text_in(page, ".kit-measures-definition", NAME)
     return measure
 
 
@@ -131,41 +121,25 @@ def open_chart_in_05(page, server):
     )
     page.select_option(".kit-charts-measure select", value=label)
     wait_for_main_chart(page, "s.data.x.length === 18", "kit-points")
-    wait_for_text(page, "kit-charts-explain", "bed rails raised or restraint")
+    text_in(page, ".kit-charts-explain", "bed rails raised or restraint")
     return measure
 
 
 def test_1_a_participant_adopts_an_outcome_a_process_and_a_balancing_measure(page, kit_server):
     visit(page, kit_server, MEASURES)
-    wait_for_text(page, "kit-measures-family", "Core (set by the facilitator)")
+    text_in(page, ".kit-measures-family", "Core (set by the facilitator)")
     assert stored_measures(kit_server, TEAM)[0] == {}  # no measures of its own yet
-    for key in ADOPTED:
-        entry = library_entry(key)
-        page.select_option(
-            ".kit-measures-library select",
-            value=f"{entry.topic_name} · {entry.measure_kind} · {entry.name}",
-        )
-        wait_for_text(page, "kit-measures-library-detail", entry.name)
-        page.click(".kit-measures-adopt")
-        wait_for_text(page, "kit-alert", f"'{entry.name}' is in the family now")
+    adopt_family(page)
     own, _data = until_stored(lambda: stored_measures(kit_server, TEAM), lambda s: len(s[0]) == 3)
     assert {m.measure_kind for m in own.values()} == {"outcome", "process", "balancing"}
     for measure in own.values():
-        wait_for_text(page, "kit-measures-family", measure.name)
+        text_in(page, ".kit-measures-family", measure.name)
     check_no_page_errors(page)
 
 
 def test_2_they_paste_18_months_from_a_spreadsheet_with_a_shift_after_the_change(page, kit_server):
     open_measure_in_04(page, kit_server)
-    page.fill(".kit-measures-paste textarea", PASTED)  # as the clipboard holds it
-    page.click(".kit-measures-paste-preview-button")
-    wait_for_text(page, "kit-measures-paste-preview", "Ready")
-    assert page.locator(".kit-measures-paste-preview tr.kit-measures-paste-new").count() == 18
-    assert restraint(kit_server)[1] == {}  # a preview saves nothing
-    page.click(".kit-measures-paste-save")
-    wait_for_text(page, "kit-alert", "Saved 18 periods")
-    _measure, data = until_stored(lambda: restraint(kit_server), lambda s: len(s[1]) == 18)
-    assert [data[p].numerator for p in PERIODS] == NUMERATORS
+    paste_18_months(page, lambda: restraint(kit_server)[1], timeout_s=TIMEOUT_MS / 1000)
     wait_for_value(
         page, f".kit-measures-row-{CHANGE:%Y-%m-%d} .kit-measures-cell-numerator input", "3"
     )
@@ -174,7 +148,7 @@ def test_2_they_paste_18_months_from_a_spreadsheet_with_a_shift_after_the_change
 
 def test_3_they_see_the_shift_explained_and_start_a_new_phase_at_the_change(page, kit_server):
     measure = open_chart_in_05(page, kit_server)
-    wait_for_text(page, "kit-charts-explain", "moved down from May 2026")
+    text_in(page, ".kit-charts-explain", "moved down from May 2026")
     assert "lower is better" in page.inner_text(".kit-charts-explain")
     # the shift is marked on the chart: the eight points from May 2026 read as improvement
     marked = main_chart(page, "Array.from(s.data.variation)", "kit-points")
@@ -184,8 +158,8 @@ def test_3_they_see_the_shift_explained_and_start_a_new_phase_at_the_change(page
     page.select_option(".kit-charts-period select", value="May 2026")
     page.click(".kit-charts-phase")
     wait_for_main_chart(page, "s.data.x.length === 1", "kit-phase-dividers")
-    wait_for_text(page, "kit-charts-settings", "New phases from May 2026")
-    wait_for_text(page, "kit-charts-explain", "phase 2")
+    text_in(page, ".kit-charts-settings", "New phases from May 2026")
+    text_in(page, ".kit-charts-explain", "phase 2")
     saved = until_stored(lambda: chart_settings(kit_server, measure.id), bool)
     assert saved.phase_starts == [CHANGE]
     check_no_page_errors(page)
@@ -196,38 +170,38 @@ def test_4_they_log_two_pdsa_cycles_the_first_refused_at_do_and_see_both_on_the_
 ):
     measure, _data = restraint(kit_server)
     visit(page, kit_server, PDSA)
-    wait_for_text(page, "kit-pdsa-ramps", "Pharmacist review of sedatives")
+    text_in(page, ".kit-pdsa-ramps", "Pharmacist review of sedatives")
     page.select_option(".kit-pdsa-new-idea select", label=IDEA)
     page.click(".kit-pdsa-new")
     wait_for_value(page, ".kit-pdsa-title input", IDEA)
     page.select_option(".kit-pdsa-measures select", value=measure.name)
     page.fill(".kit-pdsa-start input", "2026-05-04")
 
-    type_in(page, "kit-pdsa-do-notes", "Socks put out at every bed in bay 2")
+    type_in(page, ".kit-pdsa-do-notes", "Socks put out at every bed in bay 2")
     page.click(".kit-pdsa-do")
-    wait_for_text(page, "kit-pdsa-do-error", "Write a prediction in the plan")
+    text_in(page, ".kit-pdsa-do-error", "Write a prediction in the plan")
     assert cycles(kit_server)[IDEA].do_notes == ""  # refused: nothing recorded
 
-    type_in(page, "kit-pdsa-prediction", "8 of 10 beds will have socks at 06:00")
+    type_in(page, ".kit-pdsa-prediction", "8 of 10 beds will have socks at 06:00")
     page.select_option(".kit-pdsa-scale select", label="One shift")
     page.click(".kit-pdsa-do")
-    wait_for_text(page, "kit-pdsa-stage", "now at Study")
-    type_in(page, "kit-pdsa-study-notes", "Only 5 of 10: the socks ran out at 02:00")
+    text_in(page, ".kit-pdsa-stage", "now at Study")
+    type_in(page, ".kit-pdsa-study-notes", "Only 5 of 10: the socks ran out at 02:00")
     page.click(".kit-pdsa-held button:has-text('No')")
     page.click(".kit-pdsa-study")
-    wait_for_text(page, "kit-pdsa-stage", "now at Act")
+    text_in(page, ".kit-pdsa-stage", "now at Act")
     page.click(".kit-pdsa-decision label:has-text('Adapt')")
-    type_in(page, "kit-pdsa-act-notes", "Stock socks in the bay cupboard")
+    type_in(page, ".kit-pdsa-act-notes", "Stock socks in the bay cupboard")
     page.click(".kit-pdsa-act")
-    wait_for_text(page, "kit-alert", "Next cycle of the ramp planned")
+    text_in(page, ".kit-alert", "Next cycle of the ramp planned")
     wait_for_value(page, ".kit-pdsa-title input", SECOND)
 
     page.fill(".kit-pdsa-start input", "2026-06-08")
-    type_in(page, "kit-pdsa-prediction", "10 of 10 beds will have socks at 06:00")
-    type_in(page, "kit-pdsa-do-notes", "Cupboard stocked; all beds had socks")
+    type_in(page, ".kit-pdsa-prediction", "10 of 10 beds will have socks at 06:00")
+    type_in(page, ".kit-pdsa-do-notes", "Cupboard stocked; all beds had socks")
     page.click(".kit-pdsa-do")
-    wait_for_text(page, "kit-pdsa-stage", "now at Study")
-    wait_for_text(page, "kit-pdsa-ramps", SECOND)
+    text_in(page, ".kit-pdsa-stage", "now at Study")
+    text_in(page, ".kit-pdsa-ramps", SECOND)
     stored = until_stored(
         lambda: cycles(kit_server),
         lambda c: SECOND in c and bool(c[SECOND].do_notes) and c[SECOND].start is not None,
@@ -254,33 +228,23 @@ def test_5_a_bad_csv_gets_the_row_report_and_nothing_is_saved(page, kit_server):
 
     open_measure_in_04(page, kit_server)
     before = team_rows(kit_server.database_url, TEAM)
-    # ipywidgets' upload button makes its file input only when clicked: take the chooser
-    with page.expect_file_chooser() as chooser:
-        page.click(".kit-measures-upload")
-    chooser.value.set_files(
-        files=[{"name": "restraint.csv", "mimeType": "text/csv", "buffer": BAD_CSV}]
-    )
-    wait_for_text(page, "kit-measures-upload-report", "was not imported; nothing was changed")
-    report = page.inner_text(".kit-measures-upload-report")
-    assert "Row 3: 'abc' in numerator is not a number." in report
-    assert "Row 4: For Mar 2027 the numerator (30) is larger than the denominator (20)." in report
-    assert page.is_disabled(".kit-measures-import")
+    upload_bad_csv(page)
     assert team_rows(kit_server.database_url, TEAM) == before
     check_no_page_errors(page)
 
 
 def test_6_they_submit_a_monthly_report(page, kit_server):
     visit(page, kit_server, REPORT)
-    wait_for_text(page, "kit-report-status-list", "Overdue by")
+    text_in(page, ".kit-report-status-list", "Overdue by")
     period = next(label for label in report_periods(page, "overdue") if "overdue" in label)
     month = _found["report month"] = period.split(" (")[0]
     page.select_option(".kit-report-period-picker select", value=period)
-    wait_for_text(page, "kit-report-state", f"{month}: Draft")
+    text_in(page, ".kit-report-state", f"{month}: Draft")
     for css, text in SECTIONS.items():
-        type_in(page, f"kit-report-{css}", text)
+        type_in(page, f".kit-report-{css}", text)
     page.click(".kit-report-score label:has-text('3.0')")
     page.click(".kit-report-submit")
-    wait_for_text(page, "kit-report-state", "Submitted to the faculty")
+    text_in(page, ".kit-report-state", "Submitted to the faculty")
     until_stored(
         lambda: reports(kit_server),
         lambda rs: any(r.submitted and r.learned == SECTIONS["learned"] for r in rs),
@@ -299,7 +263,7 @@ def test_7_after_a_reload_of_each_app_everything_is_still_there(page, kit_server
     # 04: the family and the pasted months
     open_measure_in_04(page, kit_server)
     for m in own.values():
-        wait_for_text(page, "kit-measures-family", m.name)
+        text_in(page, ".kit-measures-family", m.name)
     for period, numerator in ((PERIODS[0], "6"), (CHANGE, "3"), (PERIODS[-1], "1")):
         wait_for_value(
             page, f".kit-measures-row-{period:%Y-%m-%d} .kit-measures-cell-numerator input",
@@ -309,14 +273,14 @@ def test_7_after_a_reload_of_each_app_everything_is_still_there(page, kit_server
     # 05: the phase and both cycles on the chart
     open_chart_in_05(page, kit_server)
     wait_for_main_chart(page, "s.data.x.length === 1", "kit-phase-dividers")
-    wait_for_text(page, "kit-charts-settings", "New phases from May 2026")
+    text_in(page, ".kit-charts-settings", "New phases from May 2026")
     marks = main_chart(page, "Array.from(s.data.text)", "kit-annotations")
     assert sum(IDEA in m for m in marks) == 2, marks
 
     # 06: both cycles in the ramp
     visit(page, kit_server, PDSA)
-    wait_for_text(page, "kit-pdsa-ramps", SECOND)
-    wait_for_text(page, "kit-pdsa-ramps", "One shift")
+    text_in(page, ".kit-pdsa-ramps", SECOND)
+    text_in(page, ".kit-pdsa-ramps", "One shift")
 
     # 07: the report, submitted and locked
     visit(page, kit_server, REPORT)
@@ -324,7 +288,7 @@ def test_7_after_a_reload_of_each_app_everything_is_still_there(page, kit_server
     option = next(o for o in report_periods(page, month) if o.startswith(month))
     assert "submitted" in option
     page.select_option(".kit-report-period-picker select", value=option)
-    wait_for_text(page, "kit-report-state", "Submitted to the faculty")
+    text_in(page, ".kit-report-state", "Submitted to the faculty")
     assert page.input_value(".kit-report-learned textarea") == SECTIONS["learned"]
     assert page.locator(".kit-report-learned textarea").is_disabled()
     check_no_page_errors(page)

@@ -3,7 +3,8 @@
 An app saves when typing pauses (``kit.ui.Debouncer``, 0.8 s); a test that sleeps a fixed
 time is either slower than it needs to be or, on a busy machine, too early. These helpers wait
 for the save-state line (``kit.ui.widgets.SaveState``, class ``kit-save-state``) or for the
-database to show the change.
+database to show the change; and for text, an input's value or the main chart's data to show
+on the page: the one way the browser tests wait on what a page shows.
 """
 
 from __future__ import annotations
@@ -63,21 +64,42 @@ def wait_for_database(read: Callable[[], T], ok: Callable[[T], bool], timeout: f
     return value
 
 
-def wait_for_text(
-    page, css: str, text: str, *, present: bool = True, timeout: float = 120_000
+#: JavaScript: whether an element matching ``selector`` (a laid-out one, with ``visible``) shows
+#: ``text``, whitespace normalised on both sides; ``present=false``: such elements are on the
+#: page and none shows it
+TEXT_IN = """([selector, text, present, visible]) => {
+    const norm = s => s.replace(/\\s+/g, ' ');
+    const want = norm(text);
+    const els = [...document.querySelectorAll(selector)]
+        .filter(el => !visible || el.offsetParent !== null);
+    return els.length > 0 && els.some(el => norm(el.innerText).includes(want)) === present;
+}"""
+
+
+def text_in(
+    page,
+    selector: str,
+    text: str,
+    *,
+    present: bool = True,
+    visible: bool = False,
+    timeout: float | None = None,
 ) -> None:
-    """Until the first element of class ``css`` shows ``text`` (or, ``present=False``, no
-    longer shows it)."""
-    page.wait_for_function(
-        "([css, text, present]) => { const el = document.querySelector('.' + css);"
-        " return el && el.innerText.includes(text) === present; }",
-        arg=[css, text, present],
-        timeout=timeout,
-    )
+    """Until an element matching the CSS ``selector`` shows ``text`` (``present=False``: until
+    such elements are there and none shows it any more).
+
+    Any matching element counts, not only the first, and runs of whitespace (line breaks, the
+    non-breaking spaces ipywidgets writes) count as one space on both sides, so a test names
+    text as a person reads it. ``visible=True`` counts only elements laid out on the page (a
+    banner hidden with ``display: none`` keeps its text). ``timeout`` (ms) defaults to the
+    page's default timeout, which the test or its fixture chose for how slow its kernel may be.
+    """
+    page.wait_for_function(TEXT_IN, arg=[selector, text, present, visible], timeout=timeout)
 
 
-def wait_for_value(page, selector: str, value: str, timeout: float = 120_000) -> None:
-    """Until the input at ``selector`` holds ``value`` (set by the kernel, say)."""
+def wait_for_value(page, selector: str, value: str, *, timeout: float | None = None) -> None:
+    """Until the first input at ``selector`` holds ``value`` (set by the kernel, say);
+    ``timeout`` as in :func:`text_in`."""
     page.wait_for_function(
         "([sel, value]) => { const el = document.querySelector(sel);"
         " return el && el.value === value; }",
@@ -100,7 +122,7 @@ MAIN_CHART_SOURCE = """(name) => {
 }"""
 
 
-def main_chart(page, expression: str, name: str):
+def main_chart(page, expression: str, name: str) -> object:
     """``expression`` evaluated on the main chart's source ``name`` (as ``s``), or None."""
     return page.evaluate(
         f"(name) => {{ const s = ({MAIN_CHART_SOURCE})(name); return s ? ({expression}) : null; }}",
@@ -108,8 +130,9 @@ def main_chart(page, expression: str, name: str):
     )
 
 
-def wait_for_main_chart(page, expression: str, name: str, timeout: float = 120_000) -> None:
-    """Until ``expression`` holds on the main chart's source ``name`` (as ``s``)."""
+def wait_for_main_chart(page, expression: str, name: str, *, timeout: float | None = None) -> None:
+    """Until ``expression`` holds on the main chart's source ``name`` (as ``s``); ``timeout`` as
+    in :func:`text_in`."""
     page.wait_for_function(
         f"(name) => {{ const s = ({MAIN_CHART_SOURCE})(name); return s && ({expression}); }}",
         arg=name,
