@@ -167,7 +167,8 @@ def wait_for_fields(page, seeded: Seeded, prefixes: list[str], where: str) -> se
             f"(texts) => {{ const text = ({PAGE_TEXT})();"
             " return texts.some(t => text.includes(t)); }",
             arg=texts,
-            timeout=60_000,
+            # a field may live only in a chart's data, which a loaded machine draws last
+            timeout=SLOW,
         )
     text = page_text(page)
     assert seeded.cut_in(text) == [], f"{where} changed these fields' text: {seeded.cut_in(text)}"
