@@ -1,8 +1,8 @@
 """What ``bts-kit serve`` runs as an app's kernel: ipykernel without its debugger.
 
 Why: ipykernel imports debugpy when it starts, for JupyterLab's visual debugger. That is
-15 MB in every kernel (``tests/benchmarks/bench_serving.py`` measures kernel memory), and a
-Voilà page never debugs. Marking ``debugpy`` as absent before ipykernel loads makes
+about 8 MB of every kernel's resident memory (53 to 45 MB for a page with one button,
+``tests/benchmarks/bench_serving.py``), and a Voilà page never debugs. Marking ``debugpy`` as absent before ipykernel loads makes
 ipykernel take its own "debugpy is not installed" path; nothing else changes.
 
 The server finds this launcher through the ``python3`` kernel spec in
