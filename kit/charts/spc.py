@@ -32,6 +32,10 @@ BASELINE = "kit-baseline"
 NOTES = "kit-annotations"
 TARGET = "kit-target"
 SUBTITLE = "kit-subtitle"
+LIMIT_WIDTH = 1.5
+CENTRE_WIDTH = 2.0
+#: the tag of a chart drawn with ``read_only=True``, which ``update_chart`` refuses
+READ_ONLY = "kit-read-only"
 
 Annotation = Mapping[str, Any] | tuple[Any, str]
 
@@ -222,6 +226,7 @@ def spc_chart(
     y_range: Any = None,
     show_legend: bool = True,
     toolbar: bool = True,
+    read_only: bool = False,
 ) -> Figure:
     """A run or control chart for one measure, with the rule set named under the title.
 
@@ -231,8 +236,12 @@ def spc_chart(
     improvement, concern or special cause; hollow points are excluded. Hovering a point shows
     its numerator, denominator and the rule that fired.
 
-    ``toolbar=False`` is for a chart that is only read (a report's or a storyboard's): no
-    pan, zoom or save tools and no toolbar, which spares their models; hovering still works.
+    ``toolbar=False`` leaves out the pan, zoom and save tools and the toolbar, which spares
+    their models; hovering still works. ``read_only=True`` is for a chart that is drawn once
+    and never updated (a report's, a storyboard's): besides having no toolbar, it leaves out
+    the layers with nothing to draw (phase dividers, baseline shading, annotations) and reads
+    its dates with a shorter axis, so it is about a third fewer models for the kernel to
+    serialise and the page to build; :func:`update_chart` refuses it.
     """
     from bokeh.models import (
         ColumnDataSource,
@@ -245,6 +254,13 @@ def spc_chart(
     from bokeh.plotting import figure
 
     data = chart_data(result, annotations)
+    toolbar = toolbar and not read_only
+
+    def drawn(layer: str) -> bool:
+        """Whether a layer is drawn: always on a chart that may be updated, since
+        ``update_chart`` fills the named sources it finds; only with data on a read-only one."""
+        return not read_only or any(len(column) for column in data[layer].values())
+
     kwargs: dict[str, Any] = dict(
         width=width,
         height=height,
@@ -258,7 +274,8 @@ def spc_chart(
     if y_range is not None:
         kwargs["y_range"] = y_range
     fig = figure(**kwargs)
-    fig.tags = [f"kit-axis:{data['axis']}"]  # update_chart checks the axis kind is unchanged
+    # update_chart checks the axis kind is unchanged, and that the chart may be updated
+    fig.tags = [f"kit-axis:{data['axis']}", *([READ_ONLY] if read_only else [])]
     fig.add_layout(
         Title(
             text=chart_subtitle(result),
@@ -273,41 +290,49 @@ def spc_chart(
     if y_axis_label:
         fig.yaxis.axis_label = y_axis_label
 
-    base_src = ColumnDataSource(data["baseline"], name=BASELINE)
-    fig.vstrip(
-        x0="x0",
-        x1="x1",
-        source=base_src,
-        fill_color=theme.BASELINE_FILL,
-        fill_alpha=theme.BASELINE_ALPHA,
-        line_alpha=0,
-    )
-    div_src = ColumnDataSource(data["dividers"], name=PHASES)
-    fig.vspan(
-        x="x", source=div_src, line_color=theme.PHASE_DIVIDER, line_dash="dashed", line_width=1
-    )
-    line_src = ColumnDataSource(data["lines"], name=LINES)
-    fig.segment(
-        x0="x0",
-        x1="x1",
-        y0="ucl",
-        y1="ucl",
-        source=line_src,
-        line_color=theme.LIMIT_LINE,
-        line_width=1.5,
-    )
-    fig.segment(
-        x0="x0",
-        x1="x1",
-        y0="lcl",
-        y1="lcl",
-        source=line_src,
-        line_color=theme.LIMIT_LINE,
-        line_width=1.5,
-    )
-    fig.segment(
-        x0="x0", x1="x1", y0="cl", y1="cl", source=line_src, line_color="cl_colour", line_width=2
-    )
+    if drawn("baseline"):
+        fig.vstrip(
+            x0="x0",
+            x1="x1",
+            source=ColumnDataSource(data["baseline"], name=BASELINE),
+            fill_color=theme.BASELINE_FILL,
+            fill_alpha=theme.BASELINE_ALPHA,
+            line_alpha=0,
+        )
+    if drawn("dividers"):
+        fig.vspan(
+            x="x",
+            source=ColumnDataSource(data["dividers"], name=PHASES),
+            line_color=theme.PHASE_DIVIDER,
+            line_dash="dashed",
+            line_width=1,
+        )
+    if read_only:  # one renderer for the three lines: nothing will replace their data
+        fig.segment(
+            x0="x0",
+            x1="x1",
+            y0="y",
+            y1="y",
+            source=ColumnDataSource(_stacked_lines(data["lines"]), name=LINES),
+            line_color="colour",
+            line_width="width",
+        )
+    else:
+        line_src = ColumnDataSource(data["lines"], name=LINES)
+        for y, colour, line_width in (
+            ("ucl", theme.LIMIT_LINE, LIMIT_WIDTH),
+            ("lcl", theme.LIMIT_LINE, LIMIT_WIDTH),
+            ("cl", "cl_colour", CENTRE_WIDTH),
+        ):
+            fig.segment(
+                x0="x0",
+                x1="x1",
+                y0=y,
+                y1=y,
+                source=line_src,
+                line_color=colour,
+                line_width=line_width,
+            )
     pt_src = ColumnDataSource(data["points"], name=POINTS)
     fig.line(x="x", y="y", source=pt_src, line_color=theme.DATA_LINE, line_width=1.5)
     scatter_kwargs: dict[str, Any] = dict(
@@ -323,23 +348,28 @@ def spc_chart(
     if show_legend:
         scatter_kwargs["legend_field"] = "legend"
     points = fig.scatter(**scatter_kwargs)
-    note_src = ColumnDataSource(data["notes"], name=NOTES)
-    fig.vspan(
-        x="x", source=note_src, line_color=theme.ANNOTATION_LINE, line_dash="dotted", line_width=1.5
-    )
-    fig.add_layout(
-        LabelSet(
+    if drawn("notes"):
+        note_src = ColumnDataSource(data["notes"], name=NOTES)
+        fig.vspan(
             x="x",
-            y=5,
-            y_units="screen",
-            text="text",
             source=note_src,
-            text_font_size="8pt",
-            text_color=theme.ANNOTATION_LINE,
-            angle=np.pi / 2,
-            x_offset=-3,
+            line_color=theme.ANNOTATION_LINE,
+            line_dash="dotted",
+            line_width=1.5,
         )
-    )
+        fig.add_layout(
+            LabelSet(
+                x="x",
+                y=5,
+                y_units="screen",
+                text="text",
+                source=note_src,
+                text_font_size="8pt",
+                text_color=theme.ANNOTATION_LINE,
+                angle=np.pi / 2,
+                x_offset=-3,
+            )
+        )
     if target is not None:
         fig.add_layout(
             Span(
@@ -366,6 +396,8 @@ def spc_chart(
     )
     if data["labels"] is not None:
         _set_labels(fig, data["labels"], FixedTicker)
+    elif read_only and data["axis"] == "datetime":
+        _lean_date_axis(fig)
     if show_legend and fig.legend:
         legend = fig.legend[0]
         legend.orientation = "horizontal"
@@ -388,6 +420,60 @@ def _without_fading_copies(fig: Any) -> None:
         if isinstance(renderer, GlyphRenderer):
             renderer.nonselection_glyph = None
             renderer.muted_glyph = None
+
+
+def _stacked_lines(lines: Mapping[str, Any]) -> dict[str, list]:
+    """The upper limit, lower limit and centre line as rows of one table, for one renderer;
+    steps without a value (a run chart's limits) are left out."""
+    out: dict[str, list] = {"x0": [], "x1": [], "y": [], "colour": [], "width": []}
+    n = len(lines["x0"])
+    for y, colours, width in (
+        ("ucl", [theme.LIMIT_LINE] * n, LIMIT_WIDTH),
+        ("lcl", [theme.LIMIT_LINE] * n, LIMIT_WIDTH),
+        ("cl", list(lines["cl_colour"]), CENTRE_WIDTH),
+    ):
+        for x0, x1, value, colour in zip(lines["x0"], lines["x1"], lines[y], colours, strict=True):
+            if np.isfinite(value):
+                out["x0"].append(float(x0))
+                out["x1"].append(float(x1))
+                out["y"].append(float(value))
+                out["colour"].append(colour)
+                out["width"].append(width)
+    return out
+
+
+def _lean_date_axis(fig: Any) -> None:
+    """A date axis for a chart that cannot be zoomed: ticks from weeks to years only.
+
+    Why: Bokeh's default date axis carries twelve tickers (down to milliseconds, for zooming)
+    and a formatter with two nested context formatters, 15 models per chart. The periods a
+    measure is reported in are weeks or months, so six tickers read every span a report can
+    show; month ticks name their year ("Mar 2025"), so no context line is needed. The hidden
+    vertical grid goes too: it would keep the old ticker in the chart.
+    """
+    from bokeh.models import (
+        DatetimeTicker,
+        DatetimeTickFormatter,
+        DaysTicker,
+        MonthsTicker,
+        YearsTicker,
+    )
+
+    ticker = DatetimeTicker(
+        tickers=[
+            DaysTicker(days=[1, 8, 15, 22]),
+            DaysTicker(days=[1, 15]),
+            MonthsTicker(months=list(range(12))),
+            MonthsTicker(months=[0, 3, 6, 9]),
+            MonthsTicker(months=[0, 6]),
+            YearsTicker(),
+        ]
+    )
+    fig.xaxis.ticker = ticker
+    fig.xaxis.formatter = DatetimeTickFormatter(
+        days="%d %b", months="%b %Y", years="%Y", context=None
+    )
+    fig.center = [item for item in fig.center if item not in fig.xgrid]
 
 
 def _set_labels(fig: Any, labels: dict[int, str], ticker_cls: Any) -> None:
@@ -433,6 +519,8 @@ def update_chart(
     """
     from bokeh.models import BasicTicker, FixedTicker, Span, Title
 
+    if READ_ONLY in fig.tags:
+        raise KitInputError("This chart was drawn to be read only; draw it anew.")
     data = chart_data(result, annotations)
     sources = _sources(fig)
     missing = {POINTS, LINES, PHASES, BASELINE, NOTES} - set(sources)

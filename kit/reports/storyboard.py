@@ -112,7 +112,7 @@ def _chart_blocks(
             y_axis_label=measure.unit or None,
             width=CHART_WIDTH,
             height=CHART_HEIGHT,
-            toolbar=False,
+            read_only=True,
         )
         blocks.append(
             ChartBlock(

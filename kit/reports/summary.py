@@ -65,7 +65,7 @@ def _pooled_figure(measure: Measure, observations: pd.DataFrame) -> Any | None:
     fig = spc_chart(
         result, title=f"{measure.name}: all teams pooled", target=measure.target,
         y_axis_label=measure.unit or None, width=CHART_WIDTH, height=CHART_HEIGHT,
-        toolbar=False,
+        read_only=True,
     )  # fmt: skip
     return fig
 

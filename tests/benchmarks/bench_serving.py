@@ -144,9 +144,16 @@ def kernel_memory(page, server, before: set[int]) -> tuple[float, float]:
     return max(i.rss for i in info) / 2**20, max(i.uss for i in info) / 2**20
 
 
-def view(context, server, notebook: str) -> tuple[float, float, int, int, float]:
-    """One page view: seconds to rendered, kernel RSS (MB), bytes transferred and decoded,
-    kernel USS (MB: what this kernel alone holds, its libraries' shared pages aside)."""
+def view(
+    context, server, notebook: str, *, weigh: bool = False
+) -> tuple[float, float, int, int, float]:
+    """One page view: seconds to rendered, kernel RSS (MB), bytes transferred and decoded
+    (``weigh``; else 0), kernel USS (MB: what this kernel alone holds, its libraries' shared
+    pages aside).
+
+    Weighing copies every response's body out of the browser over the DevTools protocol while
+    the page loads, which slows the browser more the more a page loads; so a view is either
+    weighed or timed, never both (``measure``)."""
     page = context.new_page()
     page.set_default_navigation_timeout(RENDER_TIMEOUT_MS)
     sizes: list[tuple[int, int]] = []
@@ -162,7 +169,8 @@ def view(context, server, notebook: str) -> tuple[float, float, int, int, float]
             transferred = decoded
         sizes.append((max(transferred, 0), decoded))
 
-    page.on("response", on_response)
+    if weigh:
+        page.on("response", on_response)
     before = {p.pid for p in kernels(server)}
     query = "" if notebook == BARE else f"?join={sign_in_code(notebook)}"
     start = time.perf_counter()
@@ -187,7 +195,7 @@ def measure(server, browser, notebooks: list[str], runs: int, pool_size: int) ->
     for notebook in notebooks:
         wait_quiet(server, pool)
         context = browser.new_context()
-        _, _, transferred, decoded, _ = view(context, server, notebook)
+        _, _, transferred, decoded, _ = view(context, server, notebook, weigh=True)
         context.close()
         results[notebook] = {"transferred": transferred, "decoded": decoded}
     # times and memory: warm cache, median of runs

@@ -183,3 +183,62 @@ def test_update_from_labels_to_numbers_clears_the_labels():
     fig = spc_chart(analyze([1, 3, 2, 4], x=["Q1", "Q2", "Q3", "Q4"]))
     update_chart(fig, analyze([1, 3, 2, 4, 5]))
     assert fig.xaxis[0].major_label_overrides == {}
+
+
+# --- read-only charts (a report's, a storyboard's): drawn once, fewer models ---------------
+
+
+def model_count(fig) -> int:
+    return len(list(fig.references()))
+
+
+def test_read_only_chart_draws_the_same_lines_with_fewer_models():
+    res = p_result(freeze=None, phase_starts=None)  # no baseline shading, no phase divider
+    full = spc_chart(res, toolbar=False, show_legend=False)
+    lean = spc_chart(res, read_only=True, show_legend=False)
+    assert model_count(lean) <= 0.65 * model_count(full)
+    # the three lines are one renderer whose rows are the upper limit, lower limit, centre
+    (segment,) = [r for r in lean.renderers if type(r.glyph).__name__ == "Segment"]
+    rows = segment.data_source.data
+    lines = chart_data(res)["lines"]
+    n = len(lines["x0"])
+    assert rows["y"] == [*lines["ucl"], *lines["lcl"], *lines["cl"]]
+    assert rows["width"] == [1.5] * (2 * n) + [2.0] * n
+    assert rows["colour"][2 * n :] == list(lines["cl_colour"])
+    # the layers with nothing to draw are left out; the points and their hover stay
+    assert not {PHASES, BASELINE, NOTES} & set(sources(lean))
+    assert lean.select_one({"type": HoverTool}).renderers
+    assert lean.toolbar_location is None
+    json_item(lean)
+
+
+def test_read_only_chart_keeps_the_layers_it_has_data_for():
+    lean = spc_chart(p_result(), read_only=True, annotations=[(X[6], "PDSA 1: reminder")])
+    named = sources(lean)
+    assert named[PHASES].data["x"] and named[BASELINE].data["x0"]
+    assert named[NOTES].data["text"] == ["PDSA 1: reminder"]
+
+
+def test_read_only_chart_leaves_out_a_run_charts_missing_limits():
+    lean = spc_chart(analyze([3, 5, 4, 6, 5, 7], chart="run"), read_only=True)
+    (segment,) = [r for r in lean.renderers if type(r.glyph).__name__ == "Segment"]
+    assert len(segment.data_source.data["y"]) == 6  # the median only
+
+
+def test_read_only_date_axis_names_months_with_their_year():
+    from bokeh.models import DatetimeTicker, DatetimeTickFormatter, Grid
+
+    lean = spc_chart(p_result(), read_only=True)
+    formatter = lean.xaxis[0].formatter
+    assert isinstance(formatter, DatetimeTickFormatter) and formatter.context is None
+    assert formatter.months == "%b %Y"
+    assert isinstance(lean.xaxis[0].ticker, DatetimeTicker)
+    assert len(lean.xaxis[0].ticker.tickers) == 6
+    # no model still points at the axis's old ticker (the hidden vertical grid did)
+    assert len([m for m in lean.references() if isinstance(m, DatetimeTicker)]) == 1
+    assert [g.dimension for g in lean.select({"type": Grid})] == [1]
+
+
+def test_update_refuses_a_read_only_chart():
+    with pytest.raises(KitInputError, match="read only"):
+        update_chart(spc_chart(p_result(), read_only=True), p_result())

@@ -257,7 +257,7 @@ class ReportView(StepView[ReportModel]):
                     width=380,
                     height=220,
                     show_legend=False,
-                    toolbar=False,
+                    read_only=True,
                 )
                 widgets.append(classed(BokehModel(fig), "kit-chart", "kit-report-chart"))
             rows = [w.HBox(widgets[i : i + 2]) for i in range(0, len(widgets), 2)]
