@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -321,3 +322,24 @@ def test_the_chart_beside_the_grid_follows_each_typed_value_before_the_save(stor
     assert "The chart waits" not in text_of(view.chart.problem)
     view.flush()
     assert data(store, "m-falls")[period].numerator == 1  # and the grid saved it as before
+
+
+def test_the_grid_and_the_form_share_their_rows_layouts(store):
+    """An 18-month grid is over a hundred widgets: rows that never change their look share one
+    layout and one style each, so the page builds a few models instead of hundreds."""
+    _, view = open_app(store)
+    rows = view.grid.rows
+    cells = [box for row in rows for name, box in row.inputs.items() if name != "note"]
+    assert len(rows) >= 24 and len(cells) >= 48
+    assert len({id(box.layout) for box in cells}) == 1
+    assert len({id(box.style) for box in cells}) == 1
+    assert len({id(row.layout) for row in rows}) == 1
+    assert len({id(row.status.layout) for row in rows}) == 1
+    labels = [row.children[0] for row in view.definition.children[3].children[0].children]
+    assert len(labels) == 16 and len({id(label.layout) for label in labels}) == 1
+    # a flagged row is marked by its classes and words, never by its (shared) layout
+    first = rows[0]
+    first.flag(replace(view.model.grid()[0], missing=True))
+    assert "kit-measures-row-missing" in first._dom_classes
+    assert "kit-measures-row-missing" not in rows[1]._dom_classes
+    assert "Missing" in first.status.value and "Missing" not in rows[1].status.value

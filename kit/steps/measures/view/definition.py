@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from kit.qi.definitions import DEFINITION_FIELDS
 from kit.steps.measures.model import CHARTS, KINDS, TEXT_FIELDS, DefinitionDraft
@@ -33,10 +34,13 @@ class DefinitionPart(Part):
             "name": w.Text(layout=wide()),
             "measure_kind": w.Dropdown(options=[(t.split(":")[0], k) for k, t in KINDS.items()]),
         }
+        # the form's rows share their layouts and label styles: none changes its look after
+        # this, and each layout of its own would be one more model for the page to build
+        # (the grid's RowLook, kit/steps/measures/view/grid.py, says why)
+        area = w.Layout(width="100%", height="52px")
+        short = w.Layout(width="110px")
         for name in TEXT_FIELDS:
-            self.inputs[name] = w.Textarea(
-                placeholder=_PLACEHOLDERS[name], layout=w.Layout(width="100%", height="52px")
-            )
+            self.inputs[name] = w.Textarea(placeholder=_PLACEHOLDERS[name], layout=area)
         self.inputs.update(
             has_denominator=w.Checkbox(description="Reported as numerator and denominator"),
             frequency=w.Dropdown(
@@ -45,9 +49,9 @@ class DefinitionPart(Part):
             direction=w.Dropdown(options=[("Lower is better", "down"), ("Higher is better", "up")]),
             chart=w.Dropdown(options=[(text, key) for key, text in CHARTS.items()]),
             unit=w.Text(placeholder="e.g. % of sampled patients; falls per 1,000 patient-days"),
-            multiply=w.Text(placeholder="1, 100 or 1000", layout=w.Layout(width="110px")),
-            baseline=w.Text(placeholder="e.g. 4.1", layout=w.Layout(width="110px")),
-            target=w.Text(placeholder="e.g. 2.9", layout=w.Layout(width="110px")),
+            multiply=w.Text(placeholder="1, 100 or 1000", layout=short),
+            baseline=w.Text(placeholder="e.g. 4.1", layout=short),
+            target=w.Text(placeholder="e.g. 2.9", layout=short),
         )
         for name, widget in self.inputs.items():
             classed(widget, f"kit-measures-def-{name.replace('_', '-')}")
@@ -58,8 +62,12 @@ class DefinitionPart(Part):
             )
             for name in ("name", "baseline", "target", "multiply", "form")
         }
+        note_layout, note_style = w.Layout(), HTMLStyle()
         self.notes = {
-            name: classed(w.HTML(), f"kit-measures-def-note-{name.replace('_', '-')}")
+            name: classed(
+                w.HTML(layout=note_layout, style=note_style),
+                f"kit-measures-def-note-{name.replace('_', '-')}",
+            )
             for name in DEFINITION_FIELDS
         }
         self.review = classed(w.HTML(), "kit-measures-review")
@@ -69,6 +77,9 @@ class DefinitionPart(Part):
         labels = {"name": "Measure name", "measure_kind": "Kind of measure", **DEFINITION_FIELDS}
         labels["has_denominator"] = "Reported as"
         labels["chart"] = "Chart"
+
+        label_layout, label_style = w.Layout(width="24%"), HTMLStyle()
+        parts_layout, row_layout = w.Layout(width="76%"), w.Layout(padding="3px 0")
 
         def row(name: str) -> w.Widget:
             parts: list[w.Widget] = [self.inputs[name]]
@@ -80,11 +91,12 @@ class DefinitionPart(Part):
                 [
                     w.HTML(
                         f"<b class='kit-small'>{html.escape(labels[name])}</b>",
-                        layout=w.Layout(width="24%"),
+                        layout=label_layout,
+                        style=label_style,
                     ),
-                    w.VBox(parts, layout=w.Layout(width="76%")),
+                    w.VBox(parts, layout=parts_layout),
                 ],
-                layout=w.Layout(padding="3px 0"),
+                layout=row_layout,
             )
             return classed(box, "kit-row-divided")
 
