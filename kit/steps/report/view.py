@@ -22,6 +22,7 @@ from kit.ui.app import AppContext, AppShell, run
 from kit.ui.comments import CommentsPanel
 from kit.ui.step import StepView, edit_handler, model_for_team
 from kit.ui.widgets import (
+    SharedLook,
     after_this_cell,
     classed,
     field_error,
@@ -64,13 +65,17 @@ class ReportView(StepView[ReportModel]):
 
     def __init__(self, context: AppContext, model: ReportModel) -> None:
         super().__init__(context, model)
+        # headings and the section boxes never change their look: they share it
+        self.look = SharedLook()
         self.team_picker = classed(w.Dropdown(description="Team:", options=[]), "kit-report-team")
         self.period_picker = classed(w.Dropdown(options=[]), "kit-report-period-picker")
         self.statuses = classed(w.HTML(), "kit-report-status-list")
         self.state_line = classed(w.HTML(), "kit-report-state")
         self.sections = {
             name: classed(
-                w.Textarea(placeholder=question, layout=w.Layout(width="100%", height="70px")),
+                w.Textarea(
+                    placeholder=question, layout=self.look.layout(width="100%", height="70px")
+                ),
                 f"kit-report-{name.replace('_', '-')}",
             )
             for name, (_heading, question) in REPORT_SECTIONS.items()
@@ -93,13 +98,15 @@ class ReportView(StepView[ReportModel]):
                 description="Submit to the faculty",
                 icon="send",
                 button_style="primary",
-                layout=w.Layout(width="auto"),
+                layout=w.Layout(width="auto"),  # its own: hidden once submitted
             ),
             "kit-report-submit",
         )
         self.edit_button = classed(
             w.Button(
-                description="Edit (new version)", icon="pencil", layout=w.Layout(width="auto")
+                description="Edit (new version)",
+                icon="pencil",
+                layout=w.Layout(width="auto"),  # its own: shown once submitted
             ),
             "kit-report-edit",
         )
@@ -121,7 +128,7 @@ class ReportView(StepView[ReportModel]):
     def _layout(self, levels: list[dict[str, Any]]) -> list[w.Widget]:
         def heading(text: str, intro: str = "") -> w.HTML:
             more = f"<p class='kit-small'>{intro}</p>" if intro else ""
-            return w.HTML(f"<h3 class='kit-h-tight'>{text}</h3>{more}")
+            return self.look.html(f"<h3 class='kit-h-tight'>{text}</h3>{more}")
 
         parts: list[w.Widget] = []
         for name, (title, _question) in REPORT_SECTIONS.items():

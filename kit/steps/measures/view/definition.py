@@ -6,13 +6,12 @@ import html
 from typing import Any
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from kit.qi.definitions import DEFINITION_FIELDS
 from kit.steps.measures.model import CHARTS, KINDS, TEXT_FIELDS, DefinitionDraft
 from kit.steps.measures.view.part import Part
 from kit.ui.step import edit_handler
-from kit.ui.widgets import classed, field_error, set_field_error, wide
+from kit.ui.widgets import SharedLook, classed, field_error, set_field_error, wide
 
 _PLACEHOLDERS = {
     "numerator": "What exactly is counted, e.g. every unplanned descent to the floor",
@@ -35,10 +34,10 @@ class DefinitionPart(Part):
             "measure_kind": w.Dropdown(options=[(t.split(":")[0], k) for k, t in KINDS.items()]),
         }
         # the form's rows share their layouts and label styles: none changes its look after
-        # this, and each layout of its own would be one more model for the page to build
-        # (the grid's RowLook, kit/steps/measures/view/grid.py, says why)
-        area = w.Layout(width="100%", height="52px")
-        short = w.Layout(width="110px")
+        # this, and each layout of its own is one more model for the page to build
+        look = SharedLook()
+        area = look.layout(width="100%", height="52px")
+        short = look.layout(width="110px")
         for name in TEXT_FIELDS:
             self.inputs[name] = w.Textarea(placeholder=_PLACEHOLDERS[name], layout=area)
         self.inputs.update(
@@ -62,12 +61,8 @@ class DefinitionPart(Part):
             )
             for name in ("name", "baseline", "target", "multiply", "form")
         }
-        note_layout, note_style = w.Layout(), HTMLStyle()
         self.notes = {
-            name: classed(
-                w.HTML(layout=note_layout, style=note_style),
-                f"kit-measures-def-note-{name.replace('_', '-')}",
-            )
+            name: look.html("", f"kit-measures-def-note-{name.replace('_', '-')}")
             for name in DEFINITION_FIELDS
         }
         self.review = classed(w.HTML(), "kit-measures-review")
@@ -78,9 +73,6 @@ class DefinitionPart(Part):
         labels["has_denominator"] = "Reported as"
         labels["chart"] = "Chart"
 
-        label_layout, label_style = w.Layout(width="24%"), HTMLStyle()
-        parts_layout, row_layout = w.Layout(width="76%"), w.Layout(padding="3px 0")
-
         def row(name: str) -> w.Widget:
             parts: list[w.Widget] = [self.inputs[name]]
             if name in self.errors:
@@ -89,14 +81,10 @@ class DefinitionPart(Part):
                 parts.append(self.notes[name])
             box = w.HBox(
                 [
-                    w.HTML(
-                        f"<b class='kit-small'>{html.escape(labels[name])}</b>",
-                        layout=label_layout,
-                        style=label_style,
-                    ),
-                    w.VBox(parts, layout=parts_layout),
+                    look.html(f"<b class='kit-small'>{html.escape(labels[name])}</b>", width="24%"),
+                    w.VBox(parts, layout=look.layout(width="76%")),
                 ],
-                layout=row_layout,
+                layout=look.layout(padding="3px 0"),
             )
             return classed(box, "kit-row-divided")
 

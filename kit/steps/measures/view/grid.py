@@ -8,59 +8,32 @@ import html
 from typing import Any
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from kit.steps.measures.model import GridRow, number_fields
 from kit.steps.measures.view.part import Part, heading
 from kit.ui.step import edit_handler
-from kit.ui.widgets import classed, guarded, set_field_error
-
-
-class RowLook:
-    """The layouts and styles every row of a grid shares.
-
-    Why shared: a widget otherwise brings a layout and a style model of its own, each sent to
-    the page in full (about 1 KB of state for a layout) and built there, and an 18-month grid
-    is over a hundred widgets. No row changes its look afterwards (a row is flagged with CSS
-    classes and words), so one of each serves them all (``tests/benchmarks/bench_serving.py``).
-    """
-
-    def __init__(self) -> None:
-        self.row = w.Layout(align_items="center")
-        self.label = w.Layout(width="130px")
-        self.box = w.Layout(width="110px")
-        self.note = w.Layout(width="220px")
-        self.status = w.Layout(margin="0 0 0 8px")
-        self.text_style = TextStyle()
-        self.html_style = HTMLStyle()
+from kit.ui.widgets import SharedLook, classed, guarded, set_field_error
 
 
 class RowWidgets(w.HBox):
     """The widgets of one period: its label, number boxes, note and status line."""
 
     def __init__(
-        self, part: GridPart, row: GridRow, fields: tuple[str, ...], look: RowLook
+        self, part: GridPart, row: GridRow, fields: tuple[str, ...], look: SharedLook
     ) -> None:
-        super().__init__(layout=look.row)
+        # every row shares its look (an 18-month grid is over a hundred widgets): a row is
+        # flagged with CSS classes and words, never by changing its layout
+        super().__init__(layout=look.layout(align_items="center"))
         self.part = part
         self.period = row.period
-        self.label = classed(
-            w.HTML(f"<b>{html.escape(row.label)}</b>", layout=look.label, style=look.html_style),
-            "kit-measures-row-period",
+        self.label = look.html(
+            f"<b>{html.escape(row.label)}</b>", "kit-measures-row-period", width="130px"
         )
         self.inputs: dict[str, w.Text] = {
-            name: classed(
-                w.Text(layout=look.box, style=look.text_style), f"kit-measures-cell-{name}"
-            )
-            for name in fields
+            name: look.text(f"kit-measures-cell-{name}", width="110px") for name in fields
         }
-        self.inputs["note"] = classed(
-            w.Text(placeholder="note", layout=look.note, style=look.text_style),
-            "kit-measures-cell-note",
-        )
-        self.status = classed(
-            w.HTML(layout=look.status, style=look.html_style), "kit-measures-row-status"
-        )
+        self.inputs["note"] = look.text("kit-measures-cell-note", placeholder="note", width="220px")
+        self.status = look.html("", "kit-measures-row-status", margin="0 0 0 8px")
         classed(self, "kit-measures-row", f"kit-measures-row-{row.period:%Y-%m-%d}")
         self.children = [self.label, *self.inputs.values(), self.status]
         for widget in self.inputs.values():
@@ -108,7 +81,7 @@ class GridPart(Part):
     def __init__(self, page: Any) -> None:
         super().__init__(page, "kit-measures-grid-section")
         self.rows: list[RowWidgets] = []
-        self.look = RowLook()
+        self.look = SharedLook()
         self.header = w.HTML()
         self.missing = classed(w.HTML(), "kit-measures-missing")
         self.grid = classed(w.VBox(), "kit-measures-grid")
