@@ -32,8 +32,6 @@ BASELINE = "kit-baseline"
 NOTES = "kit-annotations"
 TARGET = "kit-target"
 SUBTITLE = "kit-subtitle"
-LIMIT_WIDTH = 1.5
-CENTRE_WIDTH = 2.0
 #: the tag of a chart drawn with ``read_only=True``, which ``update_chart`` refuses
 READ_ONLY = "kit-read-only"
 
@@ -253,6 +251,8 @@ def spc_chart(
     )
     from bokeh.plotting import figure
 
+    from kit.charts.read_only import lean_date_axis, stacked_lines
+
     data = chart_data(result, annotations)
     toolbar = toolbar and not read_only
 
@@ -313,16 +313,16 @@ def spc_chart(
             x1="x1",
             y0="y",
             y1="y",
-            source=ColumnDataSource(_stacked_lines(data["lines"]), name=LINES),
+            source=ColumnDataSource(stacked_lines(data["lines"]), name=LINES),
             line_color="colour",
             line_width="width",
         )
     else:
         line_src = ColumnDataSource(data["lines"], name=LINES)
         for y, colour, line_width in (
-            ("ucl", theme.LIMIT_LINE, LIMIT_WIDTH),
-            ("lcl", theme.LIMIT_LINE, LIMIT_WIDTH),
-            ("cl", "cl_colour", CENTRE_WIDTH),
+            ("ucl", theme.LIMIT_LINE, theme.LIMIT_WIDTH),
+            ("lcl", theme.LIMIT_LINE, theme.LIMIT_WIDTH),
+            ("cl", "cl_colour", theme.CENTRE_WIDTH),
         ):
             fig.segment(
                 x0="x0",
@@ -397,7 +397,7 @@ def spc_chart(
     if data["labels"] is not None:
         _set_labels(fig, data["labels"], FixedTicker)
     elif read_only and data["axis"] == "datetime":
-        _lean_date_axis(fig)
+        lean_date_axis(fig)
     if show_legend and fig.legend:
         legend = fig.legend[0]
         legend.orientation = "horizontal"
@@ -420,60 +420,6 @@ def _without_fading_copies(fig: Any) -> None:
         if isinstance(renderer, GlyphRenderer):
             renderer.nonselection_glyph = None
             renderer.muted_glyph = None
-
-
-def _stacked_lines(lines: Mapping[str, Any]) -> dict[str, list]:
-    """The upper limit, lower limit and centre line as rows of one table, for one renderer;
-    steps without a value (a run chart's limits) are left out."""
-    out: dict[str, list] = {"x0": [], "x1": [], "y": [], "colour": [], "width": []}
-    n = len(lines["x0"])
-    for y, colours, width in (
-        ("ucl", [theme.LIMIT_LINE] * n, LIMIT_WIDTH),
-        ("lcl", [theme.LIMIT_LINE] * n, LIMIT_WIDTH),
-        ("cl", list(lines["cl_colour"]), CENTRE_WIDTH),
-    ):
-        for x0, x1, value, colour in zip(lines["x0"], lines["x1"], lines[y], colours, strict=True):
-            if np.isfinite(value):
-                out["x0"].append(float(x0))
-                out["x1"].append(float(x1))
-                out["y"].append(float(value))
-                out["colour"].append(colour)
-                out["width"].append(width)
-    return out
-
-
-def _lean_date_axis(fig: Any) -> None:
-    """A date axis for a chart that cannot be zoomed: ticks from weeks to years only.
-
-    Why: Bokeh's default date axis carries twelve tickers (down to milliseconds, for zooming)
-    and a formatter with two nested context formatters, 15 models per chart. The periods a
-    measure is reported in are weeks or months, so six tickers read every span a report can
-    show; month ticks name their year ("Mar 2025"), so no context line is needed. The hidden
-    vertical grid goes too: it would keep the old ticker in the chart.
-    """
-    from bokeh.models import (
-        DatetimeTicker,
-        DatetimeTickFormatter,
-        DaysTicker,
-        MonthsTicker,
-        YearsTicker,
-    )
-
-    ticker = DatetimeTicker(
-        tickers=[
-            DaysTicker(days=[1, 8, 15, 22]),
-            DaysTicker(days=[1, 15]),
-            MonthsTicker(months=list(range(12))),
-            MonthsTicker(months=[0, 3, 6, 9]),
-            MonthsTicker(months=[0, 6]),
-            YearsTicker(),
-        ]
-    )
-    fig.xaxis.ticker = ticker
-    fig.xaxis.formatter = DatetimeTickFormatter(
-        days="%d %b", months="%b %Y", years="%Y", context=None
-    )
-    fig.center = [item for item in fig.center if item not in fig.xgrid]
 
 
 def _set_labels(fig: Any, labels: dict[int, str], ticker_cls: Any) -> None:

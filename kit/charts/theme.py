@@ -42,5 +42,7 @@ ANNOTATION_LINE = "#CC79A7"
 EXCLUDED_FILL = "white"  # excluded points are drawn hollow
 
 POINT_SIZE = 9
+LIMIT_WIDTH = 1.5  # upper and lower limits
+CENTRE_WIDTH = 2.0
 SIGNAL_POINT_SIZE = 12
 FONT = "Helvetica, Arial, sans-serif"

@@ -1,0 +1,67 @@
+"""What a read-only chart (``spc_chart(..., read_only=True)``: a report's, a storyboard's)
+draws differently from one that is updated in place: its three lines as one renderer, and a
+shorter date axis. Kept apart from ``kit/charts/spc.py`` so that module stays one reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kit.charts import theme
+
+
+def stacked_lines(lines: Mapping[str, Any]) -> dict[str, list]:
+    """The upper limit, lower limit and centre line as rows of one table, for one renderer;
+    steps without a value (a run chart's limits) are left out."""
+    out: dict[str, list] = {"x0": [], "x1": [], "y": [], "colour": [], "width": []}
+    n = len(lines["x0"])
+    for y, colours, width in (
+        ("ucl", [theme.LIMIT_LINE] * n, theme.LIMIT_WIDTH),
+        ("lcl", [theme.LIMIT_LINE] * n, theme.LIMIT_WIDTH),
+        ("cl", list(lines["cl_colour"]), theme.CENTRE_WIDTH),
+    ):
+        for x0, x1, value, colour in zip(lines["x0"], lines["x1"], lines[y], colours, strict=True):
+            if np.isfinite(value):
+                out["x0"].append(float(x0))
+                out["x1"].append(float(x1))
+                out["y"].append(float(value))
+                out["colour"].append(colour)
+                out["width"].append(width)
+    return out
+
+
+def lean_date_axis(fig: Any) -> None:
+    """A date axis for a chart that cannot be zoomed: ticks from weeks to years only.
+
+    Why: Bokeh's default date axis carries twelve tickers (down to milliseconds, for zooming)
+    and a formatter with two nested context formatters, 15 models per chart. The periods a
+    measure is reported in are weeks or months, so six tickers read every span a report can
+    show; month ticks name their year ("Mar 2025"), so no context line is needed. The hidden
+    vertical grid goes too: it would keep the old ticker in the chart.
+    """
+    from bokeh.models import (
+        DatetimeTicker,
+        DatetimeTickFormatter,
+        DaysTicker,
+        MonthsTicker,
+        YearsTicker,
+    )
+
+    ticker = DatetimeTicker(
+        tickers=[
+            DaysTicker(days=[1, 8, 15, 22]),
+            DaysTicker(days=[1, 15]),
+            MonthsTicker(months=list(range(12))),
+            MonthsTicker(months=[0, 3, 6, 9]),
+            MonthsTicker(months=[0, 6]),
+            YearsTicker(),
+        ]
+    )
+    fig.xaxis.ticker = ticker
+    fig.xaxis.formatter = DatetimeTickFormatter(
+        days="%d %b", months="%b %Y", years="%Y", context=None
+    )
+    fig.center = [item for item in fig.center if item not in fig.xgrid]
