@@ -16,21 +16,20 @@ from kit.charts import theme
 def stacked_lines(lines: Mapping[str, Any]) -> dict[str, list]:
     """The upper limit, lower limit and centre line as rows of one table, for one renderer;
     steps without a value (a run chart's limits) are left out."""
-    out: dict[str, list] = {"x0": [], "x1": [], "y": [], "colour": [], "width": []}
     n = len(lines["x0"])
-    for y, colours, width in (
-        ("ucl", [theme.LIMIT_LINE] * n, theme.LIMIT_WIDTH),
-        ("lcl", [theme.LIMIT_LINE] * n, theme.LIMIT_WIDTH),
-        ("cl", list(lines["cl_colour"]), theme.CENTRE_WIDTH),
-    ):
-        for x0, x1, value, colour in zip(lines["x0"], lines["x1"], lines[y], colours, strict=True):
-            if np.isfinite(value):
-                out["x0"].append(float(x0))
-                out["x1"].append(float(x1))
-                out["y"].append(float(value))
-                out["colour"].append(colour)
-                out["width"].append(width)
-    return out
+    y = np.concatenate([np.asarray(lines[k], dtype=float) for k in ("ucl", "lcl", "cl")])
+    keep = np.isfinite(y)
+    x0 = np.tile(np.asarray(lines["x0"], dtype=float), 3)[keep]
+    x1 = np.tile(np.asarray(lines["x1"], dtype=float), 3)[keep]
+    colour = np.array([theme.LIMIT_LINE] * (2 * n) + list(lines["cl_colour"]), dtype=object)
+    width = np.repeat([theme.LIMIT_WIDTH, theme.LIMIT_WIDTH, theme.CENTRE_WIDTH], n)
+    return {
+        "x0": x0.tolist(),
+        "x1": x1.tolist(),
+        "y": y[keep].tolist(),
+        "colour": colour[keep].tolist(),
+        "width": width[keep].tolist(),
+    }
 
 
 def lean_date_axis(fig: Any) -> None:

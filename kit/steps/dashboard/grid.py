@@ -8,7 +8,7 @@ import html
 import ipywidgets as w
 
 from kit.qi.dashboard import TeamStatus
-from kit.ui.widgets import classed
+from kit.ui.widgets import SharedLook, classed
 
 REPORT_WORDS = {
     "submitted": "submitted",
@@ -95,30 +95,20 @@ def status_cells(status: TeamStatus) -> str:
     return "".join(_cell(v, width) for v, (_h, width) in zip(values, COLUMNS, strict=True))
 
 
-class RowLooks:
-    """One set of layouts and styles for every row: a widget's own layout and style are models
-    of their own, so 100 rows would send the browser 700 models where 300 do (issue 14)."""
-
-    def __init__(self) -> None:
-        from ipywidgets.widgets.widget_string import HTMLStyle
-
-        self.row = w.Layout(align_items="flex-start", padding="2px 0")
-        self.open, self.cells = w.Layout(width="18%"), w.Layout(width="82%")
-        self.button, self.html = w.ButtonStyle(), HTMLStyle()
-
-
 class TeamRow(w.HBox):
     """One team's line of the grid: its name as the button that opens its detail."""
 
-    def __init__(self, team_id: str, looks: RowLooks) -> None:
-        super().__init__(layout=looks.row)
+    def __init__(self, team_id: str, look: SharedLook) -> None:
+        # every row shares its look: 100 rows would otherwise send the browser 700 models
+        # where 300 do (issue 14)
+        super().__init__(layout=look.layout(align_items="flex-start", padding="2px 0"))
         self.team_id = team_id
         self.open = classed(
-            w.Button(layout=looks.open, style=looks.button),
+            w.Button(layout=look.layout(width="18%"), style=look.style(w.ButtonStyle)),
             "kit-dashboard-open",
             f"kit-dashboard-open-{team_id}",
         )
-        self.cells = classed(w.HTML(layout=looks.cells, style=looks.html), "kit-dashboard-cells")
+        self.cells = look.html("", "kit-dashboard-cells", width="82%")
         classed(self, "kit-row-divided", "kit-dashboard-row", f"kit-dashboard-row-{team_id}")
         self.children = [self.open, self.cells]
 
@@ -128,4 +118,4 @@ class TeamRow(w.HBox):
         self.cells.value = status_cells(status)
 
 
-__all__ = ["COLUMNS", "RowLooks", "TeamRow", "status_cells"]
+__all__ = ["COLUMNS", "TeamRow", "status_cells"]

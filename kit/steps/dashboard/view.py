@@ -23,7 +23,7 @@ import ipywidgets as w
 
 from kit.errors import KitInputError
 from kit.qi.dashboard import SORT_KEYS, TeamStatus
-from kit.steps.dashboard.grid import COLUMNS, RowLooks, TeamRow, status_cells
+from kit.steps.dashboard.grid import COLUMNS, TeamRow, status_cells
 from kit.steps.dashboard.model import (
     ASSESSMENT_FILTERS,
     COMPLETENESS_FILTERS,
@@ -37,7 +37,7 @@ from kit.ui.comments import team_threads_html, unanswered_html
 from kit.ui.downloads import download_link
 from kit.ui.poller import Poller
 from kit.ui.step import StepView, edit_handler
-from kit.ui.widgets import classed, guarded
+from kit.ui.widgets import SharedLook, classed, guarded
 
 #: seconds between two readings of the store (issue 14: new data shows within 10 s)
 REFRESH_SECONDS = 4.0
@@ -77,7 +77,7 @@ class DashboardView(StepView[DashboardModel]):
             "Data:", COMPLETENESS_FILTERS, "kit-dashboard-filter-completeness"
         )
         self.rows: dict[str, TeamRow] = {}
-        self._looks = RowLooks()
+        self._looks = SharedLook()
         self.grid = classed(w.VBox(), "kit-dashboard-grid")
         self.count = classed(w.HTML(), "kit-dashboard-count")
         self.refreshed = classed(w.HTML(), "kit-dashboard-refreshed")
