@@ -260,17 +260,21 @@ class SharedLook:
         """An HTML widget (text that changes, in a box that does not) with the shared look."""
         from ipywidgets.widgets.widget_string import HTMLStyle
 
-        made = w.HTML(value, layout=self.layout(**layout), style=self.style(HTMLStyle))
-        return classed(made, *css)
+        # the classes go in with the first state: added after, each is one more message
+        return w.HTML(
+            value, layout=self.layout(**layout), style=self.style(HTMLStyle), _dom_classes=css
+        )
 
     def text(self, *css: str, placeholder: str = "", **layout: str) -> w.Text:
         """A one-line text box with the shared look."""
         from ipywidgets.widgets.widget_string import TextStyle
 
-        made = w.Text(
-            placeholder=placeholder, layout=self.layout(**layout), style=self.style(TextStyle)
+        return w.Text(
+            placeholder=placeholder,
+            layout=self.layout(**layout),
+            style=self.style(TextStyle),
+            _dom_classes=css,
         )
-        return classed(made, *css)
 
 
 def field_error(widget: w.Widget) -> w.HTML:

@@ -61,7 +61,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -77,9 +76,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from .diagnosis import ARTIFACTS, artifact_name, print_diagnosis, record_console, save_artifacts
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -337,6 +337,7 @@ def person_page(chromium, *, timeout_ms: float = PERSON_TIMEOUT_MS):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.kit_page_errors = errors
+    record_console(page)
     return page
 
 
@@ -355,7 +356,7 @@ def people(chromium, request):
     if _failed(request.node):
         folder = ARTIFACTS / Path(request.node.fspath).stem
         folder.mkdir(parents=True, exist_ok=True)
-        name = _artifact_name(request.node)
+        name = artifact_name(request.node)
         for n, page in enumerate(opened):
             with contextlib.suppress(Exception):
                 page.screenshot(path=str(folder / f"{name}-person-{n}.png"), full_page=True)
@@ -389,38 +390,11 @@ def _module_server(request) -> KitServer | None:
     return next((value for value in values if isinstance(value, KitServer)), None)
 
 
-def _artifact_name(item) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid.split("::", 1)[-1])[:150]
-
-
-def save_artifacts(item, page, server: KitServer | None) -> Path:
-    folder = ARTIFACTS / Path(item.fspath).stem
-    folder.mkdir(parents=True, exist_ok=True)
-    name = _artifact_name(item)
-    with contextlib.suppress(Exception):
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    with contextlib.suppress(Exception):
-        (folder / f"{name}.html").write_text(page.content())
-    if server is not None:
-        with contextlib.suppress(Exception):
-            shutil.copyfile(server.log_path, folder / f"{name}.server.log")
-    print_diagnosis(page, server)
-    return folder
-
-
-def print_diagnosis(page, server: KitServer | None, log_lines: int = 60) -> None:
-    """What the page showed and the server's last log lines, printed into the test's output.
-
-    CI keeps only what a run prints, not ``test-artifacts/``; a failure on a busy machine is
-    read from this."""
-    with contextlib.suppress(Exception):  # no page (None): the server log only
-        text = page.evaluate("() => document.body ? document.body.innerText : ''")
-        print(f"--- page {page.url} shows ---\n{text[:3000]}")
-    if server is not None:
-        with contextlib.suppress(Exception):
-            lines = Path(server.log_path).read_text(errors="replace").splitlines()
-            print(f"--- server log, last {log_lines} lines ---")
-            print("\n".join(lines[-log_lines:]))
+#: no sign-in cookie exchange of the page's script (kit-script.html) is still unanswered
+SESSION_SETTLED_JS = (
+    "() => { const n = document.documentElement.dataset.kitSessionPosts;"
+    " return n === undefined || n === '0'; }"
+)
 
 
 @pytest.fixture
@@ -431,11 +405,16 @@ def page(browser_context, request):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.kit_page_errors = errors  # open_app checks it too, so the failure points at the step
+    record_console(page)
     yield page
     failed = _failed(request.node)
     if failed or errors:
         folder = save_artifacts(request.node, page, _module_server(request))
         print(f"browser artifacts kept in {folder}")
+    with contextlib.suppress(Exception):
+        # a sign-in's cookie exchange still in flight would land in the next test's browser,
+        # after its clear_cookies(): let it finish first
+        page.wait_for_function(SESSION_SETTLED_JS, timeout=15_000)
     with contextlib.suppress(Exception):
         page.close(run_before_unload=True)
     if errors and not failed:
@@ -479,6 +458,12 @@ def sign_in(page, code: str, name: str = ""):
         " return el && el.textContent.includes('Signed in as'); }",
         timeout=APP_TIMEOUT_MS,
     )
+    # the header changes before the page has handed the session to the server for its cookie
+    page.wait_for_function(
+        "() => document.querySelector('.kit-session-handoff[data-kit-sent]') !== null",
+        timeout=APP_TIMEOUT_MS,
+    )
+    page.wait_for_function(SESSION_SETTLED_JS, timeout=APP_TIMEOUT_MS)
     check_no_page_errors(page)
     return page
 

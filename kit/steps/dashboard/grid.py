@@ -8,7 +8,7 @@ import html
 import ipywidgets as w
 
 from kit.qi.dashboard import TeamStatus
-from kit.ui.widgets import SharedLook, classed
+from kit.ui.widgets import SharedLook
 
 REPORT_WORDS = {
     "submitted": "submitted",
@@ -98,23 +98,39 @@ def status_cells(status: TeamStatus) -> str:
 class TeamRow(w.HBox):
     """One team's line of the grid: its name as the button that opens its detail."""
 
-    def __init__(self, team_id: str, look: SharedLook) -> None:
+    def __init__(self, status: TeamStatus, look: SharedLook) -> None:
         # every row shares its look: 100 rows would otherwise send the browser 700 models
-        # where 300 do (issue 14)
-        super().__init__(layout=look.layout(align_items="flex-start", padding="2px 0"))
-        self.team_id = team_id
-        self.open = classed(
-            w.Button(layout=look.layout(width="18%"), style=look.style(w.ButtonStyle)),
-            "kit-dashboard-open",
-            f"kit-dashboard-open-{team_id}",
+        # where 300 do (issue 14). Classes and text go in with each widget's first state, not
+        # as changes after it: a facilitator's sign-in builds every row at once, and each
+        # change is one more message for the page to apply
+        team_id = status.team_id
+        button = w.Button(
+            description=status.name,
+            tooltip=self.tooltip(status),
+            layout=look.layout(width="18%"),
+            style=look.style(w.ButtonStyle),
+            _dom_classes=("kit-dashboard-open", f"kit-dashboard-open-{team_id}"),
         )
-        self.cells = look.html("", "kit-dashboard-cells", width="82%")
-        classed(self, "kit-row-divided", "kit-dashboard-row", f"kit-dashboard-row-{team_id}")
-        self.children = [self.open, self.cells]
+        cells = look.html(status_cells(status), "kit-dashboard-cells", width="82%")
+        super().__init__(
+            [button, cells],
+            layout=look.layout(align_items="flex-start", padding="2px 0"),
+            _dom_classes=("kit-row-divided", "kit-dashboard-row", f"kit-dashboard-row-{team_id}"),
+        )
+        # set after the widget is made: ``open`` is also the name of Widget's own method,
+        # which making the widget calls
+        self.team_id = team_id
+        self.open = button
+        self.cells = cells
+
+    @staticmethod
+    def tooltip(status: TeamStatus) -> str:
+        return f"Open the detail of {status.name}"  # a long name is cut short
 
     def show(self, status: TeamStatus) -> None:
+        """The team's statuses anew; only what changed is sent to the page."""
         self.open.description = status.name
-        self.open.tooltip = f"Open the detail of {status.name}"  # a long name is cut short
+        self.open.tooltip = self.tooltip(status)
         self.cells.value = status_cells(status)
 
 

@@ -220,10 +220,11 @@ class DashboardView(StepView[DashboardModel]):
         for status in shown:
             row = self.rows.get(status.team_id)
             if row is None:
-                row = TeamRow(status.team_id, self._looks)
+                row = TeamRow(status, self._looks)
                 row.open.on_click(self._on_open)
                 self.rows[status.team_id] = row
-            row.show(status)
+            else:
+                row.show(status)
         self.grid.children = [self.rows[s.team_id] for s in shown]
         total = len(self.model.statuses)
         self.count.value = f"<p class='kit-small'>{len(shown)} of {total} teams shown.</p>"
