@@ -379,6 +379,6 @@ def run(shell: AppShell, *, uses_bokeh: bool = False, charts: Sequence[str] = ()
             load_bokeh()
         except Exception:
             log.exception("could not load BokehJS")
-        if charts:  # an app whose charts are optional (04's) keeps its kernel small
-            preload(["jupyter_bokeh", *charts])
+    if charts:  # an app whose charts are optional (04's) keeps its kernel small
+        preload([*(["jupyter_bokeh"] if uses_bokeh else []), *charts])
     return shell.start()

@@ -111,6 +111,10 @@ def test_the_results_section_embeds_the_family_s_charts(store):
     charts = [c for row in view.charts.children for c in getattr(row, "children", ())]
     assert len(charts) == 4
     assert all("kit-report-chart" in c._dom_classes for c in charts)
+    # drawn as SVG: one marker per month of data, the measure's name as the chart's title
+    first = charts[0].value
+    assert first.startswith("<svg") and first.count('class="kit-svg-point"') > 0
+    assert html.escape(view.model.charts()[0].measure.name) in first
 
 
 def test_faculty_read_the_submitted_report_locked(store):

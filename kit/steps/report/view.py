@@ -23,7 +23,6 @@ from kit.ui.comments import CommentsPanel
 from kit.ui.step import StepView, edit_handler, model_for_team
 from kit.ui.widgets import (
     SharedLook,
-    after_this_cell,
     classed,
     field_error,
     guarded,
@@ -195,10 +194,7 @@ class ReportView(StepView[ReportModel]):
         self.score.value = model.self_score
         self.comments.show(model.team_id, model.period)
         self._show_state()
-        if (self.model.team_id, self.model.period) != self._charts_of:
-            # drawn once the form is on the page: Bokeh's figures are the slow part
-            self.charts.children = [w.HTML("<p><i>Drawing your charts…</i></p>")]
-            after_this_cell(self._show_charts)
+        self._show_charts()
 
     def _show_state(self) -> None:
         model, report = self.model, self.model.report
@@ -244,29 +240,29 @@ class ReportView(StepView[ReportModel]):
         self.versions.value = f"<ul class='kit-report-version-list'>{rows}</ul>"
 
     def _show_charts(self) -> None:
-        """Small charts of the family up to the period's end; the page works without them."""
+        """Small charts of the family up to the period's end, as SVG (``kit/charts/svg.py``:
+        a report is read, printed and kept, never zoomed); the page works without them."""
         shown = (self.model.team_id, self.model.period)
         if shown == self._charts_of:  # a save changes no data: keep the charts drawn
             return
         self._charts_of = shown
         try:
-            from jupyter_bokeh import BokehModel
+            from kit.charts.svg import spc_svg
 
-            from kit.charts.spc import spc_chart
-
-            widgets = []
-            for chart in self.model.charts():
-                fig = spc_chart(
-                    chart.result,
-                    title=chart.measure.name,
-                    target=chart.measure.target,
-                    annotations=chart.annotations,
-                    width=380,
-                    height=220,
-                    show_legend=False,
-                    read_only=True,
+            widgets = [
+                classed(
+                    w.HTML(
+                        spc_svg(
+                            chart.result,
+                            title=chart.measure.name,
+                            target=chart.measure.target,
+                            annotations=chart.annotations,
+                        )
+                    ),
+                    "kit-report-chart",
                 )
-                widgets.append(classed(BokehModel(fig), "kit-chart", "kit-report-chart"))
+                for chart in self.model.charts()
+            ]
             rows = [w.HBox(widgets[i : i + 2]) for i in range(0, len(widgets), 2)]
             self.charts.children = rows or [w.HTML("<p><i>No data entered yet.</i></p>")]
         except Exception as error:
@@ -333,7 +329,7 @@ def app(store: Any = None, params: dict[str, str] | None = None) -> AppShell:
     shell = AppShell("Monthly report", build, audience="team", store=store, css_name="report")
     if params is not None:
         return shell.start(params)
-    return run(shell, uses_bokeh=True, charts=["kit.charts.spc"])
+    return run(shell, charts=["kit.charts.svg"])
 
 
 __all__ = ["ReportView", "app", "build", "statuses_html"]
