@@ -1,4 +1,4 @@
-"""What a read-only chart (``spc_chart(..., read_only=True)``: a report's, a storyboard's)
+"""What a read-only chart (``spc_chart(..., read_only=True)``: a storyboard's, the dashboard's)
 draws differently from one that is updated in place: its three lines as one renderer, and a
 shorter date axis. Kept apart from ``kit/charts/spc.py`` so that module stays one reading.
 """

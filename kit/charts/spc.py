@@ -236,10 +236,11 @@ def spc_chart(
 
     ``toolbar=False`` leaves out the pan, zoom and save tools and the toolbar, which spares
     their models; hovering still works. ``read_only=True`` is for a chart that is drawn once
-    and never updated (a report's, a storyboard's): besides having no toolbar, it leaves out
-    the layers with nothing to draw (phase dividers, baseline shading, annotations) and reads
-    its dates with a shorter axis, so it is about a third fewer models for the kernel to
-    serialise and the page to build; :func:`update_chart` refuses it.
+    and never updated (a storyboard's, the dashboard's; the monthly report draws SVG instead,
+    ``kit/charts/svg.py``): besides having no toolbar, it leaves out the layers with nothing
+    to draw (phase dividers, baseline shading, annotations) and reads its dates with a shorter
+    axis, so it is about a third fewer models for the kernel to serialise and the page to
+    build; :func:`update_chart` refuses it.
     """
     from bokeh.models import (
         ColumnDataSource,

@@ -36,6 +36,9 @@ TOP, RIGHT, BOTTOM, LEFT = 42, 12, 24, 46
 Scale = Callable[[float], float]
 GRID_LINE = "#E6E6E6"
 AXIS_TEXT = "#444444"
+#: an annotation's characters at 10 px (for cutting its text to the plot's height), and the
+#: least room between two annotations' texts
+NOTE_CHAR_WIDTH, NOTE_GAP = 5.6, 11
 #: Bokeh's dash patterns, as SVG dash arrays
 DASHED, DOTTED, DOT_DASH = "6 4", "2 3", "6 4 2 4"
 
@@ -47,7 +50,10 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
         return [low] if math.isfinite(low) else []
     raw = (high - low) / max(count - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    step = min(
+        (m * power for m in (1, 2, 2.5, 5, 10)),
+        key=lambda size: abs((high - low) / size - (count - 1)),
+    )
     first = math.ceil(low / step - 1e-9) * step
     ticks = []
     value = first
@@ -164,14 +170,7 @@ def spc_svg(
     out += _step_lines(stacked, sx, sy)
     out += _data_line(xs, ys, sx, sy)
     out += _points(points, sx, sy)
-    for x, text in zip(data["notes"]["x"], data["notes"]["text"], strict=True):
-        px = sx(x)
-        out.append(_vertical(px, TOP, TOP + plot_h, theme.ANNOTATION_LINE, 1.5, DOTTED, "note"))
-        out.append(
-            f'<text class="kit-svg-note-text" transform="translate({px - 3:.1f},{TOP + plot_h - 4})'
-            f' rotate(-90)" font-size="10" fill="{theme.ANNOTATION_LINE}">'
-            f"{html.escape(text)}</text>"
-        )
+    out += _notes(data["notes"], sx, TOP, TOP + plot_h)
     if target is not None and math.isfinite(float(target)):
         ty = sy(float(target))
         out.append(
@@ -183,11 +182,32 @@ def spc_svg(
     return "".join(out)
 
 
-def _vertical(x: float, y0: float, y1: float, colour: str, width: float, dash: str, kind: str) -> str:
+def _vertical(
+    x: float, y0: float, y1: float, colour: str, width: float, dash: str, kind: str
+) -> str:
     return (
         f'<line class="kit-svg-{kind}" x1="{x:.1f}" x2="{x:.1f}" y1="{y0}" y2="{y1}" '
         f'stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash}"/>'
     )
+
+
+def _notes(notes: dict[str, list], sx: Scale, top: float, bottom: float) -> list[str]:
+    """Annotations as dotted lines with their text written up beside them: cut to the plot's
+    height (the whole text is the tooltip), and moved apart when two fall in one period."""
+    out, last = [], -math.inf
+    fits = max(4, int((bottom - top - 8) / NOTE_CHAR_WIDTH))
+    for x, text in sorted(zip(notes["x"], notes["text"], strict=True), key=lambda n: n[0]):
+        px = sx(x)
+        out.append(_vertical(px, top, bottom, theme.ANNOTATION_LINE, 1.5, DOTTED, "note"))
+        at = max(px - 3, last + NOTE_GAP)
+        last = at
+        shown = text if len(text) <= fits else text[: fits - 1].rstrip() + "…"
+        out.append(
+            f'<text class="kit-svg-note-text" transform="translate({at:.1f},{bottom - 4})'
+            f' rotate(-90)" font-size="10" fill="{theme.ANNOTATION_LINE}">'
+            f"<title>{html.escape(text)}</title>{html.escape(shown)}</text>"
+        )
+    return out
 
 
 def _y_axis(ticks: Sequence[float], left: float, right: float, sy: Scale) -> list[str]:

@@ -15,16 +15,7 @@ from kit.charts import chart_data, small_multiples, spc_chart, theme, update_cha
 from kit.charts.spc import BASELINE, LINES, NOTES, PHASES, POINTS
 from kit.errors import KitInputError
 from kit.spc import analyze, analyze_many
-
-X = pd.period_range("2024-01", periods=24, freq="M")
-RNG = np.random.default_rng(5)
-NUM = np.r_[RNG.binomial(50, 0.3, 12), RNG.binomial(50, 0.6, 12)]
-
-
-def p_result(**kw):
-    opts = dict(chart="p", x=X, phase_starts=[12], freeze=8, direction="up", multiply=100)
-    opts.update(kw)
-    return analyze(NUM, [50] * 24, **opts)
+from tests.charts.shift_data import NUM, X, p_result
 
 
 def sources(fig) -> dict[str, ColumnDataSource]:
