@@ -35,11 +35,14 @@ pytestmark = pytest.mark.browser
 #: a page's time to show its app on a machine shared by many test runs
 SLOW = 180_000
 
-#: every string the page shows or holds in a form: text, field values, options, chart data
+#: every string the page shows or holds in a form: text, field values, options, chart data and
+#: the tooltips of an SVG chart
 PAGE_TEXT = """() => {
   const parts = [document.body.innerText];
   for (const el of document.querySelectorAll('input, textarea')) parts.push(el.value);
   for (const el of document.querySelectorAll('option')) parts.push(el.textContent);
+  // a label cut to fit a chart picture keeps its whole text as its tooltip
+  for (const el of document.querySelectorAll('svg title')) parts.push(el.textContent);
   for (const doc of (window.Bokeh ? window.Bokeh.documents : []))
     for (const model of doc.all_models) {
       if (!model.data) continue;
